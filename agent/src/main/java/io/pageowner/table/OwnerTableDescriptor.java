@@ -1,0 +1,352 @@
+package io.pageowner.table;
+
+import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
+import static org.agrona.BitUtil.SIZE_OF_INT;
+import static org.agrona.BitUtil.SIZE_OF_LONG;
+import static org.agrona.BitUtil.SIZE_OF_SHORT;
+
+/**
+ * Layout of the off-heap memory of an {@link OwnerTable}: one allocation holding, in order, a header,
+ * the striped live counters, the record slots, the kind column and the bucket index.
+ * <pre>
+ *  +--------------------------+ 0
+ *  | Header                   | HEADER_LENGTH bytes
+ *  +--------------------------+ COUNTERS_OFFSET
+ *  | Counter stripes          | COUNTER_STRIPES * STRIPE_LENGTH bytes
+ *  +--------------------------+ RECORDS_OFFSET
+ *  | Record slots             | capacity * RECORD_LENGTH bytes
+ *  +--------------------------+ kindsOffset(capacity)
+ *  | Kind column              | capacity * KIND_LENGTH bytes
+ *  +--------------------------+ bucketsOffset(capacity)
+ *  | Bucket index             | capacity * BUCKET_LENGTH bytes
+ *  +--------------------------+ requiredLength(capacity)
+ * </pre>
+ * <p>
+ * Space per record: {@link #RECORD_LENGTH} (40) + {@link #KIND_LENGTH} (2) + {@link #BUCKET_LENGTH} (4) =
+ * {@link #BYTES_PER_RECORD} (46) bytes, with one bucket per record slot; the rest is a fixed
+ * {@link #FIXED_LENGTH} bytes per table. The kind lives in its own column, not in the slot, so the slot stays a
+ * multiple of 8 bytes and every long in it is naturally aligned, while the state word keeps all 32 bits for its
+ * sequence (a narrower sequence would let a stalled reader see the same value after the slot was reused).
+ * <p>
+ * <b>Record slot</b>, {@link #RECORD_LENGTH} bytes, 8-byte aligned:
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |                      Address (start byte)                     |
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                         Size in bytes                         |
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                          Timestamp ns                         |
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                           Thread Ref                          |
+ *  +---------------------------------------------------------------+
+ *  |                            Stack Id                           |
+ *  +---------------------------------------------------------------+
+ *  |                     State (sequence, odd = live)              |
+ *  +---------------------------------------------------------------+
+ *  |          Next (slot + 1 in a bucket chain or the free list)   |
+ *  +---------------------------------------------------------------+
+ * </pre>
+ * The state word is a sequence lock: even means free, odd means live, and it is incremented on every insert and
+ * every remove. A reader acquires it, reads the fields, and accepts them only if the word is unchanged and odd.
+ * <p>
+ * <b>Kind column</b>: one unsigned 16-bit kind per slot at {@code kindsOffset(capacity) + slot * KIND_LENGTH},
+ * written before the state word is released, so the sequence lock covers it.
+ * <p>
+ * <b>Bucket word</b>, {@link #BUCKET_LENGTH} bytes, one per slot:
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |                Chain head (slot + 1, 0 = empty)             |L|
+ *  +-------------------------------------------------------------+-+
+ * </pre>
+ * {@code L} ({@link #BUCKET_LOCK_BIT}, bit 31, the sign bit) is a spin lock held while a chain is walked or
+ * changed; links are slot + 1 so that zeroed memory reads as empty.
+ * <p>
+ * <b>Header</b>, each contended word on its own cache line:
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |                Free list top (slot + 1, 0 = empty)            |  FREE_LIST_HEAD_OFFSET
+ *  +---------------------------------------------------------------+
+ *  |                  Free list ABA tag (pop/push count)           |
+ *  +---------------------------------------------------------------+
+ *  |                       ... pad to 64 ...                      ...
+ *  +---------------------------------------------------------------+
+ *  |              High-water mark (slots ever handed out)          |  HIGH_WATER_MARK_OFFSET
+ *  +---------------------------------------------------------------+
+ *  |                       ... pad to 64 ...                      ...
+ *  +---------------------------------------------------------------+
+ *  |                     Stale records replaced                    |  STALE_REPLACED_OFFSET
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                       ... pad to 64 ...                      ...
+ *  +---------------------------------------------------------------+
+ *  |                 Level mask (bit n: level n used)              |  LEVEL_MASK_OFFSET
+ *  +---------------------------------------------------------------+
+ *  |                            Padding                            |
+ *  +---------------------------------------------------------------+
+ *  |         Max span in granules, one long per level (16)        ...  MAX_SPAN_OFFSET
+ * ...                                                              |
+ *  +---------------------------------------------------------------+
+ * </pre>
+ * The free list head is a single long so that the top slot and its ABA tag change in one compare-and-set, as in
+ * a Treiber stack.
+ * <p>
+ * <b>Counter stripe</b>, {@link #STRIPE_LENGTH} bytes, {@link #COUNTER_STRIPES} of them, the stripe chosen by
+ * slot index:
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |                          Live records                         |
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                           Live bytes                          |
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                           Live pages                          |
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                     ... pad to 64 bytes ...                  ...
+ *  +---------------------------------------------------------------+
+ * </pre>
+ * <p>
+ * <b>Bucket keys.</b> A record is indexed under the start of its range, in units of {@link #GRANULE_LENGTH}
+ * bytes, at a level chosen from its span: level {@code n} holds records spanning at most
+ * {@code 2^(LEVEL_BITS * (n + 1))} granules and is keyed by {@code startGranule >>> (LEVEL_BITS * n)}. A lookup
+ * of an interior address therefore probes at most {@code 2^LEVEL_BITS + 1} keys per level in use, however large
+ * the records are, and sub-page granules keep chains short when many small allocations share a page.
+ */
+public final class OwnerTableDescriptor
+{
+    /**
+     * Offset of the start address ({@code long}) within a record slot.
+     */
+    public static final int ADDRESS_OFFSET = 0;
+
+    /**
+     * Offset of the size in bytes ({@code long}) within a record slot.
+     */
+    public static final int SIZE_OFFSET = ADDRESS_OFFSET + SIZE_OF_LONG;
+
+    /**
+     * Offset of the allocation timestamp in nanoseconds ({@code long}) within a record slot.
+     */
+    public static final int TIMESTAMP_OFFSET = SIZE_OFFSET + SIZE_OF_LONG;
+
+    /**
+     * Offset of the caller's interned thread reference ({@code int}) within a record slot.
+     */
+    public static final int THREAD_REF_OFFSET = TIMESTAMP_OFFSET + SIZE_OF_LONG;
+
+    /**
+     * Offset of the caller's stack depot id ({@code int}) within a record slot.
+     */
+    public static final int STACK_ID_OFFSET = THREAD_REF_OFFSET + SIZE_OF_INT;
+
+    /**
+     * Offset of the sequence-lock state word ({@code int}, odd = live) within a record slot.
+     */
+    public static final int STATE_OFFSET = STACK_ID_OFFSET + SIZE_OF_INT;
+
+    /**
+     * Offset of the link ({@code int}, slot + 1, 0 = none) to the next slot of a bucket chain or of the free list.
+     */
+    public static final int NEXT_OFFSET = STATE_OFFSET + SIZE_OF_INT;
+
+    /**
+     * Length of a record slot in bytes.
+     */
+    public static final int RECORD_LENGTH = NEXT_OFFSET + SIZE_OF_INT;
+
+    /**
+     * Alignment in bytes of each record slot, so that its longs are naturally aligned.
+     */
+    public static final int ALIGNMENT = SIZE_OF_LONG;
+
+    /**
+     * Length in bytes of one entry of the kind column (unsigned 16 bits).
+     */
+    public static final int KIND_LENGTH = SIZE_OF_SHORT;
+
+    /**
+     * Largest kind a record can hold.
+     */
+    public static final int MAX_KIND = 0xFFFF;
+
+    /**
+     * Length in bytes of one bucket word; there is one bucket per record slot.
+     */
+    public static final int BUCKET_LENGTH = SIZE_OF_INT;
+
+    /**
+     * Off-heap bytes per record slot, counting its kind entry and its share of the bucket index.
+     */
+    public static final int BYTES_PER_RECORD = RECORD_LENGTH + KIND_LENGTH + BUCKET_LENGTH;
+
+    /**
+     * Link value meaning "no slot", in chains, in bucket heads and in the free list.
+     */
+    public static final int NULL_LINK = 0;
+
+    /**
+     * Bit of a bucket word that is set while its chain is locked.
+     */
+    public static final int BUCKET_LOCK_BIT = 0x8000_0000;
+
+    /**
+     * Bits of a bucket word that hold the chain head.
+     */
+    public static final int BUCKET_LINK_MASK = ~BUCKET_LOCK_BIT;
+
+    /**
+     * Log2 of {@link #GRANULE_LENGTH}.
+     */
+    public static final int GRANULE_SHIFT = 8;
+
+    /**
+     * Unit in bytes in which the bucket index measures addresses.
+     */
+    public static final int GRANULE_LENGTH = 1 << GRANULE_SHIFT;
+
+    /**
+     * Log2 of the growth in maximum span from one index level to the next.
+     */
+    public static final int LEVEL_BITS = 5;
+
+    /**
+     * Number of index levels the header has room for: enough for any span of a 64-bit address space.
+     */
+    public static final int MAX_LEVELS = 16;
+
+    /**
+     * Offset in the header of the free list head ({@code long}: ABA tag in the high half, slot + 1 in the low).
+     */
+    public static final int FREE_LIST_HEAD_OFFSET = 0;
+
+    /**
+     * Offset in the header of the high-water mark ({@code int}): slots below it have been handed out at least once.
+     */
+    public static final int HIGH_WATER_MARK_OFFSET = FREE_LIST_HEAD_OFFSET + CACHE_LINE_LENGTH;
+
+    /**
+     * Offset in the header of the count of live records replaced by an insert at the same address ({@code long}).
+     */
+    public static final int STALE_REPLACED_OFFSET = HIGH_WATER_MARK_OFFSET + CACHE_LINE_LENGTH;
+
+    /**
+     * Offset in the header of the mask of index levels ever used ({@code int}).
+     */
+    public static final int LEVEL_MASK_OFFSET = STALE_REPLACED_OFFSET + CACHE_LINE_LENGTH;
+
+    /**
+     * Offset in the header of the per-level maximum span in granules ({@code long} each, only grows).
+     */
+    public static final int MAX_SPAN_OFFSET = LEVEL_MASK_OFFSET + SIZE_OF_LONG;
+
+    /**
+     * Length of the header in bytes, a whole number of cache lines.
+     */
+    public static final int HEADER_LENGTH =
+        (MAX_SPAN_OFFSET + (MAX_LEVELS * SIZE_OF_LONG) + CACHE_LINE_LENGTH - 1) & -CACHE_LINE_LENGTH;
+
+    /**
+     * Number of counter stripes; a power of two.
+     */
+    public static final int COUNTER_STRIPES = 32;
+
+    /**
+     * Length of one counter stripe in bytes: a cache line, so stripes do not share lines.
+     */
+    public static final int STRIPE_LENGTH = CACHE_LINE_LENGTH;
+
+    /**
+     * Offset within a stripe of its live record count ({@code long}).
+     */
+    public static final int STRIPE_COUNT_OFFSET = 0;
+
+    /**
+     * Offset within a stripe of its live byte total ({@code long}).
+     */
+    public static final int STRIPE_BYTES_OFFSET = STRIPE_COUNT_OFFSET + SIZE_OF_LONG;
+
+    /**
+     * Offset within a stripe of its live page total ({@code long}).
+     */
+    public static final int STRIPE_PAGES_OFFSET = STRIPE_BYTES_OFFSET + SIZE_OF_LONG;
+
+    /**
+     * Offset of the first counter stripe from the start of the table memory.
+     */
+    public static final int COUNTERS_OFFSET = HEADER_LENGTH;
+
+    /**
+     * Offset of the first record slot from the start of the table memory.
+     */
+    public static final int RECORDS_OFFSET = COUNTERS_OFFSET + (COUNTER_STRIPES * STRIPE_LENGTH);
+
+    /**
+     * Bytes of table memory that do not depend on capacity.
+     */
+    public static final int FIXED_LENGTH = RECORDS_OFFSET;
+
+    /**
+     * Largest capacity whose memory still fits one buffer of at most {@link Integer#MAX_VALUE} bytes.
+     */
+    public static final int MAX_CAPACITY = 1 << 25;
+
+    private OwnerTableDescriptor()
+    {
+    }
+
+    /**
+     * The offset of a record slot from the start of the table memory.
+     *
+     * @param slot index of the record, from 0 to capacity - 1.
+     * @return offset of the record slot.
+     */
+    public static int recordOffset(final int slot)
+    {
+        return RECORDS_OFFSET + (slot * RECORD_LENGTH);
+    }
+
+    /**
+     * The offset of the kind column from the start of the table memory.
+     *
+     * @param capacity of the table in records.
+     * @return offset of the kind of slot 0.
+     */
+    public static int kindsOffset(final int capacity)
+    {
+        return RECORDS_OFFSET + (capacity * RECORD_LENGTH);
+    }
+
+    /**
+     * The offset of the bucket index from the start of the table memory.
+     *
+     * @param capacity of the table in records.
+     * @return offset of bucket 0.
+     */
+    public static int bucketsOffset(final int capacity)
+    {
+        return kindsOffset(capacity) + (capacity * KIND_LENGTH);
+    }
+
+    /**
+     * The number of bytes of table memory needed for a capacity.
+     *
+     * @param capacity of the table in records, at most {@link #MAX_CAPACITY}.
+     * @return length of the table memory in bytes.
+     */
+    public static int requiredLength(final int capacity)
+    {
+        return bucketsOffset(capacity) + (capacity * BUCKET_LENGTH);
+    }
+}

@@ -1,0 +1,859 @@
+package io.pageowner.table;
+
+import org.agrona.BitUtil;
+import org.agrona.UnsafeApi;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import static io.pageowner.table.OwnerTableDescriptor.ADDRESS_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.BUCKET_LENGTH;
+import static io.pageowner.table.OwnerTableDescriptor.BUCKET_LINK_MASK;
+import static io.pageowner.table.OwnerTableDescriptor.BUCKET_LOCK_BIT;
+import static io.pageowner.table.OwnerTableDescriptor.COUNTERS_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.COUNTER_STRIPES;
+import static io.pageowner.table.OwnerTableDescriptor.FREE_LIST_HEAD_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.GRANULE_SHIFT;
+import static io.pageowner.table.OwnerTableDescriptor.HIGH_WATER_MARK_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.KIND_LENGTH;
+import static io.pageowner.table.OwnerTableDescriptor.LEVEL_BITS;
+import static io.pageowner.table.OwnerTableDescriptor.LEVEL_MASK_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.MAX_CAPACITY;
+import static io.pageowner.table.OwnerTableDescriptor.MAX_SPAN_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.NEXT_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.NULL_LINK;
+import static io.pageowner.table.OwnerTableDescriptor.SIZE_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.STACK_ID_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.STALE_REPLACED_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.STATE_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.STRIPE_BYTES_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.STRIPE_COUNT_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.STRIPE_LENGTH;
+import static io.pageowner.table.OwnerTableDescriptor.STRIPE_PAGES_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.THREAD_REF_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.TIMESTAMP_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.bucketsOffset;
+import static io.pageowner.table.OwnerTableDescriptor.kindsOffset;
+import static io.pageowner.table.OwnerTableDescriptor.recordOffset;
+import static io.pageowner.table.OwnerTableDescriptor.requiredLength;
+import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
+import static org.agrona.BitUtil.SIZE_OF_LONG;
+
+/**
+ * Off-heap, fixed-capacity, concurrent table of the owners of live off-heap allocations, looked up by start
+ * address, by any interior address, or by page, as the kernel's page_owner does for physical pages.
+ * <p>
+ * The memory comes from {@code Unsafe.allocateMemory}, so it does not count against
+ * {@code -XX:MaxDirectMemorySize}; it is zeroed once here and freed by {@link #close()}. Its layout is in
+ * {@link OwnerTableDescriptor}: {@value OwnerTableDescriptor#BYTES_PER_RECORD} bytes per record slot plus
+ * {@value OwnerTableDescriptor#FIXED_LENGTH} bytes per table.
+ * <p>
+ * <b>Concurrency.</b> Any number of threads may insert, remove and look up at once, and one or more threads may
+ * scan; there is no global lock. Free slots sit on a lock-free Treiber stack whose head carries an ABA tag, with
+ * a high-water mark for slots never used. Each bucket chain has a one-bit spin lock in its bucket word, held only
+ * while a short chain is walked or relinked; callbacks never run under it. Each slot has a sequence-lock state
+ * word, so {@link #forEach(RecordConsumer)} reads slots without any lock and never stops writers. Live totals are
+ * striped over {@value OwnerTableDescriptor#COUNTER_STRIPES} cache lines by slot index and summed on read.
+ * <p>
+ * <b>Index.</b> Records are chained under a key made of an index level and the start of the record, so that
+ * {@link #remove(long, OwnerRecord)} finds a record from its start address alone, while
+ * {@link #ownerOf(long, OwnerRecord)} finds it from any interior address with a bounded number of probes per
+ * level (at most {@code 2^LEVEL_BITS + 1}), instead of probing one bucket per page of the largest record ever seen
+ * (262 144 probes after a single 1 GiB mapping with 4 KiB pages). Levels are described in
+ * {@link OwnerTableDescriptor}. The price is paid by a start address that is not in the table: a remove or the
+ * stale-record check of an insert peeks one bucket word per level in use (typically 3 or 4).
+ * <p>
+ * <b>Hot path.</b> Insert, remove, lookup and the per-record work of a scan allocate nothing, never format and
+ * never wait for space: a full table makes {@link #insert(long, long, long, int, int, int)} return -1.
+ * <p>
+ * A table must not be used after {@link #close()}; the caller stops all users first.
+ */
+public final class OwnerTable implements AutoCloseable
+{
+    /**
+     * Receives records from a scan or a page lookup.
+     */
+    @FunctionalInterface
+    public interface RecordConsumer
+    {
+        /**
+         * Accept one record.
+         *
+         * @param record a flyweight that is overwritten after this call returns; copy what must be kept.
+         */
+        void accept(OwnerRecord record);
+    }
+
+    /**
+     * Smallest capacity a table is given, whatever is asked for.
+     */
+    public static final int MIN_CAPACITY = 16;
+
+    /**
+     * Times a scan re-reads a slot that keeps changing under it before skipping the slot.
+     */
+    public static final int MAX_READ_ATTEMPTS = 16;
+
+    private static final long FIBONACCI_MULTIPLIER = 0x9E3779B97F4A7C15L;
+    private static final long LEVEL_SALT = 0xC2B2AE3D27D4EB4FL;
+    private static final long TAG_INCREMENT = 1L << 32;
+    private static final long LINK_MASK_LONG = 0xFFFF_FFFFL;
+
+    private final int capacity;
+    private final int pageShift;
+    private final int bucketShift;
+    private final int kindsOffset;
+    private final int bucketsOffset;
+    private final long allocatedAddress;
+    private final long allocatedLength;
+    private final UnsafeBuffer buffer;
+    private boolean isClosed;
+
+    /**
+     * Allocate and zero a table.
+     *
+     * @param capacity  maximum number of live records, rounded up to a power of two of at least
+     *                  {@link #MIN_CAPACITY} and at most {@link OwnerTableDescriptor#MAX_CAPACITY}.
+     * @param pageShift log2 of the page size, 12 for 4 KiB pages.
+     * @throws IllegalArgumentException if capacity is not positive or too large, or pageShift is out of [0, 32].
+     */
+    public OwnerTable(final int capacity, final int pageShift)
+    {
+        if (capacity < 1 || capacity > MAX_CAPACITY)
+        {
+            throw new IllegalArgumentException("capacity must be in [1, " + MAX_CAPACITY + "]: " + capacity);
+        }
+
+        if (pageShift < 0 || pageShift > 32)
+        {
+            throw new IllegalArgumentException("pageShift must be in [0, 32]: " + pageShift);
+        }
+
+        this.capacity = BitUtil.findNextPositivePowerOfTwo(Math.max(capacity, MIN_CAPACITY));
+        this.pageShift = pageShift;
+        this.bucketShift = Long.SIZE - Integer.numberOfTrailingZeros(this.capacity);
+        this.kindsOffset = kindsOffset(this.capacity);
+        this.bucketsOffset = bucketsOffset(this.capacity);
+
+        final int length = requiredLength(this.capacity);
+        allocatedLength = (long)length + CACHE_LINE_LENGTH;
+        allocatedAddress = UnsafeApi.allocateMemory(allocatedLength);
+        UnsafeApi.setMemory(allocatedAddress, allocatedLength, (byte)0);
+        buffer = new UnsafeBuffer(BitUtil.align(allocatedAddress, CACHE_LINE_LENGTH), length);
+    }
+
+    /**
+     * The page shift of a page size.
+     *
+     * @param pageSize in bytes, a power of two such as 4096.
+     * @return log2 of the page size.
+     * @throws IllegalArgumentException if pageSize is not a positive power of two.
+     */
+    public static int pageShift(final long pageSize)
+    {
+        if (!BitUtil.isPowerOfTwo(pageSize))
+        {
+            throw new IllegalArgumentException("page size must be a positive power of two: " + pageSize);
+        }
+
+        return Long.numberOfTrailingZeros(pageSize);
+    }
+
+    /**
+     * Record a live allocation. If a live record already starts at the same address (its free was never seen),
+     * it is replaced and counted in {@link #staleReplaced()}.
+     *
+     * @param address     of the first byte.
+     * @param size        in bytes, 0 or more.
+     * @param timestampNs when the memory was allocated.
+     * @param threadRef   of the allocating thread, as interned by the caller.
+     * @param stackId     of the allocating stack, as stored by the caller.
+     * @param kind        flags of the allocation, stored as an unsigned 16-bit value.
+     * @return the slot index of the record, or -1 if the table is full and the record was dropped.
+     */
+    public int insert(
+        final long address,
+        final long size,
+        final long timestampNs,
+        final int threadRef,
+        final int stackId,
+        final int kind)
+    {
+        final long firstGranule = address >>> GRANULE_SHIFT;
+        final long spanGranules = (OwnerRecord.lastAddress(address, size) >>> GRANULE_SHIFT) - firstGranule + 1;
+        final int level = level(spanGranules);
+        final long key = firstGranule >>> (LEVEL_BITS * level);
+
+        // Widen the lookup bounds before the record can be found, so a lookup that finds it also probes for it.
+        noteSpan(level, spanGranules);
+        removeStaleAtOtherLevels(address, level);
+
+        int slot = claimSlot();
+        if (slot < 0)
+        {
+            if (!removeAt(level, key, address, null))
+            {
+                return -1;
+            }
+
+            buffer.getAndAddLong(STALE_REPLACED_OFFSET, 1);
+            slot = claimSlot();
+            if (slot < 0)
+            {
+                return -1;
+            }
+        }
+
+        final int recordOffset = recordOffset(slot);
+        final int stateOffset = recordOffset + STATE_OFFSET;
+        final int freeState = buffer.getInt(stateOffset);
+
+        buffer.putLong(recordOffset + ADDRESS_OFFSET, address);
+        buffer.putLong(recordOffset + SIZE_OFFSET, size);
+        buffer.putLong(recordOffset + TIMESTAMP_OFFSET, timestampNs);
+        buffer.putInt(recordOffset + THREAD_REF_OFFSET, threadRef);
+        buffer.putInt(recordOffset + STACK_ID_OFFSET, stackId);
+        buffer.putShort(kindsOffset + (slot * KIND_LENGTH), (short)kind);
+        // NOTE: release orders the field stores above before the odd (live) state a scan acquires.
+        buffer.putIntRelease(stateOffset, freeState + 1);
+
+        addToCounters(slot, 1, size, OwnerRecord.pageCount(address, size, pageShift));
+
+        final int bucketOffset = bucketOffset(level, key);
+        int head = lockBucket(bucketOffset);
+        int stale = -1;
+        int previous = -1;
+        int link = head;
+        while (NULL_LINK != link)
+        {
+            final int candidate = link - 1;
+            final int candidateOffset = recordOffset(candidate);
+            link = buffer.getInt(candidateOffset + NEXT_OFFSET);
+            if (buffer.getLong(candidateOffset + ADDRESS_OFFSET) == address)
+            {
+                stale = candidate;
+                head = unlink(head, previous, link);
+                break;
+            }
+            previous = candidate;
+        }
+
+        buffer.putInt(recordOffset + NEXT_OFFSET, head);
+        // NOTE: release publishes the new link to the next thread that locks this bucket, and unlocks it.
+        buffer.putIntRelease(bucketOffset, slot + 1);
+
+        if (stale >= 0)
+        {
+            release(stale, null);
+            buffer.getAndAddLong(STALE_REPLACED_OFFSET, 1);
+        }
+
+        return slot;
+    }
+
+    /**
+     * Remove the record that starts at an address.
+     *
+     * @param address    of the first byte of the allocation, as given to {@code insert}.
+     * @param removedInto to copy the removed record into, or null.
+     * @return true if a record was removed, false if none starts at this address.
+     */
+    public boolean remove(final long address, final OwnerRecord removedInto)
+    {
+        final long granule = address >>> GRANULE_SHIFT;
+        for (int mask = levelMask(); 0 != mask; mask &= mask - 1)
+        {
+            final int level = Integer.numberOfTrailingZeros(mask);
+            if (removeAt(level, granule >>> (LEVEL_BITS * level), address, removedInto))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /**
+     * Find the live record whose bytes contain an address: its start, its last byte or anything between.
+     *
+     * @param address to look up.
+     * @param into    to copy the owner into.
+     * @return true if an owner was found and copied, false if no live record contains the address.
+     */
+    public boolean ownerOf(final long address, final OwnerRecord into)
+    {
+        final long granule = address >>> GRANULE_SHIFT;
+        for (int mask = levelMask(); 0 != mask; mask &= mask - 1)
+        {
+            final int level = Integer.numberOfTrailingZeros(mask);
+            final int shift = LEVEL_BITS * level;
+            final long lowKey = lowestKey(granule, level, shift);
+            for (long key = granule >>> shift; ; key--)
+            {
+                if (findContaining(level, key, address, into))
+                {
+                    return true;
+                }
+
+                if (key == lowKey)
+                {
+                    break;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /**
+     * Deliver every live record whose page span covers a page; several small records may share it.
+     * Allocates one flyweight per call; see {@link #forEachOwnerOfPage(long, OwnerRecord, RecordConsumer)}.
+     *
+     * @param pageNumber of the page: an address shifted right by the page shift.
+     * @param consumer   to receive each record, never under a lock.
+     * @return the number of records delivered.
+     */
+    public int forEachOwnerOfPage(final long pageNumber, final RecordConsumer consumer)
+    {
+        return forEachOwnerOfPage(pageNumber, new OwnerRecord(), consumer);
+    }
+
+    /**
+     * Deliver every live record whose page span covers a page; several small records may share it.
+     * <p>
+     * A record live for the whole call is delivered exactly once; one inserted or removed during the call may or
+     * may not be. The consumer may call back into the table.
+     *
+     * @param pageNumber of the page: an address shifted right by the page shift.
+     * @param flyweight  to copy each record into before it is delivered.
+     * @param consumer   to receive each record, never under a lock.
+     * @return the number of records delivered.
+     */
+    public int forEachOwnerOfPage(final long pageNumber, final OwnerRecord flyweight, final RecordConsumer consumer)
+    {
+        final long firstByte = pageNumber << pageShift;
+        final long firstGranule = firstByte >>> GRANULE_SHIFT;
+        final long lastGranule = (firstByte | ((1L << pageShift) - 1)) >>> GRANULE_SHIFT;
+
+        int count = 0;
+        for (int mask = levelMask(); 0 != mask; mask &= mask - 1)
+        {
+            final int level = Integer.numberOfTrailingZeros(mask);
+            final int shift = LEVEL_BITS * level;
+            final long highKey = lastGranule >>> shift;
+            for (long key = lowestKey(firstGranule, level, shift); ; key++)
+            {
+                count += forEachOwnerInBucket(level, key, pageNumber, flyweight, consumer);
+                if (key == highKey)
+                {
+                    break;
+                }
+            }
+        }
+
+        return count;
+    }
+
+    /**
+     * Deliver every live record. Allocates one flyweight per call; see
+     * {@link #forEach(OwnerRecord, RecordConsumer)}.
+     *
+     * @param consumer to receive each record.
+     * @return the number of records delivered.
+     */
+    public long forEach(final RecordConsumer consumer)
+    {
+        return forEach(new OwnerRecord(), consumer);
+    }
+
+    /**
+     * Deliver every live record, scanning slot states without stopping writers.
+     * <p>
+     * This is a best-effort scan, not a snapshot: a record live for the whole scan is delivered exactly once, and
+     * one inserted or removed during the scan may or may not be. Each delivered record is internally consistent:
+     * a slot is read under its sequence lock and re-read if it changed, and a slot that keeps changing is skipped
+     * after {@link #MAX_READ_ATTEMPTS} tries.
+     *
+     * @param flyweight to copy each record into before it is delivered.
+     * @param consumer  to receive each record.
+     * @return the number of records delivered.
+     */
+    public long forEach(final OwnerRecord flyweight, final RecordConsumer consumer)
+    {
+        final int highWaterMark = buffer.getIntVolatile(HIGH_WATER_MARK_OFFSET);
+        long count = 0;
+        for (int slot = 0; slot < highWaterMark; slot++)
+        {
+            if (read(slot, flyweight))
+            {
+                count++;
+                consumer.accept(flyweight);
+            }
+        }
+
+        return count;
+    }
+
+    /**
+     * Read the record in a slot if it is live, consistently, without locking.
+     *
+     * @param slot index as returned by {@code insert}.
+     * @param into to copy the record into.
+     * @return true if the slot held a live record that was read consistently.
+     */
+    public boolean read(final int slot, final OwnerRecord into)
+    {
+        if (slot < 0 || slot >= capacity)
+        {
+            return false;
+        }
+
+        final int recordOffset = recordOffset(slot);
+        final int stateOffset = recordOffset + STATE_OFFSET;
+        for (int attempt = 0; attempt < MAX_READ_ATTEMPTS; attempt++)
+        {
+            final int state = buffer.getIntVolatile(stateOffset);
+            if (0 == (state & 1))
+            {
+                return false;
+            }
+
+            final long address = buffer.getLong(recordOffset + ADDRESS_OFFSET);
+            final long size = buffer.getLong(recordOffset + SIZE_OFFSET);
+            final long timestampNs = buffer.getLong(recordOffset + TIMESTAMP_OFFSET);
+            final int threadRef = buffer.getInt(recordOffset + THREAD_REF_OFFSET);
+            final int stackId = buffer.getInt(recordOffset + STACK_ID_OFFSET);
+            final int kind = buffer.getShort(kindsOffset + (slot * KIND_LENGTH)) & 0xFFFF;
+
+            // Keeps the field loads above before the re-check of the state below.
+            UnsafeApi.loadFence();
+            if (buffer.getInt(stateOffset) == state)
+            {
+                into.set(address, size, timestampNs, threadRef, stackId, kind, pageShift);
+                return true;
+            }
+
+            Thread.onSpinWait();
+        }
+
+        return false;
+    }
+
+    /**
+     * Number of live records, summed over stripes: exact when no writer is active, approximate otherwise.
+     *
+     * @return number of live records.
+     */
+    public long liveCount()
+    {
+        return sumStripes(STRIPE_COUNT_OFFSET);
+    }
+
+    /**
+     * Total size in bytes of the live records, summed over stripes: exact when no writer is active.
+     *
+     * @return total size of the live records.
+     */
+    public long liveBytes()
+    {
+        return sumStripes(STRIPE_BYTES_OFFSET);
+    }
+
+    /**
+     * Sum of the page spans of the live records, summed over stripes: exact when no writer is active. A page
+     * shared by several records counts once per record.
+     *
+     * @return sum of the page counts of the live records.
+     */
+    public long livePages()
+    {
+        return sumStripes(STRIPE_PAGES_OFFSET);
+    }
+
+    /**
+     * Number of live records replaced by an insert at the same start address, i.e. frees that were not seen.
+     *
+     * @return number of stale records replaced.
+     */
+    public long staleReplaced()
+    {
+        return buffer.getLongVolatile(STALE_REPLACED_OFFSET);
+    }
+
+    /**
+     * Maximum number of live records.
+     *
+     * @return maximum number of live records, a power of two.
+     */
+    public int capacity()
+    {
+        return capacity;
+    }
+
+    /**
+     * Log2 of the page size the table computes page spans with.
+     *
+     * @return log2 of the page size.
+     */
+    public int pageShift()
+    {
+        return pageShift;
+    }
+
+    /**
+     * Off-heap bytes the table holds, alignment slack included.
+     *
+     * @return off-heap bytes allocated for the table.
+     */
+    public long footprintBytes()
+    {
+        return allocatedLength;
+    }
+
+    /**
+     * Has {@link #close()} been called.
+     *
+     * @return true if the memory has been freed.
+     */
+    public synchronized boolean isClosed()
+    {
+        return isClosed;
+    }
+
+    /**
+     * Free the table memory; later calls do nothing. No other thread may be using the table.
+     */
+    public synchronized void close()
+    {
+        if (!isClosed)
+        {
+            isClosed = true;
+            // An access after close then fails a bounds check rather than touching freed memory.
+            buffer.wrap(new byte[0]);
+            UnsafeApi.freeMemory(allocatedAddress);
+        }
+    }
+
+    private static int level(final long spanGranules)
+    {
+        final int bits = Long.SIZE - Long.numberOfLeadingZeros(spanGranules - 1);
+
+        return 0 == bits ? 0 : (bits - 1) / LEVEL_BITS;
+    }
+
+    // Unlinks the slot after previous (or the head) from a locked chain, returning the new head.
+    private int unlink(final int head, final int previous, final int next)
+    {
+        if (previous < 0)
+        {
+            return next;
+        }
+
+        // Plain store: the caller publishes it when it unlocks the bucket.
+        buffer.putInt(recordOffset(previous) + NEXT_OFFSET, next);
+
+        return head;
+    }
+
+    private int bucketOffset(final int level, final long key)
+    {
+        final long hash = (key + (level * LEVEL_SALT)) * FIBONACCI_MULTIPLIER;
+
+        return bucketsOffset + ((int)(hash >>> bucketShift) * BUCKET_LENGTH);
+    }
+
+    private int levelMask()
+    {
+        return buffer.getIntVolatile(LEVEL_MASK_OFFSET);
+    }
+
+    private long lowestKey(final long granule, final int level, final int shift)
+    {
+        final long reach = buffer.getLongVolatile(MAX_SPAN_OFFSET + (level * SIZE_OF_LONG)) - 1;
+        final long lowestStart = Long.compareUnsigned(granule, reach) <= 0 ? 0 : granule - reach;
+
+        return lowestStart >>> shift;
+    }
+
+    private void noteSpan(final int level, final long spanGranules)
+    {
+        final int spanOffset = MAX_SPAN_OFFSET + (level * SIZE_OF_LONG);
+        long maxSpan = buffer.getLongVolatile(spanOffset);
+        while (spanGranules > maxSpan)
+        {
+            if (buffer.compareAndSetLong(spanOffset, maxSpan, spanGranules))
+            {
+                break;
+            }
+            maxSpan = buffer.getLongVolatile(spanOffset);
+        }
+
+        final int bit = 1 << level;
+        int mask = buffer.getIntVolatile(LEVEL_MASK_OFFSET);
+        while (0 == (mask & bit))
+        {
+            if (buffer.compareAndSetInt(LEVEL_MASK_OFFSET, mask, mask | bit))
+            {
+                break;
+            }
+            mask = buffer.getIntVolatile(LEVEL_MASK_OFFSET);
+        }
+    }
+
+    private void removeStaleAtOtherLevels(final long address, final int level)
+    {
+        final long granule = address >>> GRANULE_SHIFT;
+        for (int mask = levelMask() & ~(1 << level); 0 != mask; mask &= mask - 1)
+        {
+            final int otherLevel = Integer.numberOfTrailingZeros(mask);
+            if (removeAt(otherLevel, granule >>> (LEVEL_BITS * otherLevel), address, null))
+            {
+                buffer.getAndAddLong(STALE_REPLACED_OFFSET, 1);
+            }
+        }
+    }
+
+    private boolean removeAt(final int level, final long key, final long address, final OwnerRecord removedInto)
+    {
+        final int bucketOffset = bucketOffset(level, key);
+        if (NULL_LINK == (buffer.getIntVolatile(bucketOffset) & BUCKET_LINK_MASK))
+        {
+            return false;
+        }
+
+        int head = lockBucket(bucketOffset);
+        int found = -1;
+        int previous = -1;
+        int link = head;
+        while (NULL_LINK != link)
+        {
+            final int candidate = link - 1;
+            final int candidateOffset = recordOffset(candidate);
+            link = buffer.getInt(candidateOffset + NEXT_OFFSET);
+            if (buffer.getLong(candidateOffset + ADDRESS_OFFSET) == address)
+            {
+                found = candidate;
+                head = unlink(head, previous, link);
+                break;
+            }
+            previous = candidate;
+        }
+
+        // NOTE: release publishes the unlink, if any, to the next thread that locks this bucket, and unlocks it.
+        buffer.putIntRelease(bucketOffset, head);
+
+        if (found < 0)
+        {
+            return false;
+        }
+
+        release(found, removedInto);
+
+        return true;
+    }
+
+    private boolean findContaining(final int level, final long key, final long address, final OwnerRecord into)
+    {
+        final int bucketOffset = bucketOffset(level, key);
+        if (NULL_LINK == (buffer.getIntVolatile(bucketOffset) & BUCKET_LINK_MASK))
+        {
+            return false;
+        }
+
+        final int head = lockBucket(bucketOffset);
+        boolean found = false;
+        for (int link = head; NULL_LINK != link; )
+        {
+            final int slot = link - 1;
+            final int recordOffset = recordOffset(slot);
+            if (OwnerRecord.contains(
+                buffer.getLong(recordOffset + ADDRESS_OFFSET), buffer.getLong(recordOffset + SIZE_OFFSET), address))
+            {
+                copyLocked(slot, into);
+                found = true;
+                break;
+            }
+            link = buffer.getInt(recordOffset + NEXT_OFFSET);
+        }
+
+        // NOTE: release keeps the reads above inside the lock, and unlocks it.
+        buffer.putIntRelease(bucketOffset, head);
+
+        return found;
+    }
+
+    private int forEachOwnerInBucket(
+        final int level,
+        final long key,
+        final long pageNumber,
+        final OwnerRecord flyweight,
+        final RecordConsumer consumer)
+    {
+        final int bucketOffset = bucketOffset(level, key);
+        final int shift = LEVEL_BITS * level;
+        int count = 0;
+        int lastSlot = -1;
+        while (NULL_LINK != (buffer.getIntVolatile(bucketOffset) & BUCKET_LINK_MASK))
+        {
+            // Deliver matches in slot order, one per lock hold, so the consumer never runs under the lock and a
+            // record that stays in the chain is delivered once however the chain changes in between.
+            final int head = lockBucket(bucketOffset);
+            int nextSlot = Integer.MAX_VALUE;
+            for (int link = head; NULL_LINK != link; )
+            {
+                final int slot = link - 1;
+                final int recordOffset = recordOffset(slot);
+                if (slot > lastSlot && slot < nextSlot)
+                {
+                    final long address = buffer.getLong(recordOffset + ADDRESS_OFFSET);
+                    final long lastAddress = OwnerRecord.lastAddress(address, buffer.getLong(recordOffset + SIZE_OFFSET));
+                    final long firstGranule = address >>> GRANULE_SHIFT;
+                    if ((firstGranule >>> shift) == key &&
+                        level(((lastAddress >>> GRANULE_SHIFT) - firstGranule) + 1) == level &&
+                        Long.compareUnsigned(address >>> pageShift, pageNumber) <= 0 &&
+                        Long.compareUnsigned(lastAddress >>> pageShift, pageNumber) >= 0)
+                    {
+                        nextSlot = slot;
+                    }
+                }
+                link = buffer.getInt(recordOffset + NEXT_OFFSET);
+            }
+
+            if (Integer.MAX_VALUE != nextSlot)
+            {
+                copyLocked(nextSlot, flyweight);
+            }
+
+            // NOTE: release keeps the reads above inside the lock, and unlocks it.
+            buffer.putIntRelease(bucketOffset, head);
+
+            if (Integer.MAX_VALUE == nextSlot)
+            {
+                break;
+            }
+
+            lastSlot = nextSlot;
+            count++;
+            consumer.accept(flyweight);
+        }
+
+        return count;
+    }
+
+    private int lockBucket(final int bucketOffset)
+    {
+        while (true)
+        {
+            final int word = buffer.getIntVolatile(bucketOffset);
+            if (0 == (word & BUCKET_LOCK_BIT) && buffer.compareAndSetInt(bucketOffset, word, word | BUCKET_LOCK_BIT))
+            {
+                return word;
+            }
+
+            Thread.onSpinWait();
+        }
+    }
+
+    private void copyLocked(final int slot, final OwnerRecord into)
+    {
+        final int recordOffset = recordOffset(slot);
+        into.set(
+            buffer.getLong(recordOffset + ADDRESS_OFFSET),
+            buffer.getLong(recordOffset + SIZE_OFFSET),
+            buffer.getLong(recordOffset + TIMESTAMP_OFFSET),
+            buffer.getInt(recordOffset + THREAD_REF_OFFSET),
+            buffer.getInt(recordOffset + STACK_ID_OFFSET),
+            buffer.getShort(kindsOffset + (slot * KIND_LENGTH)) & 0xFFFF,
+            pageShift);
+    }
+
+    private void release(final int slot, final OwnerRecord removedInto)
+    {
+        final int recordOffset = recordOffset(slot);
+        final long address = buffer.getLong(recordOffset + ADDRESS_OFFSET);
+        final long size = buffer.getLong(recordOffset + SIZE_OFFSET);
+        if (null != removedInto)
+        {
+            copyLocked(slot, removedInto);
+        }
+
+        addToCounters(slot, -1, -size, -OwnerRecord.pageCount(address, size, pageShift));
+
+        final int stateOffset = recordOffset + STATE_OFFSET;
+        // NOTE: release makes the even (free) state visible no later than the push below, so a scan that reads
+        // fields written by the slot's next owner, who pops it after that push, re-reads a changed state.
+        buffer.putIntRelease(stateOffset, buffer.getInt(stateOffset) + 1);
+        pushFree(slot);
+    }
+
+    private int claimSlot()
+    {
+        while (true)
+        {
+            final long head = buffer.getLongVolatile(FREE_LIST_HEAD_OFFSET);
+            final int top = (int)(head & LINK_MASK_LONG);
+            if (NULL_LINK == top)
+            {
+                return claimFreshSlot();
+            }
+
+            // A stale read of next, when another thread has already popped the slot, fails the tagged CAS below.
+            final int next = buffer.getIntVolatile(recordOffset(top - 1) + NEXT_OFFSET);
+            final long newHead = ((head & ~LINK_MASK_LONG) + TAG_INCREMENT) | (next & LINK_MASK_LONG);
+            if (buffer.compareAndSetLong(FREE_LIST_HEAD_OFFSET, head, newHead))
+            {
+                return top - 1;
+            }
+        }
+    }
+
+    private int claimFreshSlot()
+    {
+        while (true)
+        {
+            final int highWaterMark = buffer.getIntVolatile(HIGH_WATER_MARK_OFFSET);
+            if (highWaterMark >= capacity)
+            {
+                return -1;
+            }
+
+            if (buffer.compareAndSetInt(HIGH_WATER_MARK_OFFSET, highWaterMark, highWaterMark + 1))
+            {
+                return highWaterMark;
+            }
+        }
+    }
+
+    private void pushFree(final int slot)
+    {
+        final int nextOffset = recordOffset(slot) + NEXT_OFFSET;
+        while (true)
+        {
+            final long head = buffer.getLongVolatile(FREE_LIST_HEAD_OFFSET);
+            // NOTE: plain store, published by the CAS below before any thread can pop this slot.
+            buffer.putInt(nextOffset, (int)head);
+            final long newHead = ((head & ~LINK_MASK_LONG) + TAG_INCREMENT) | (slot + 1);
+            if (buffer.compareAndSetLong(FREE_LIST_HEAD_OFFSET, head, newHead))
+            {
+                return;
+            }
+        }
+    }
+
+    private void addToCounters(final int slot, final long count, final long bytes, final long pages)
+    {
+        final int stripeOffset = COUNTERS_OFFSET + ((slot & (COUNTER_STRIPES - 1)) * STRIPE_LENGTH);
+        buffer.getAndAddLong(stripeOffset + STRIPE_COUNT_OFFSET, count);
+        buffer.getAndAddLong(stripeOffset + STRIPE_BYTES_OFFSET, bytes);
+        buffer.getAndAddLong(stripeOffset + STRIPE_PAGES_OFFSET, pages);
+    }
+
+    private long sumStripes(final int fieldOffset)
+    {
+        long sum = 0;
+        for (int i = 0; i < COUNTER_STRIPES; i++)
+        {
+            sum += buffer.getLongVolatile(COUNTERS_OFFSET + (i * STRIPE_LENGTH) + fieldOffset);
+        }
+
+        return sum;
+    }
+}

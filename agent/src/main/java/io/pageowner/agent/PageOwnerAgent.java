@@ -1,30 +1,104 @@
 package io.pageowner.agent;
 
 import java.lang.instrument.Instrumentation;
+import java.lang.reflect.InvocationTargetException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
 
-/** Placeholder entry point. */
+/**
+ * The jar's entry points: {@code premain} and {@code agentmain} for the agent, {@code main} for the
+ * command line.
+ * <p>
+ * This class is loaded by the application's class loader, so it does as little as it can and holds
+ * no state: it parses the options, and only when they say {@code on} does it load the rest of the
+ * agent in a class loader of its own (parent: the platform loader), so that the agent's classes,
+ * Byte Buddy and Agrona never mix with the application's, and the {@code jdk.internal.misc} access
+ * the agent needs is granted to that loader alone. Nothing here throws: a failure prints one line
+ * and the application runs on without the agent.
+ */
 public final class PageOwnerAgent
 {
+    private static final String CORE_CLASS = "io.pageowner.agent.AgentCore";
+
     private PageOwnerAgent()
     {
     }
 
     /**
-     * Agent entry point.
+     * Entry point for {@code -javaagent:page-owner.jar[=options]}.
      *
-     * @param args agent options.
+     * @param args the agent options.
      * @param inst the JVM's instrumentation.
      */
     public static void premain(final String args, final Instrumentation inst)
     {
+        start(args, inst);
     }
 
     /**
-     * Command line.
+     * Entry point for loading into a running JVM.
      *
-     * @param args arguments.
+     * @param args the agent options.
+     * @param inst the JVM's instrumentation.
+     */
+    public static void agentmain(final String args, final Instrumentation inst)
+    {
+        start(args, inst);
+    }
+
+    private static synchronized void start(final String args, final Instrumentation inst)
+    {
+        try
+        {
+            final AgentOptions options = AgentOptions.parse(args);
+            if (null != options.error())
+            {
+                System.err.println("[page-owner] " + options.error());
+                return;
+            }
+            if (!options.enabled())
+            {
+                return;
+            }
+
+            final URL jar = PageOwnerAgent.class.getProtectionDomain().getCodeSource().getLocation();
+            final ClassLoader loader =
+                new URLClassLoader("page-owner", new URL[]{ jar }, ClassLoader.getPlatformClassLoader());
+
+            // NOTE: before any agent class initialises: Agrona and the recorder use jdk.internal.misc,
+            // and BootHooks defines the hook classes into that package through a private lookup.
+            final Module javaBase = Object.class.getModule();
+            final Map<String, Set<Module>> internalMisc = Map.of("jdk.internal.misc", Set.of(loader.getUnnamedModule()));
+            inst.redefineModule(javaBase, Set.of(), internalMisc, internalMisc, Set.of(), Map.of());
+
+            final Class<?> core = Class.forName(CORE_CLASS, true, loader);
+            core.getMethod("start", String.class, Instrumentation.class).invoke(null, args, inst);
+        }
+        catch (final InvocationTargetException ex)
+        {
+            System.err.println("[page-owner] could not start, the application runs without it: " + ex.getCause());
+        }
+        catch (final Throwable ex)
+        {
+            System.err.println("[page-owner] could not start, the application runs without it: " + ex);
+        }
+    }
+
+    /**
+     * The command line: {@code java -jar page-owner.jar <command> ...}.
+     *
+     * @param args the command and its arguments.
      */
     public static void main(final String[] args)
     {
+        System.exit(Cli.run(args, System.out, System.err));
+    }
+
+    static String[] tail(final String[] args)
+    {
+        return Arrays.copyOfRange(args, 1, args.length);
     }
 }

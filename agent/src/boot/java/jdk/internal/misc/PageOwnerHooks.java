@@ -1,0 +1,138 @@
+/*
+ * Part of page-owner. Compiled into java.base (--patch-module) and defined there at run time by
+ * io.pageowner.agent.BootHooks; never loaded from the class path.
+ */
+package jdk.internal.misc;
+
+/**
+ * The static entry points that page-owner's advice, inlined into {@code jdk.internal.misc.Unsafe}
+ * and other {@code java.base} classes, calls. It lives in {@code java.base} itself so that the
+ * advice can see it without appending anything to the boot class path (which would print a CDS
+ * warning and turn off class data sharing for the application's classes).
+ * <p>
+ * Until {@link #install(PageOwnerSink)} is called every hook is a null check and a return.
+ */
+public final class PageOwnerHooks
+{
+    private static volatile PageOwnerSink sink;
+    private static volatile long suppressedBeforeSink;
+
+    private PageOwnerHooks()
+    {
+    }
+
+    /**
+     * Sets (or, with null, clears) where events go.
+     *
+     * @param newSink to forward to, or null to drop events.
+     */
+    public static void install(final PageOwnerSink newSink)
+    {
+        sink = newSink;
+    }
+
+    /**
+     * The current sink.
+     *
+     * @return the sink, or null.
+     */
+    public static PageOwnerSink sink()
+    {
+        return sink;
+    }
+
+    /**
+     * Exit of {@code allocateMemory}.
+     *
+     * @param address returned.
+     * @param bytes   requested.
+     */
+    public static void allocated(final long address, final long bytes)
+    {
+        final PageOwnerSink s = sink;
+        if (null != s && 0 != address)
+        {
+            s.allocated(address, bytes);
+        }
+    }
+
+    /**
+     * Entry of {@code freeMemory}.
+     *
+     * @param address being freed.
+     */
+    public static void freeing(final long address)
+    {
+        final PageOwnerSink s = sink;
+        if (null != s && 0 != address)
+        {
+            s.freeing(address);
+        }
+    }
+
+    /**
+     * Entry of {@code reallocateMemory}.
+     *
+     * @param address being resized.
+     * @param bytes   requested.
+     */
+    public static void reallocating(final long address, final long bytes)
+    {
+        final PageOwnerSink s = sink;
+        if (null != s)
+        {
+            s.reallocating(address, bytes);
+        }
+    }
+
+    /**
+     * Exit of {@code reallocateMemory}, normal or by a throwable.
+     *
+     * @param address    passed in.
+     * @param bytes      requested.
+     * @param newAddress returned, 0 when it threw.
+     */
+    public static void reallocated(final long address, final long bytes, final long newAddress)
+    {
+        final PageOwnerSink s = sink;
+        if (null != s)
+        {
+            s.reallocated(address, bytes, newAddress);
+        }
+    }
+
+    /**
+     * Called by the advice's exception handler: an advice threw and the throwable was swallowed.
+     *
+     * @param throwable that was swallowed.
+     */
+    public static void suppressed(final Throwable throwable)
+    {
+        final PageOwnerSink s = sink;
+        if (null != s)
+        {
+            try
+            {
+                s.suppressed(throwable);
+            }
+            catch (final Throwable ignore)
+            {
+                // NOTE: the advice's handler must never throw into the application.
+            }
+        }
+        else
+        {
+            suppressedBeforeSink++;
+        }
+    }
+
+    /**
+     * Suppressed throwables seen while no sink was installed.
+     *
+     * @return the count.
+     */
+    public static long suppressedBeforeSink()
+    {
+        return suppressedBeforeSink;
+    }
+}

@@ -1,0 +1,59 @@
+/*
+ * Part of page-owner. Compiled into java.base (--patch-module) and defined there at run time by
+ * io.pageowner.agent.BootHooks; never loaded from the class path.
+ */
+package jdk.internal.misc;
+
+/**
+ * What {@link PageOwnerHooks} forwards the JDK's off-heap events to. The agent's recorder, loaded
+ * by the agent's own class loader, extends it. Every method must return normally: the caller is
+ * inlined advice running inside {@code Unsafe}.
+ */
+public abstract class PageOwnerSink
+{
+    /**
+     * Constructor for subclasses.
+     */
+    protected PageOwnerSink()
+    {
+    }
+
+    /**
+     * A block was allocated.
+     *
+     * @param address of the block, never 0.
+     * @param bytes   requested by the caller.
+     */
+    public abstract void allocated(long address, long bytes);
+
+    /**
+     * A block is about to be freed.
+     *
+     * @param address of the block, never 0.
+     */
+    public abstract void freeing(long address);
+
+    /**
+     * {@code reallocateMemory(address, bytes)} is about to run.
+     *
+     * @param address of the block being resized, may be 0.
+     * @param bytes   requested size.
+     */
+    public abstract void reallocating(long address, long bytes);
+
+    /**
+     * {@code reallocateMemory(address, bytes)} returned or threw.
+     *
+     * @param address    the block passed in.
+     * @param bytes      requested size.
+     * @param newAddress the block returned, or 0 if the call threw or freed.
+     */
+    public abstract void reallocated(long address, long bytes, long newAddress);
+
+    /**
+     * Advice code threw and the throwable was suppressed.
+     *
+     * @param throwable that was suppressed.
+     */
+    public abstract void suppressed(Throwable throwable);
+}

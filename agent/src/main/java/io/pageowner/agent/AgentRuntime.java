@@ -1,0 +1,149 @@
+package io.pageowner.agent;
+
+import io.pageowner.depot.StackDepot;
+import io.pageowner.depot.ThreadDepot;
+import io.pageowner.dump.PageOwnerFormat;
+import io.pageowner.dump.PageOwnerWriter;
+import io.pageowner.instrument.AgentInstaller;
+import io.pageowner.instrument.Recorder;
+import io.pageowner.instrument.UnsafeInstrumentation;
+import io.pageowner.jmx.PageOwnerMBean;
+import io.pageowner.jmx.PageOwnerMXBean;
+import io.pageowner.log.AgentLog;
+import io.pageowner.table.OwnerTable;
+import jdk.internal.misc.PageOwnerHooks;
+
+import java.lang.instrument.Instrumentation;
+import java.lang.management.ManagementFactory;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import javax.management.ObjectName;
+
+/**
+ * The agent proper, started by {@link AgentCore} once the hook classes exist. Start-up
+ * order matters: options, hook classes, table and depots, the recorder (warmed up, so its classes
+ * are loaded before any advice can call it), the advice, and last the agent thread that registers
+ * the MBean. Everything the agent allocates before the advice is installed is invisible to it, and
+ * everything after is made with the guard held.
+ */
+public final class AgentRuntime
+{
+    /** Distinct stacks the depot keeps. */
+    static final int MAX_STACKS = 1 << 16;
+    /** Distinct (thread, name) pairs the thread depot keeps. */
+    static final int MAX_THREADS = 1 << 20;
+
+    private AgentRuntime()
+    {
+    }
+
+    /**
+     * Starts tracking.
+     *
+     * @param options the agent options, known to parse and to say {@code on}.
+     * @param inst the JVM's instrumentation.
+     * @throws Exception if the agent cannot start; nothing is installed then.
+     */
+    static void start(final AgentOptions options, final Instrumentation inst) throws Exception
+    {
+        if (null != PageOwnerHooks.class.getClassLoader())
+        {
+            throw new IllegalStateException("hooks class not in java.base");
+        }
+        if (null != PageOwnerHooks.sink())
+        {
+            AgentLog.warn("already running; options '" + options.text() + "' ignored");
+            return;
+        }
+
+        final long pid = ProcessHandle.current().pid();
+        final int pageShift = OwnerTable.pageShift(jdk.internal.misc.Unsafe.getUnsafe().pageSize());
+        final OwnerTable table = new OwnerTable(options.maxRecords(), pageShift);
+        final Recorder recorder = new Recorder(
+            table,
+            new StackDepot(MAX_STACKS),
+            new ThreadDepot(MAX_THREADS),
+            options.depth(),
+            zeroNanos(),
+            AgentRuntime.class.getClassLoader(),
+            PageOwnerHooks.class);
+        warmUp(recorder);
+
+        final AgentInstaller installer = new AgentInstaller(UnsafeInstrumentation.specs());
+        PageOwnerHooks.install(recorder);
+        try
+        {
+            recorder.asAgent(() ->
+            {
+                installer.install(inst);
+                return null;
+            });
+        }
+        catch (final Exception | Error ex)
+        {
+            PageOwnerHooks.install(null);
+            installer.reset(inst);
+            throw ex;
+        }
+        for (final String name : installer.unmatched())
+        {
+            AgentLog.warn("advice " + name + " matched no method on this JDK (" + Runtime.version() +
+                "): that path is not tracked");
+        }
+
+        final PageOwnerFormat format = new PageOwnerFormat(recorder.stacks(), recorder.threads(), pid);
+        final PageOwnerWriter writer = new PageOwnerWriter(recorder, format);
+        final String dumpPath = options.dumpPath().replace("%p", Long.toString(pid));
+        final PageOwnerMBean mbean = new PageOwnerMBean(recorder, writer, format, installer, options.describe(), dumpPath);
+
+        final Thread thread = new Thread(() -> agentThread(recorder, mbean), "page-owner");
+        thread.setDaemon(true);
+        thread.start();
+        AgentLog.info("tracking off-heap memory (" + options.describe() + ")");
+    }
+
+    /**
+     * The agent's thread: registers the MBean off the application's start-up path, so that the
+     * platform MBean server (and the logging it initialises) is not created inside premain.
+     */
+    private static void agentThread(final Recorder recorder, final PageOwnerMBean mbean)
+    {
+        recorder.enterAgentThread();
+        try
+        {
+            ManagementFactory.getPlatformMBeanServer().registerMBean(mbean, new ObjectName(PageOwnerMXBean.OBJECT_NAME));
+        }
+        catch (final Exception ex)
+        {
+            AgentLog.warn("could not register the MBean " + PageOwnerMXBean.OBJECT_NAME, ex);
+        }
+    }
+
+    /**
+     * Loads and links every class the recording path uses, with a fake allocation, so that the first
+     * real allocation does not load classes inside {@code Unsafe.allocateMemory}.
+     */
+    private static void warmUp(final Recorder recorder)
+    {
+        final long fakeAddress = 1L << 47;
+        recorder.allocated(fakeAddress, 1);
+        recorder.reallocating(fakeAddress, 2);
+        recorder.reallocated(fakeAddress, 2, fakeAddress + 4096);
+        recorder.freeing(fakeAddress + 4096);
+        recorder.freeing(fakeAddress + 8192);
+        recorder.counters().reset();
+    }
+
+    /**
+     * The {@link System#nanoTime()} value at which the JVM started, so that timestamps read as ns
+     * since JVM start, like the kernel's ns since boot.
+     */
+    private static long zeroNanos()
+    {
+        final long now = System.nanoTime();
+        final long startMillis = ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli)
+            .orElse(System.currentTimeMillis());
+        final long sinceStart = Math.max(0, System.currentTimeMillis() - startMillis);
+        return now - TimeUnit.MILLISECONDS.toNanos(sinceStart);
+    }
+}

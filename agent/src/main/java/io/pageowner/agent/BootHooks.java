@@ -1,0 +1,75 @@
+package io.pageowner.agent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+
+/**
+ * Defines {@code jdk.internal.misc.PageOwnerSink} and {@code jdk.internal.misc.PageOwnerHooks}
+ * inside {@code java.base}, where the advice inlined into {@code Unsafe} and other JDK classes can
+ * call them.
+ * <p>
+ * The usual alternative, appending a jar to the boot class path, makes HotSpot print "Sharing is
+ * only supported for boot loader classes because bootstrap classpath has been appended" and turn
+ * off class data sharing for the application's classes: a visible change to the application. A
+ * private lookup into {@code jdk.internal.misc} (opened to the agent's loader by
+ * {@code PageOwnerAgent}) defines the two classes with the boot loader and no warning. The class
+ * bytes ship as {@code io/pageowner/boot/*.classdata} so that nothing in the jar sits outside
+ * {@code io/pageowner/}.
+ */
+final class BootHooks
+{
+    static final String SINK_CLASS = "jdk.internal.misc.PageOwnerSink";
+    static final String HOOKS_CLASS = "jdk.internal.misc.PageOwnerHooks";
+
+    private BootHooks()
+    {
+    }
+
+    /**
+     * Defines the hook classes unless an earlier load of the agent already did.
+     *
+     * @throws Exception if they cannot be defined; the agent must then not install any advice.
+     */
+    static void define() throws Exception
+    {
+        if (isDefined(HOOKS_CLASS))
+        {
+            return;
+        }
+        final MethodHandles.Lookup lookup =
+            MethodHandles.privateLookupIn(Class.forName("jdk.internal.misc.VM"), MethodHandles.lookup());
+        // NOTE: the sink first: the hooks class names it in a field and its methods.
+        if (!isDefined(SINK_CLASS))
+        {
+            lookup.defineClass(bytes("PageOwnerSink"));
+        }
+        lookup.defineClass(bytes("PageOwnerHooks"));
+    }
+
+    private static boolean isDefined(final String name)
+    {
+        try
+        {
+            Class.forName(name, false, null);
+            return true;
+        }
+        catch (final ClassNotFoundException ex)
+        {
+            return false;
+        }
+    }
+
+    private static byte[] bytes(final String simpleName) throws IOException
+    {
+        final String resource = "/io/pageowner/boot/" + simpleName + ".classdata";
+        try (InputStream in = BootHooks.class.getResourceAsStream(resource))
+        {
+            if (null == in)
+            {
+                throw new IOException("missing " + resource + " in the agent jar");
+            }
+            return in.readAllBytes();
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package io.pageowner.instrument;
+
+import io.pageowner.log.AgentLog;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.loading.ClassInjector;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
+import net.bytebuddy.utility.JavaModule;
+
+import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+
+/**
+ * Installs the advice with Byte Buddy and keeps what it needs to report: how many methods each
+ * advice matched (an advice that matches nothing on the running JDK is reported by name, the others
+ * keep working), and transformation errors.
+ */
+public final class AgentInstaller
+{
+    private final List<AdviceSpec> specs;
+    private final Map<String, Integer> matches = new ConcurrentHashMap<>();
+    private final AtomicLong transformErrors = new AtomicLong();
+    private volatile ResettableClassFileTransformer transformer;
+
+    /**
+     * Prepares an installer.
+     *
+     * @param specs the advice to install.
+     */
+    public AgentInstaller(final List<AdviceSpec> specs)
+    {
+        this.specs = List.copyOf(specs);
+        for (final AdviceSpec spec : specs)
+        {
+            matches.put(spec.name(), 0);
+        }
+    }
+
+    /**
+     * Installs every advice and retransforms the classes already loaded.
+     *
+     * @param inst the JVM's instrumentation.
+     * @throws Exception if the hooks class cannot be found.
+     */
+    public void install(final Instrumentation inst) throws Exception
+    {
+        // NOTE: keeps Byte Buddy off sun.misc.Unsafe, which JDK 24+ warns about on stderr (JEP 498);
+        // we inject no classes, so nothing is lost. The name is relocated with Byte Buddy.
+        System.setProperty(ClassInjector.UsingUnsafe.SAFE_PROPERTY, "true");
+        final MethodDescription suppressed = new MethodDescription.ForLoadedMethod(
+            Class.forName("jdk.internal.misc.PageOwnerHooks", false, null).getMethod("suppressed", Throwable.class));
+        final Advice.ExceptionHandler handler = new Advice.ExceptionHandler.Simple(MethodInvocation.invoke(suppressed));
+
+        AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+            .disableClassFormatChanges()
+            .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+            .with(AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Reiterating.INSTANCE)
+            .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+            .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
+            .with(new Listener())
+            // NOTE: the default ignore rule skips boot classes, which are all we instrument.
+            .ignore(nameStartsWith("io.pageowner.").or(nameStartsWith("net.bytebuddy.")));
+
+        final Map<String, List<AdviceSpec>> byType = new LinkedHashMap<>();
+        for (final AdviceSpec spec : specs)
+        {
+            byType.computeIfAbsent(spec.typeName(), k -> new ArrayList<>()).add(spec);
+        }
+        for (final Map.Entry<String, List<AdviceSpec>> entry : byType.entrySet())
+        {
+            final List<AdviceSpec> typeSpecs = entry.getValue();
+            builder = builder.type(named(entry.getKey())).transform(
+                (b, type, loader, module, domain) -> apply(b, type, typeSpecs, handler));
+        }
+        transformer = builder.installOn(inst);
+    }
+
+    private DynamicType.Builder<?> apply(
+        final DynamicType.Builder<?> builder,
+        final TypeDescription type,
+        final List<AdviceSpec> typeSpecs,
+        final Advice.ExceptionHandler handler)
+    {
+        DynamicType.Builder<?> result = builder;
+        for (final AdviceSpec spec : typeSpecs)
+        {
+            final int matched = type.getDeclaredMethods().filter(spec.methods()).size();
+            matches.merge(spec.name(), matched, Math::max);
+            result = result.visit(Advice.to(spec.adviceClass()).withExceptionHandler(handler).on(spec.methods()));
+        }
+        return result;
+    }
+
+    /**
+     * Removes the advice from every class it was applied to.
+     *
+     * @param inst the JVM's instrumentation.
+     * @return true if a transformer was installed and is now reset.
+     */
+    public boolean reset(final Instrumentation inst)
+    {
+        final ResettableClassFileTransformer installed = transformer;
+        transformer = null;
+        return null != installed && installed.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+    }
+
+    /**
+     * Methods matched per advice, for the advice whose type has been transformed so far.
+     *
+     * @return advice name to the number of methods it was applied to.
+     */
+    public Map<String, Integer> matches()
+    {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(matches));
+    }
+
+    /**
+     * Advice whose type has been transformed but which matched no method: a JDK whose internals
+     * changed.
+     *
+     * @return their names.
+     */
+    public List<String> unmatched()
+    {
+        final List<String> result = new ArrayList<>();
+        for (final AdviceSpec spec : specs)
+        {
+            if (0 == matches.getOrDefault(spec.name(), 0))
+            {
+                result.add(spec.name());
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Errors Byte Buddy reported while transforming.
+     *
+     * @return the count.
+     */
+    public long transformErrors()
+    {
+        return transformErrors.get();
+    }
+
+    private final class Listener extends AgentBuilder.Listener.Adapter
+    {
+        @Override
+        public void onError(
+            final String typeName,
+            final ClassLoader classLoader,
+            final JavaModule module,
+            final boolean loaded,
+            final Throwable throwable)
+        {
+            transformErrors.incrementAndGet();
+            AgentLog.warn("could not instrument " + typeName, throwable);
+        }
+
+        @Override
+        public void onTransformation(
+            final TypeDescription typeDescription,
+            final ClassLoader classLoader,
+            final JavaModule module,
+            final boolean loaded,
+            final DynamicType dynamicType)
+        {
+            AgentLog.debug("instrumented " + typeDescription.getName());
+        }
+    }
+}

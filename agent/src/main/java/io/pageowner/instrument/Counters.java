@@ -1,0 +1,98 @@
+package io.pageowner.instrument;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * What the recorder could not track, and why. These events are rare in a healthy run (a full table,
+ * a free of memory allocated before the agent started), so plain atomics are cheap enough.
+ */
+public final class Counters
+{
+    /** Allocations not recorded because the owner table was full. */
+    final AtomicLong tableFull = new AtomicLong();
+    /** Bytes of those allocations. */
+    final AtomicLong tableFullBytes = new AtomicLong();
+    /** Frees (and reallocs) of addresses never recorded: allocated before start, or unseen. */
+    final AtomicLong beforeStart = new AtomicLong();
+    /** Allocations the agent itself made while recording, dumping or serving JMX: never recorded. */
+    final AtomicLong agentOwn = new AtomicLong();
+    /** Throwables caught inside the recorder. */
+    final AtomicLong errors = new AtomicLong();
+    /** Throwables swallowed by the advice's exception handler. */
+    final AtomicLong suppressed = new AtomicLong();
+    /** The first error, kept for the log. */
+    final AtomicReference<Throwable> firstError = new AtomicReference<>();
+
+    /**
+     * Counts an error and keeps the first one.
+     *
+     * @param error caught.
+     */
+    void error(final Throwable error)
+    {
+        errors.incrementAndGet();
+        firstError.compareAndSet(null, error);
+    }
+
+    /**
+     * Allocations the agent could not track.
+     *
+     * @return the total over every reason.
+     */
+    public long untracked()
+    {
+        return tableFull.get() + beforeStart.get();
+    }
+
+    /**
+     * The counts by reason, for the MBean and the dump's trailer.
+     *
+     * @return reason to count.
+     */
+    public Map<String, Long> untrackedByReason()
+    {
+        final Map<String, Long> result = new LinkedHashMap<>();
+        result.put("table_full", tableFull.get());
+        result.put("table_full_bytes", tableFullBytes.get());
+        result.put("before_start", beforeStart.get());
+        result.put("agent_own", agentOwn.get());
+        return result;
+    }
+
+    /**
+     * Throwables caught in the recorder or swallowed by advice.
+     *
+     * @return the count; 0 in a healthy run.
+     */
+    public long suppressedErrors()
+    {
+        return errors.get() + suppressed.get();
+    }
+
+    /**
+     * Zeroes every count (after the agent's own warm-up).
+     */
+    public void reset()
+    {
+        tableFull.set(0);
+        tableFullBytes.set(0);
+        beforeStart.set(0);
+        agentOwn.set(0);
+        errors.set(0);
+        suppressed.set(0);
+        firstError.set(null);
+    }
+
+    /**
+     * The first error caught, for the log.
+     *
+     * @return it, or null.
+     */
+    public Throwable firstError()
+    {
+        return firstError.get();
+    }
+}

@@ -1,0 +1,110 @@
+package io.pageowner.jmx;
+
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * The agent's management interface, registered as {@code io.pageowner:type=PageOwner} in the
+ * platform MBean server while tracking is on.
+ */
+public interface PageOwnerMXBean
+{
+    /** The MBean's object name. */
+    String OBJECT_NAME = "io.pageowner:type=PageOwner";
+
+    /**
+     * Whether allocations are being recorded.
+     *
+     * @return true while tracking.
+     */
+    boolean isEnabled();
+
+    /**
+     * Live records in the owner table.
+     *
+     * @return the count.
+     */
+    long getLiveAllocations();
+
+    /**
+     * Bytes of the live records.
+     *
+     * @return the total requested size.
+     */
+    long getLiveBytes();
+
+    /**
+     * Pages spanned by the live records.
+     *
+     * @return the total page span.
+     */
+    long getLivePages();
+
+    /**
+     * Allocations that could not be tracked: the table was full, or their free came for an address
+     * allocated before the agent started.
+     *
+     * @return the count.
+     */
+    long getUntracked();
+
+    /**
+     * The untracked counts by reason, plus the agent's own allocations (never recorded).
+     *
+     * @return reason to count.
+     */
+    Map<String, Long> getUntrackedByReason();
+
+    /**
+     * Throwables the agent caught in its advice or recorder; 0 in a healthy run.
+     *
+     * @return the count.
+     */
+    long getSuppressedErrors();
+
+    /**
+     * Distinct stacks in the stack depot.
+     *
+     * @return the count.
+     */
+    int getDistinctStacks();
+
+    /**
+     * Methods matched by each advice on this JDK; an advice at 0 means the JDK's internals changed.
+     *
+     * @return advice name to methods matched.
+     */
+    Map<String, Integer> getAdviceMatches();
+
+    /**
+     * The options the agent runs with.
+     *
+     * @return e.g. {@code on,depth=16,...}.
+     */
+    String getOptions();
+
+    /**
+     * Writes a dump in page_owner format.
+     *
+     * @param path of the file to write; empty for the {@code dump=} option's path.
+     * @return a one-line summary: the path, records, bytes, pages and untracked counts.
+     * @throws IOException naming the path and the reason if it cannot be written.
+     */
+    String dump(String path) throws IOException;
+
+    /**
+     * The allocation owning an address: any address inside a live block.
+     *
+     * @param address to look up.
+     * @return the record in dump format (header, PFN line, stack), or an empty string.
+     */
+    String ownerOf(long address);
+
+    /**
+     * Every live allocation that spans a page.
+     *
+     * @param pageNumber the page (address &gt;&gt;&gt; page shift).
+     * @return the records in dump format, or an empty string.
+     */
+    String ownersOfPage(long pageNumber);
+}

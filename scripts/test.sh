@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests, then the integration tests once on JDK 17 and once on JDK 25
+# (forked JVMs with the real shaded agent jar). Maven itself runs on JDK 17, which builds the jar.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jdk17=$(scripts/find-jdk.sh 17)
+jdk25=$(scripts/find-jdk.sh 25)
+echo "JDK 17: $jdk17"
+echo "JDK 25: $jdk25"
+export JAVA_HOME="$jdk17"
+exec mvn -B -ntp clean verify -Dpageowner.jdk17.home="$jdk17" -Dpageowner.jdk25.home="$jdk25" "$@"

@@ -92,7 +92,8 @@ public final class AgentRuntime
         }
 
         final PageOwnerFormat format = new PageOwnerFormat(recorder.stacks(), recorder.threads(), pid);
-        final PageOwnerWriter writer = new PageOwnerWriter(recorder, format);
+        final PageOwnerWriter writer = new PageOwnerWriter(
+            table, format, recorder.counters(), recorder.stacks(), recorder.depth());
         final String dumpPath = options.dumpPath().replace("%p", Long.toString(pid));
         final PageOwnerMBean mbean = new PageOwnerMBean(recorder, writer, format, installer, options.describe(), dumpPath);
 

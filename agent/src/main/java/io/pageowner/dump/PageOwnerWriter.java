@@ -1,7 +1,9 @@
 package io.pageowner.dump;
 
-import io.pageowner.instrument.Recorder;
+import io.pageowner.depot.StackDepot;
+import io.pageowner.instrument.Counters;
 import io.pageowner.table.OwnerRecord;
+import io.pageowner.table.OwnerTable;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -32,19 +34,33 @@ import java.util.Map;
  */
 public final class PageOwnerWriter
 {
-    private final Recorder recorder;
+    private final OwnerTable table;
     private final PageOwnerFormat format;
+    private final Counters counters;
+    private final StackDepot stacks;
+    private final int depth;
 
     /**
      * Creates a writer.
      *
-     * @param recorder whose table is dumped.
+     * @param table    whose live records are dumped.
      * @param format   of each record.
+     * @param counters what could not be tracked, for the trailer.
+     * @param stacks   the stack depot, for the trailer.
+     * @param depth    the stack depth in use, for the trailer.
      */
-    public PageOwnerWriter(final Recorder recorder, final PageOwnerFormat format)
+    public PageOwnerWriter(
+        final OwnerTable table,
+        final PageOwnerFormat format,
+        final Counters counters,
+        final StackDepot stacks,
+        final int depth)
     {
-        this.recorder = recorder;
+        this.table = table;
         this.format = format;
+        this.counters = counters;
+        this.stacks = stacks;
+        this.depth = depth;
     }
 
     /**
@@ -62,9 +78,13 @@ public final class PageOwnerWriter
             throw new IOException("cannot write dump to " + absolute + ": it is a directory");
         }
         final Path dir = absolute.getParent();
-        if (null == dir || !Files.isDirectory(dir))
+        if (null == dir || !Files.exists(dir))
         {
             throw new IOException("cannot write dump to " + absolute + ": directory " + dir + " does not exist");
+        }
+        if (!Files.isDirectory(dir))
+        {
+            throw new IOException("cannot write dump to " + absolute + ": " + dir + " is not a directory");
         }
         final Path temp = dir.resolve("." + absolute.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" +
             System.nanoTime());
@@ -114,7 +134,7 @@ public final class PageOwnerWriter
     {
         final StringBuilder sb = new StringBuilder(2048);
         final long[] totals = new long[3];
-        recorder.table().forEach((final OwnerRecord record) ->
+        table.forEach((final OwnerRecord record) ->
         {
             sb.setLength(0);
             format.append(record, sb);
@@ -130,7 +150,7 @@ public final class PageOwnerWriter
             totals[1] += record.size();
             totals[2] += record.pageCount();
         });
-        return new Summary(totals[0], totals[1], totals[2], recorder.counters().untrackedByReason());
+        return new Summary(totals[0], totals[1], totals[2], counters.untrackedByReason());
     }
 
     private void writeTrailer(final Writer out, final Summary summary) throws IOException
@@ -138,9 +158,9 @@ public final class PageOwnerWriter
         // NOTE: no empty line after the trailer: the kernel's page_owner_sort drops an unterminated
         // last block silently, so these lines never reach its groups.
         out.append(PageOwnerFormat.TRAILER_PREFIX).append("page-owner: ").append(summary.describe()).append('\n');
-        out.append(PageOwnerFormat.TRAILER_PREFIX).append("stacks: ").append(String.valueOf(recorder.stacks().size()))
-            .append(" distinct, depth ").append(String.valueOf(recorder.depth()))
-            .append(", suppressed_errors ").append(String.valueOf(recorder.counters().suppressedErrors())).append('\n');
+        out.append(PageOwnerFormat.TRAILER_PREFIX).append("stacks: ").append(String.valueOf(stacks.size()))
+            .append(" distinct, depth ").append(String.valueOf(depth))
+            .append(", suppressed_errors ").append(String.valueOf(counters.suppressedErrors())).append('\n');
     }
 
     private static String reason(final IOException ex)

@@ -120,6 +120,16 @@ class UnsafeTrackingIT
     }
 
     @Test
+    void shouldExplainAnUnwritableDumpPathAndKeepTracking()
+    {
+        final String bad = value("BAD_PATH");
+        assertTrue(bad.startsWith("java.io.IOException: cannot write dump to "), bad);
+        assertTrue(bad.contains("no-such-dir/x.dump: directory ") && bad.endsWith("no-such-dir does not exist"), bad);
+        // NOTE: the dump taken after the failure holds every live block (checked above).
+        assertEquals(4, truth.stream().filter(l -> l.startsWith("LIVE ")).count());
+    }
+
+    @Test
     void shouldMatchEveryAdviceOnThisJdk()
     {
         assertEquals("{Unsafe.allocateMemory=1, Unsafe.freeMemory=1, Unsafe.reallocateMemory=1}", value("ADVICE"));
@@ -138,6 +148,10 @@ class UnsafeTrackingIT
             }
         }
         assertEquals("0", value("SUPPRESSED"));
+        for (final Dump.Record record : dump.records())
+        {
+            assertTrue(!"page-owner".equals(record.comm), "the agent's thread recorded: " + record);
+        }
         assertFalse(result.stderr().contains("[page-owner]"), result.stderr());
     }
 

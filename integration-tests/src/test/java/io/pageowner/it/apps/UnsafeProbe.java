@@ -48,6 +48,16 @@ public final class UnsafeProbe
             add("FREED", address, 777, "allocateAndRelease");
         }
 
+        final Path missingDir = dump.resolveSibling("no-such-dir").resolve("x.dump");
+        try
+        {
+            ProbeSupport.dump(missingDir);
+            TRUTH.add("BAD_PATH no error");
+        }
+        catch (final javax.management.MBeanException ex)
+        {
+            TRUTH.add("BAD_PATH " + ex.getCause().getClass().getName() + ": " + ex.getCause().getMessage());
+        }
         final String summary = ProbeSupport.dump(dump);
         TRUTH.add("THREAD " + Thread.currentThread().getId() + " " + Thread.currentThread().getName());
         TRUTH.add("SUMMARY " + summary);

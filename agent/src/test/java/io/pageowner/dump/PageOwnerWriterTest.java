@@ -1,0 +1,118 @@
+package io.pageowner.dump;
+
+import io.pageowner.depot.StackCapture;
+import io.pageowner.depot.StackDepot;
+import io.pageowner.depot.ThreadDepot;
+import io.pageowner.instrument.Counters;
+import io.pageowner.instrument.Kind;
+import io.pageowner.table.OwnerTable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PageOwnerWriterTest
+{
+    private static final Pattern HEADER = Pattern.compile(
+        "Page allocated via order \\d+, mask 0x[0-9a-f]+\\([A-Z|]+\\), pid \\d+, tgid \\d+ \\(.{0,15}\\), ts \\d+ ns");
+
+    private final OwnerTable table = new OwnerTable(64, 12);
+    private final StackDepot stacks = new StackDepot(16);
+    private final ThreadDepot threads = new ThreadDepot(16);
+    private final Counters counters = new Counters();
+    private final PageOwnerWriter writer =
+        new PageOwnerWriter(table, new PageOwnerFormat(stacks, threads, 4242), counters, stacks, 16);
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void close()
+    {
+        table.close();
+    }
+
+    @Test
+    void shouldWriteKernelFormatRecordsAndATrailer() throws IOException
+    {
+        final int stack = stacks.intern(new StackCapture(16, null, null).capture());
+        final int thread = threads.intern(7, "http-nio-8080-exec-12");
+        table.insert(0x7f0000001010L, 10000, 123456789L, thread, stack, Kind.UNSAFE);
+        table.insert(0x7f0000100000L, 4096, 5L, thread, stack, Kind.DIRECT);
+
+        final Path file = dir.resolve("page_owner.txt");
+        final PageOwnerWriter.Summary summary = writer.write(file);
+        assertEquals(2, summary.records());
+        assertEquals(14096, summary.bytes());
+        assertEquals(4, summary.pages());
+
+        final List<String> lines = Files.readAllLines(file);
+        final String text = String.join("\n", lines);
+        assertTrue(text.contains("Page allocated via order 2, mask 0x1(UNSAFE), pid 7, tgid 4242 (http-nio-8080-e), " +
+            "ts 123456789 ns\nPFN 0x7f0000001 type Unsafe Block " + (0x7f0000001L >>> 9) +
+            " type Unsafe Flags 0x0(address=0x7f0000001010|bytes=10000|pages=3)\n" +
+            " io.pageowner.dump.PageOwnerWriterTest.shouldWriteKernelFormatRecordsAndATrailer("), text);
+        assertTrue(text.contains("Page allocated via order 0, mask 0x2(DIRECT), pid 7"), text);
+        int headers = 0;
+        for (int i = 0; i < lines.size(); i++)
+        {
+            if (lines.get(i).startsWith("Page allocated"))
+            {
+                headers++;
+                assertTrue(HEADER.matcher(lines.get(i)).matches(), lines.get(i));
+                assertTrue(lines.get(i + 1).startsWith("PFN 0x"), lines.get(i + 1));
+            }
+        }
+        assertEquals(2, headers);
+        assertEquals("# page-owner: records 2, bytes 14096, pages 4, untracked table_full=0 table_full_bytes=0 " +
+            "before_start=0 agent_own=0", lines.get(lines.size() - 2));
+        assertTrue(lines.get(lines.size() - 1).startsWith("# stacks: 1 distinct, depth 16"), lines.get(lines.size() - 1));
+        assertFalse(lines.get(lines.size() - 1).isEmpty());
+        assertTrue(Files.readString(file).endsWith("\n"));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        try (var listing = Files.list(dir))
+        {
+            assertEquals(List.of(file), listing.toList(), "no temporary file left");
+        }
+    }
+
+    @Test
+    void shouldNameThePathAndReasonAndLeaveTheTableAlone() throws IOException
+    {
+        table.insert(0x7f0000001010L, 100, 1, 0, 0, Kind.UNSAFE);
+        final Path missing = dir.resolve("no/such/dir/dump.txt");
+        final IOException noDir = assertThrows(IOException.class, () -> writer.write(missing));
+        assertEquals("cannot write dump to " + missing + ": directory " + missing.getParent() + " does not exist",
+            noDir.getMessage());
+
+        final Path file = Files.writeString(dir.resolve("plain-file"), "x");
+        final IOException notDir = assertThrows(IOException.class, () -> writer.write(file.resolve("dump.txt")));
+        assertEquals("cannot write dump to " + file.resolve("dump.txt") + ": " + file + " is not a directory",
+            notDir.getMessage());
+
+        final IOException isDir = assertThrows(IOException.class, () -> writer.write(dir));
+        assertEquals("cannot write dump to " + dir + ": it is a directory", isDir.getMessage());
+
+        assertEquals(1, table.liveCount());
+        assertEquals(1, writer.write(dir.resolve("ok.txt")).records());
+    }
+
+    @Test
+    void shouldReplaceAnOlderDumpWhole() throws IOException
+    {
+        final Path file = Files.writeString(dir.resolve("page_owner.txt"), "old contents\n");
+        writer.write(file);
+        assertFalse(Files.readString(file).contains("old contents"));
+    }
+}

@@ -1,0 +1,66 @@
+package io.pageowner.it;
+
+import io.pageowner.it.apps.ManyBlocksProbe;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A million live records dump from a JVM whose heap (64 MiB) could not hold the dump's text: the
+ * writer streams records from the table instead of collecting them.
+ */
+class LargeDumpIT
+{
+    private static final int BLOCKS = 1_000_000;
+
+    @Test
+    void shouldStreamAMillionRecordsWithASmallHeap() throws Exception
+    {
+        final Path work = ForkedJvm.workDir();
+        final Path dump = work.resolve("million.dump");
+        final Path truth = work.resolve("million.truth");
+        Files.deleteIfExists(dump);
+        ForkedJvm.main(ManyBlocksProbe.class)
+            .agent("on,max_records=2m")
+            .jvmArgs("-Xmx64m")
+            .args(dump.toString(), truth.toString(), Integer.toString(BLOCKS))
+            .timeout(600)
+            .run()
+            .assertSuccess();
+
+        final List<String> lines = Files.readAllLines(truth);
+        final long bytes = Files.size(dump);
+        assertTrue(bytes > 128L * 1024 * 1024, "the dump is at least twice the probe's 64 MiB heap: " + bytes);
+        long records = 0;
+        long fromProbe = 0;
+        try (BufferedReader in = Files.newBufferedReader(dump))
+        {
+            String line;
+            boolean header = false;
+            while (null != (line = in.readLine()))
+            {
+                if (line.startsWith("Page allocated via order 0, mask 0x1(UNSAFE)"))
+                {
+                    records++;
+                    header = true;
+                }
+                else if (header && line.startsWith(" io.pageowner.it.apps.ManyBlocksProbe.main("))
+                {
+                    fromProbe++;
+                    header = false;
+                }
+            }
+        }
+        assertEquals(BLOCKS, fromProbe, "every block's record, from the probe's call site");
+        assertTrue(records >= BLOCKS);
+        assertTrue(lines.get(0).contains("records " + records), lines.get(0));
+        System.out.println("JDK " + ForkedJvm.jdkVersion() + ": " + lines.get(1) + " ms for " + records +
+            " records, " + bytes / (1024 * 1024) + " MiB");
+    }
+}

@@ -218,8 +218,9 @@ public final class PageOwnerSort
             {
                 if (parser.damaged() > 0)
                 {
-                    throw new SortException(inputName + ": no readable record: all " + parser.damaged() +
-                        " records are damaged (first: " + parser.damageExamples().get(0) + ")");
+                    throw new SortException(inputName + ": no readable record, " +
+                        plural(parser.damaged(), "damaged record") + " skipped (first: " +
+                        parser.damageExamples().get(0) + ")");
                 }
                 if (parser.commentLines() == 0)
                 {
@@ -255,20 +256,25 @@ public final class PageOwnerSort
     {
         if (parser.missingSeparators() > 0)
         {
-            err.println(PROGRAM + ": warning: " + inputName + ": " + parser.missingSeparators() +
-                " records had no empty line before them (first at line " + parser.firstMissingSeparator() +
-                "); read as separate records");
+            err.println(PROGRAM + ": warning: " + inputName + ": " + plural(parser.missingSeparators(), "record") +
+                " had no empty line before " + (parser.missingSeparators() == 1 ? "it" : "them") + " (first at line " +
+                parser.firstMissingSeparator() + "); read as separate records");
         }
         if (parser.damaged() > 0)
         {
-            err.println(PROGRAM + ": warning: " + inputName + ": skipped " + parser.damaged() + " damaged record" +
-                (parser.damaged() == 1 ? "" : "s") + (parser.damaged() > parser.damageExamples().size() ?
+            err.println(PROGRAM + ": warning: " + inputName + ": skipped " + plural(parser.damaged(), "damaged record") +
+                (parser.damaged() > parser.damageExamples().size() ?
                 ", the first " + parser.damageExamples().size() + ":" : ":"));
             for (final String example : parser.damageExamples())
             {
                 err.println("  " + example);
             }
         }
+    }
+
+    private static String plural(final long count, final String noun)
+    {
+        return count + " " + noun + (count == 1 ? "" : "s");
     }
 
     private static GroupWriter writer(final SortOptions options)

@@ -88,9 +88,10 @@ class GoldenTest
         final Path expectedErr = golden.resolve("expected").resolve(name + ".err");
         if (Files.exists(expectedErr))
         {
+            final String err = result.err.replace(golden.resolve("input").toString() + "/", "");
             for (final String line : Files.readAllLines(expectedErr, StandardCharsets.UTF_8))
             {
-                assertTrue(result.err.contains(line), () -> "stderr lacks '" + line + "':\n" + result.err);
+                assertTrue(err.contains(line), () -> "stderr lacks '" + line + "':\n" + err);
             }
         }
         try (Stream<Path> files = Files.list(directory))

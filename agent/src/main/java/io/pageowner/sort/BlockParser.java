@@ -1,0 +1,763 @@
+package io.pageowner.sort;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads a page_owner dump block by block and aggregates each record into its group as soon as it is read, so
+ * no record is held after its line.
+ * <p>
+ * Blocks are split the way the kernel's sorter splits them (an empty line ends a record, {@code PFN} lines are
+ * kept out of the record text and only looked at for the allocator and our {@code bytes=} field), with these
+ * repairs where the kernel's silently loses data:
+ * <ul>
+ *     <li>CRLF line ends are read as LF; a line of only blanks ends a record like an empty one; several empty
+ *     lines in a row are one separator.</li>
+ *     <li>The last record needs no empty line after it.</li>
+ *     <li>A header line ({@code Page allocated via order}) or a comment line ({@code # }) inside a record starts
+ *     a new block, so a missing separator costs nothing.</li>
+ *     <li>Blocks of lines starting with {@code #} are the dump's trailer (or other comments); they are kept
+ *     aside, not counted as records.</li>
+ * </ul>
+ * A record that is damaged (binary bytes, a line over 1 MiB, a record over 16 MiB, a header that is not one
+ * or is cut short, no stack, or an unterminated last line that is cut short) is skipped and counted, or, in
+ * strict mode, ends the run.
+ */
+final class BlockParser
+{
+    /**
+     * Longest record kept, in bytes; a longer one is damaged.
+     */
+    static final int MAX_RECORD_LENGTH = 16 << 20;
+
+    /**
+     * Damaged records listed on stderr (all of them with {@code -d}).
+     */
+    static final int DAMAGE_EXAMPLES = 5;
+
+    private static final int MAX_COMMENT_LINES = 1000;
+    private static final int NONE = 0;
+    private static final int RECORD = 1;
+    private static final int COMMENT = 2;
+
+    private static final byte[] PFN = Bytes.ascii("PFN");
+    private static final byte[] CMA = Bytes.ascii("CMA");
+    private static final byte[] SLAB = Bytes.ascii("slab");
+    private static final byte[] BYTES_FIELD = Bytes.ascii("bytes=");
+    private static final byte[] MIGRATED = Bytes.ascii("Page has been migrated, last migrate reason: ");
+    private static final String[] MIGRATE_REASONS =
+    {
+        "compaction", "memory_failure", "memory_hotplug", "syscall_or_cpuset", "mempolicy_mbind",
+        "numa_misplaced", "contig_range", "longterm_pin", "demotion", "damon"
+    };
+
+    private final SortOptions options;
+    private final String inputName;
+    private final PrintStream err;
+    private final boolean keepTimestamps;
+    private final int cull;
+
+    private final ByteTable<RecordHeader> headers = new ByteTable<>();
+    private final ByteTable<StackText> stacks = new ByteTable<>();
+    private final StringIds commIds = new StringIds();
+    private final StringIds kindIds = new StringIds();
+    private final StringIds moduleIds = new StringIds();
+    private final StringIds frameIds = new StringIds();
+    private final GroupTable groups = new GroupTable();
+    private final RecordFields record = new RecordFields();
+    private final List<String> comments = new ArrayList<>();
+    private final List<String> damageExamples = new ArrayList<>();
+    private final ByteTable.Factory<RecordHeader> headerFactory = this::newHeader;
+    private final ByteTable.Factory<StackText> stackFactory = this::newStack;
+
+    private byte[] block = new byte[1 << 16];
+    private int blockLength;
+    private int headerEnd;
+    private byte[] pfn = new byte[1 << 10];
+    private int pfnLength;
+    private byte[] scratch = new byte[1 << 10];
+    private int blockKind = NONE;
+    private long blockLine;
+    private String blockDamage;
+    private long blockDamageLine;
+    private boolean lastLineUnterminated;
+    private boolean lastLineIsPfn;
+    private int lastLineStart;
+    private long lastLineNumber;
+    private String headerError;
+
+    private long records;
+    private long accepted;
+    private long damaged;
+    private long missingSeparators;
+    private long firstMissingSeparator;
+    private long commentLines;
+    private long nonBlankLines;
+    private long lines;
+    private long bytesRead;
+
+    /**
+     * A parser for one input.
+     *
+     * @param options   of the run.
+     * @param inputName used in messages.
+     * @param err       where {@code -d} prints every problem as it is found.
+     */
+    BlockParser(final SortOptions options, final String inputName, final PrintStream err)
+    {
+        this.options = options;
+        this.inputName = inputName;
+        this.err = err;
+        this.keepTimestamps = options.keepTimestamps();
+        this.cull = options.cull();
+    }
+
+    /**
+     * Read the whole input and aggregate it.
+     *
+     * @param in to read; not closed.
+     * @throws IOException   if reading fails.
+     * @throws SortException in strict mode, at the first damaged record.
+     */
+    void parse(final InputStream in) throws IOException, SortException
+    {
+        final LineReader reader = new LineReader(in);
+        try
+        {
+            while (reader.next())
+            {
+                final byte[] b = reader.buffer();
+                final int s = reader.start();
+                final int e = reader.end();
+                final long line = reader.lineNumber();
+
+                if (reader.overlong())
+                {
+                    openBlockForDamage(line);
+                    markDamaged(line, "line is longer than " + LineReader.MAX_LINE_LENGTH + " bytes (binary data?)");
+                    continue;
+                }
+                if (reader.badIndex() >= 0)
+                {
+                    openBlockForDamage(line);
+                    markDamaged(line, String.format(
+                        "binary data: byte 0x%02x at column %d", b[reader.badIndex()] & 0xFF, reader.badIndex() - s + 1));
+                    continue;
+                }
+                if (isBlank(b, s, e))
+                {
+                    endBlock();
+                    continue;
+                }
+
+                nonBlankLines++;
+                final byte first = b[s];
+                if (blockKind == NONE)
+                {
+                    startBlock(first, line);
+                }
+                else if (first == 'P' && Bytes.startsWith(b, s, e, RecordHeader.PREFIX))
+                {
+                    if (blockKind == RECORD)
+                    {
+                        missingSeparator(line);
+                    }
+                    endBlock();
+                    startBlock(first, line);
+                }
+                else if (blockKind == COMMENT ? first != '#' : first == '#' && isComment(b, s, e))
+                {
+                    endBlock();
+                    startBlock(first, line);
+                }
+                append(b, s, e, line, reader.terminated());
+            }
+            endBlock();
+        }
+        finally
+        {
+            lines = reader.lineNumber();
+            bytesRead = reader.bytesRead();
+        }
+    }
+
+    private static boolean isBlank(final byte[] b, final int s, final int e)
+    {
+        for (int i = s; i < e; i++)
+        {
+            if (b[i] != ' ' && b[i] != '\t')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isComment(final byte[] b, final int s, final int e)
+    {
+        return e - s == 1 || b[s + 1] == ' ';
+    }
+
+    private void startBlock(final byte first, final long line)
+    {
+        blockKind = first == '#' ? COMMENT : RECORD;
+        blockLine = line;
+        blockLength = 0;
+        headerEnd = -1;
+        pfnLength = 0;
+        blockDamage = null;
+        lastLineUnterminated = false;
+    }
+
+    private void openBlockForDamage(final long line)
+    {
+        if (blockKind == NONE)
+        {
+            startBlock((byte)'?', line);
+        }
+        else if (blockKind == COMMENT)
+        {
+            blockKind = RECORD;
+        }
+    }
+
+    private void markDamaged(final long line, final String message)
+    {
+        if (null == blockDamage)
+        {
+            blockDamage = message;
+            blockDamageLine = line;
+        }
+    }
+
+    private void missingSeparator(final long line) throws SortException
+    {
+        if (options.strict())
+        {
+            throw new SortException(inputName + ":" + line + ": expected an empty line before this record");
+        }
+        if (missingSeparators++ == 0)
+        {
+            firstMissingSeparator = line;
+        }
+        if (options.debug())
+        {
+            err.println(inputName + ":" + line + ": warning: no empty line before this record");
+        }
+    }
+
+    private void append(final byte[] b, final int s, final int e, final long line, final boolean terminated)
+    {
+        if (blockKind == COMMENT)
+        {
+            commentLines++;
+            if (comments.size() < MAX_COMMENT_LINES)
+            {
+                comments.add(Bytes.latin1(b, s, e));
+            }
+            return;
+        }
+        if (null != blockDamage)
+        {
+            return;
+        }
+
+        final int length = e - s;
+        if (Bytes.startsWith(b, s, e, PFN))
+        {
+            if (pfn.length < length)
+            {
+                pfn = new byte[Math.max(length, pfn.length * 2)];
+            }
+            System.arraycopy(b, s, pfn, 0, length);
+            pfnLength = length;
+            lastLineIsPfn = true;
+        }
+        else
+        {
+            if (blockLength + length + 1 > MAX_RECORD_LENGTH)
+            {
+                markDamaged(line, "record is longer than " + MAX_RECORD_LENGTH + " bytes");
+                return;
+            }
+            if (block.length < blockLength + length + 1)
+            {
+                block = java.util.Arrays.copyOf(block, Math.max(blockLength + length + 1, block.length * 2));
+            }
+            lastLineStart = blockLength;
+            System.arraycopy(b, s, block, blockLength, length);
+            blockLength += length;
+            block[blockLength++] = '\n';
+            if (headerEnd < 0)
+            {
+                headerEnd = blockLength - 1;
+            }
+            lastLineIsPfn = false;
+        }
+        if (!terminated)
+        {
+            lastLineUnterminated = true;
+            lastLineNumber = line;
+        }
+    }
+
+    private void endBlock() throws SortException
+    {
+        final int kind = blockKind;
+        blockKind = NONE;
+        if (kind != RECORD)
+        {
+            return;
+        }
+        if (null == blockDamage)
+        {
+            processRecord();
+        }
+        if (null != blockDamage)
+        {
+            reportDamage(blockDamageLine, blockDamage);
+        }
+    }
+
+    private void reportDamage(final long line, final String message) throws SortException
+    {
+        final String text = inputName + ":" + line + ": " + message;
+        if (options.strict())
+        {
+            throw new SortException(text);
+        }
+        damaged++;
+        if (damageExamples.size() < DAMAGE_EXAMPLES)
+        {
+            damageExamples.add(text);
+        }
+        if (options.debug())
+        {
+            err.println(text + " (record skipped)");
+        }
+    }
+
+    private void processRecord()
+    {
+        final byte[] block = this.block;
+        if (headerEnd < 0)
+        {
+            markDamaged(blockLine, "expected a record header 'Page allocated via order <n>, ...', found only a PFN line");
+            return;
+        }
+        if (!Bytes.startsWith(block, 0, headerEnd, RecordHeader.PREFIX))
+        {
+            markDamaged(blockLine, "expected a record header 'Page allocated via order <n>, ...', found '" +
+                RecordHeader.excerpt(java.util.Arrays.copyOf(block, headerEnd), 0) + "'");
+            return;
+        }
+        if (lastLineUnterminated && !looksComplete())
+        {
+            markDamaged(lastLineNumber, "truncated record: the input ends in the middle of this line");
+            return;
+        }
+        if (headerEnd + 1 == blockLength)
+        {
+            markDamaged(blockLine, "record has no stack: expected frame lines (starting with a space) after the " +
+                "header" + (pfnLength > 0 ? " and PFN line" : ""));
+            return;
+        }
+
+        final int digits = RecordHeader.findTimestamp(block, 0, headerEnd);
+        int digitsEnd = digits;
+        long timestamp = -1L;
+        if (digits >= 0)
+        {
+            while (Bytes.isDigit(block[digitsEnd]))
+            {
+                digitsEnd++;
+            }
+            timestamp = Bytes.parseUnsigned(block, digits, digitsEnd);
+        }
+        final int digitCount = digitsEnd - digits;
+        final boolean tsAsKey = keepTimestamps && digitCount > 0 && digitCount <= 18 &&
+            (digitCount == 1 || block[digits] != '0');
+
+        final RecordHeader header;
+        headerError = null;
+        if (digitCount > 0 && (!keepTimestamps || tsAsKey))
+        {
+            final int normalLength = headerEnd - digitCount;
+            if (scratch.length < normalLength)
+            {
+                scratch = new byte[Math.max(normalLength, scratch.length * 2)];
+            }
+            System.arraycopy(block, 0, scratch, 0, digits);
+            System.arraycopy(block, digitsEnd, scratch, digits, headerEnd - digitsEnd);
+            header = headers.intern(scratch, 0, normalLength, headerFactory);
+        }
+        else
+        {
+            header = headers.intern(block, 0, headerEnd, headerFactory);
+        }
+        if (null == header)
+        {
+            markDamaged(blockLine, headerError);
+            return;
+        }
+
+        final StackText stack = stacks.intern(block, headerEnd + 1, blockLength - headerEnd - 1, stackFactory);
+
+        final RecordFields record = this.record;
+        record.header = header;
+        record.stack = stack;
+        record.timestamp = timestamp;
+        record.tsKey = tsAsKey ? timestamp : -1L;
+        parsePfnLine(record, header, stack);
+        records++;
+
+        if (options.filter() != 0 && !passesFilters(record))
+        {
+            return;
+        }
+        accepted++;
+        record.makeKey(cull, frameIds);
+        groups.add(record);
+    }
+
+    private RecordHeader newHeader(final byte[] bytes, final int hash)
+    {
+        final RecordHeader header = new RecordHeader(bytes, hash);
+        headerError = header.parse();
+        if (null != headerError)
+        {
+            return null;
+        }
+        header.commId = commIds.id(header.comm);
+        header.kindId = kindIds.id(header.kind);
+        header.moduleId = null == header.module ? -1 : moduleIds.id(header.module);
+        return header;
+    }
+
+    private StackText newStack(final byte[] bytes, final int hash)
+    {
+        final StackText stack = new StackText(bytes, hash);
+        stack.moduleId = moduleIds.id(null == stack.module ? "vmlinux" : stack.module);
+        return stack;
+    }
+
+    private void parsePfnLine(final RecordFields record, final RecordHeader header, final StackText stack)
+    {
+        final byte[] pfn = this.pfn;
+        final int pfnLength = this.pfnLength;
+        int allocator = 0;
+        long bytes = -1;
+        if (pfnLength > 0)
+        {
+            if (Bytes.indexOf(pfn, 0, pfnLength, CMA) >= 0)
+            {
+                allocator |= RecordFields.ALLOCATOR_CMA;
+            }
+            if (Bytes.indexOf(pfn, 0, pfnLength, SLAB) >= 0)
+            {
+                allocator |= RecordFields.ALLOCATOR_SLAB;
+            }
+            final int field = Bytes.indexOf(pfn, 0, pfnLength, BYTES_FIELD);
+            if (field > 0 && (pfn[field - 1] == '(' || pfn[field - 1] == '|'))
+            {
+                int i = field + BYTES_FIELD.length;
+                long value = 0;
+                while (i < pfnLength && Bytes.isDigit(pfn[i]) && value < Long.MAX_VALUE / 10)
+                {
+                    value = value * 10 + (pfn[i] - '0');
+                    i++;
+                }
+                if (i > field + BYTES_FIELD.length)
+                {
+                    bytes = value;
+                }
+            }
+        }
+        if (bytes < 0)
+        {
+            bytes = header.pages > Long.MAX_VALUE >> 12 ? Long.MAX_VALUE : header.pages << 12;
+        }
+
+        final int vmalloc = header.vmallocVerdict != StackText.VMALLOC_NONE ? header.vmallocVerdict : stack.vmallocVerdict;
+        if (vmalloc == StackText.VMALLOC_YES || (vmalloc == StackText.VMALLOC_IF_HEADER && header.containsAllocPages))
+        {
+            allocator |= RecordFields.ALLOCATOR_VMALLOC;
+        }
+        if (allocator == 0)
+        {
+            allocator = RecordFields.ALLOCATOR_OTHERS;
+        }
+        record.allocator = allocator;
+        record.bytes = bytes;
+
+        if (null != header.module)
+        {
+            record.module = header.module;
+            record.moduleId = header.moduleId;
+        }
+        else
+        {
+            record.module = null == stack.module ? "vmlinux" : stack.module;
+            record.moduleId = stack.moduleId;
+        }
+    }
+
+    private boolean passesFilters(final RecordFields record)
+    {
+        final RecordHeader header = record.header;
+        if (header.filterVerdict == 0)
+        {
+            header.filterVerdict = passesHeaderFilters(header) ? 1 : 2;
+        }
+        if (header.filterVerdict != 1)
+        {
+            return false;
+        }
+        if ((options.filter() & SortOptions.bit(SortKey.MODULE)) != 0)
+        {
+            for (final String module : options.modules())
+            {
+                if (module.equals(record.module))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return true;
+    }
+
+    private boolean passesHeaderFilters(final RecordHeader header)
+    {
+        final int filter = options.filter();
+        if ((filter & SortOptions.bit(SortKey.PID)) != 0 && !contains(options.pids(), header.pid))
+        {
+            return false;
+        }
+        if ((filter & SortOptions.bit(SortKey.TGID)) != 0 && !contains(options.tgids(), header.tgid))
+        {
+            return false;
+        }
+        if ((filter & SortOptions.bit(SortKey.NAME)) != 0 && !contains(options.names(), header.comm))
+        {
+            return false;
+        }
+        if ((filter & SortOptions.bit(SortKey.KIND)) != 0)
+        {
+            for (final String wanted : options.kinds())
+            {
+                for (final String name : header.kindNames)
+                {
+                    if (name.equalsIgnoreCase(wanted))
+                    {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+        return true;
+    }
+
+    private static boolean contains(final int[] values, final int value)
+    {
+        for (final int v : values)
+        {
+            if (v == value)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean contains(final String[] values, final String value)
+    {
+        for (final String v : values)
+        {
+            if (v.equals(value))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the unterminated last line of the input is a whole line: a Java frame or PFN line ending in
+     * {@code )}, a kernel frame ending in {@code /0x<hex>} or {@code ]}, or a whole trailing line.
+     */
+    private boolean looksComplete()
+    {
+        final byte[] line = lastLineIsPfn ? pfn : block;
+        final int from = lastLineIsPfn ? 0 : lastLineStart;
+        final int to = lastLineIsPfn ? pfnLength : blockLength - 1;
+        if (!lastLineIsPfn && from == 0)
+        {
+            return false;
+        }
+        if (to <= from)
+        {
+            return false;
+        }
+        final byte last = line[to - 1];
+        if (last == ')' || last == ']')
+        {
+            return true;
+        }
+        int i = to;
+        while (i > from && isHex(line[i - 1]))
+        {
+            i--;
+        }
+        if (i < to && i - from >= 3 && line[i - 1] == 'x' && line[i - 2] == '0' && line[i - 3] == '/')
+        {
+            return true;
+        }
+        final String text = Bytes.latin1(line, from, to);
+        if ("Slab cache page".equals(text) || text.startsWith("Charged "))
+        {
+            return true;
+        }
+        if (Bytes.startsWith(line, from, to, MIGRATED))
+        {
+            final String reason = text.substring(MIGRATED.length);
+            for (final String known : MIGRATE_REASONS)
+            {
+                if (known.equals(reason))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean isHex(final byte b)
+    {
+        return Bytes.isDigit(b) || (b >= 'a' && b <= 'f');
+    }
+
+    /**
+     * Groups aggregated so far.
+     *
+     * @return groups aggregated so far.
+     */
+    GroupTable groups()
+    {
+        return groups;
+    }
+
+    /**
+     * Well-formed records read, before filters.
+     *
+     * @return well-formed records read.
+     */
+    long records()
+    {
+        return records;
+    }
+
+    /**
+     * Records that passed the filters (what the kernel's sorter reports as {@code loaded}).
+     *
+     * @return records that passed the filters.
+     */
+    long accepted()
+    {
+        return accepted;
+    }
+
+    /**
+     * Damaged records skipped.
+     *
+     * @return damaged records skipped.
+     */
+    long damaged()
+    {
+        return damaged;
+    }
+
+    /**
+     * The first few damaged records, as {@code file:line: message}.
+     *
+     * @return the first few damaged records.
+     */
+    List<String> damageExamples()
+    {
+        return damageExamples;
+    }
+
+    /**
+     * Records that had no empty line before them.
+     *
+     * @return records that had no empty line before them.
+     */
+    long missingSeparators()
+    {
+        return missingSeparators;
+    }
+
+    /**
+     * Line of the first record with no empty line before it.
+     *
+     * @return line of the first record with no empty line before it.
+     */
+    long firstMissingSeparator()
+    {
+        return firstMissingSeparator;
+    }
+
+    /**
+     * Trailer and other comment lines, in input order, at most 1000 of them.
+     *
+     * @return comment lines.
+     */
+    List<String> comments()
+    {
+        return comments;
+    }
+
+    /**
+     * Number of comment lines, including those not kept.
+     *
+     * @return number of comment lines.
+     */
+    long commentLines()
+    {
+        return commentLines;
+    }
+
+    /**
+     * Lines that were neither empty nor blank.
+     *
+     * @return non-blank lines.
+     */
+    long nonBlankLines()
+    {
+        return nonBlankLines;
+    }
+
+    /**
+     * Lines read.
+     *
+     * @return lines read.
+     */
+    long lines()
+    {
+        return lines;
+    }
+
+    /**
+     * Bytes read.
+     *
+     * @return bytes read.
+     */
+    long bytesRead()
+    {
+        return bytesRead;
+    }
+}

@@ -1,0 +1,17 @@
+package io.pageowner.sort;
+
+import java.util.List;
+
+/**
+ * What a run read, for the formats that show it next to the groups.
+ *
+ * @param input       name of the input.
+ * @param commandLine arguments of the run.
+ * @param records     well-formed records read.
+ * @param accepted    records that passed the filters.
+ * @param damaged     damaged records skipped.
+ * @param comments    trailer lines of the dump.
+ */
+record RunSummary(String input, String commandLine, long records, long accepted, long damaged, List<String> comments)
+{
+}

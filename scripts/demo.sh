@@ -18,6 +18,9 @@ echo
 echo "== dump: $out/page_owner.txt ($(grep -c '^Page allocated' "$out/page_owner.txt") records); its trailer:"
 grep '^# ' "$out/page_owner.txt"
 echo
-echo "== java -jar page-owner.jar sort -m $out/page_owner.txt $out/sorted.txt (top groups by pages)"
-"$java" -jar agent/target/page-owner.jar sort -m "$out/page_owner.txt" "$out/sorted.txt"
+echo "== java -jar page-owner.jar sort -m --cull stacktrace $out/page_owner.txt $out/sorted.txt"
+echo "== (one group per call stack, most pages first; the top three:)"
+"$java" -jar agent/target/page-owner.jar sort -m --cull stacktrace "$out/page_owner.txt" "$out/sorted.txt" >/dev/null
 awk 'BEGIN{n=0} /^$/{n++; if (n==3) exit} {print}' "$out/sorted.txt"
+echo
+echo "== the whole grouping: $out/sorted.txt"

@@ -4,7 +4,8 @@ import java.nio.ByteBuffer;
 
 /**
  * Serves a request the way NIO services do: a direct response buffer per request, released when
- * the response is sent, and a growable native scratch area for encoding.
+ * the response is sent, and a growable native scratch area for encoding, one per worker thread,
+ * freed by {@link #close()} (which the service calls on one worker only).
  */
 final class RequestHandler
 {

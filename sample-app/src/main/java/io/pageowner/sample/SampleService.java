@@ -16,9 +16,10 @@ import javax.management.ObjectName;
 
 /**
  * A small service that uses off-heap memory the ways real services do, and leaks some of it: worker
- * threads serve requests with direct response buffers and a growable native scratch area (all
- * released), users log in and out of an off-heap session cache (which leaks on every re-login),
- * and a metrics exporter keeps every snapshot in a direct buffer (a slower leak).
+ * threads serve requests with direct response buffers (released) and a per-thread growable native
+ * scratch area (closed at shutdown only on the one worker that runs the close task: the classic
+ * per-thread resource leak), users log in and out of an off-heap session cache (which leaks on
+ * every re-login), and a metrics exporter keeps every snapshot in a direct buffer.
  * <p>
  * {@code --dump <path>} asks page-owner (if loaded) for a dump over JMX before exiting, as an
  * operator would from JConsole; {@code --requests <n>} sets the load.

@@ -300,7 +300,8 @@ public final class OwnerTable implements AutoCloseable
     }
 
     /**
-     * Find the live record whose bytes contain an address: its start, its last byte or anything between.
+     * Find the live record whose bytes contain an address: its start, its last byte or anything between. If
+     * records overlap (e.g. a stale one whose free was missed at another address), one of them is returned.
      *
      * @param address to look up.
      * @param into    to copy the owner into.
@@ -554,7 +555,8 @@ public final class OwnerTable implements AutoCloseable
         if (!isClosed)
         {
             isClosed = true;
-            // An access after close then fails a bounds check rather than touching freed memory.
+            // With Agrona's bounds checks on (the default), a use after close fails a check instead of touching
+            // freed memory.
             buffer.wrap(new byte[0]);
             UnsafeApi.freeMemory(allocatedAddress);
         }

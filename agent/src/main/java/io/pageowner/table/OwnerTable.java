@@ -5,6 +5,9 @@ import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import static io.pageowner.table.OwnerTableDescriptor.ADDRESS_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.BUCKET_LARGE_COUNT_MASK;
+import static io.pageowner.table.OwnerTableDescriptor.BUCKET_LARGE_COUNT_MAX;
+import static io.pageowner.table.OwnerTableDescriptor.BUCKET_LARGE_COUNT_SHIFT;
 import static io.pageowner.table.OwnerTableDescriptor.BUCKET_LENGTH;
 import static io.pageowner.table.OwnerTableDescriptor.BUCKET_LINK_MASK;
 import static io.pageowner.table.OwnerTableDescriptor.BUCKET_LOCK_BIT;
@@ -58,8 +61,9 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  * {@link #ownerOf(long, OwnerRecord)} finds it from any interior address with a bounded number of probes per
  * level (at most {@code 2^LEVEL_BITS + 1}), instead of probing one bucket per page of the largest record ever seen
  * (262 144 probes after a single 1 GiB mapping with 4 KiB pages). Levels are described in
- * {@link OwnerTableDescriptor}. The price is paid by a start address that is not in the table: a remove or the
- * stale-record check of an insert peeks one bucket word per level in use (typically 3 or 4).
+ * {@link OwnerTableDescriptor}. A record is always found from its start address through its level-0 "home"
+ * bucket, whose word counts the larger records at home there: an insert or remove of a small record touches that
+ * one bucket, as a plain start-page index would, and a large record adds the bucket of its level.
  * <p>
  * <b>Hot path.</b> Insert, remove, lookup and the per-record work of a scan allocate nothing, never format and
  * never wait for space: a full table makes {@link #insert(long, long, long, int, int, int)} return -1.
@@ -180,16 +184,15 @@ public final class OwnerTable implements AutoCloseable
         final long firstGranule = address >>> GRANULE_SHIFT;
         final long spanGranules = (OwnerRecord.lastAddress(address, size) >>> GRANULE_SHIFT) - firstGranule + 1;
         final int level = level(spanGranules);
-        final long key = firstGranule >>> (LEVEL_BITS * level);
 
         // Widen the lookup bounds before the record can be found, so a lookup that finds it also probes for it.
         noteSpan(level, spanGranules);
-        removeStaleAtOtherLevels(address, level);
 
         int slot = claimSlot();
         if (slot < 0)
         {
-            if (!removeAt(level, key, address, null))
+            // A stale record at this address is replaced anyway: drop it first and try once more.
+            if (!remove(address, null))
             {
                 return -1;
             }
@@ -217,33 +220,37 @@ public final class OwnerTable implements AutoCloseable
 
         addToCounters(slot, 1, size, OwnerRecord.pageCount(address, size, pageShift));
 
-        final int bucketOffset = bucketOffset(level, key);
-        int head = lockBucket(bucketOffset);
-        int stale = -1;
-        int previous = -1;
-        int link = head;
-        while (NULL_LINK != link)
+        final int homeOffset = bucketOffset(0, firstGranule);
+        final int homeWord = lockBucket(homeOffset);
+        final long homeUnlink = unlinkLocked(homeWord & BUCKET_LINK_MASK, address, NULL_LINK);
+        if (0 == level)
         {
-            final int candidate = link - 1;
-            final int candidateOffset = recordOffset(candidate);
-            link = buffer.getInt(candidateOffset + NEXT_OFFSET);
-            if (buffer.getLong(candidateOffset + ADDRESS_OFFSET) == address)
-            {
-                stale = candidate;
-                head = unlink(head, previous, link);
-                break;
-            }
-            previous = candidate;
+            buffer.putInt(recordOffset + NEXT_OFFSET, newHead(homeUnlink));
+            // NOTE: release publishes the link stores to the next thread that locks this bucket, and unlocks it.
+            buffer.putIntRelease(homeOffset, (homeWord & BUCKET_LARGE_COUNT_MASK) | (slot + 1));
+        }
+        else
+        {
+            // NOTE: release publishes the unlink, if any, and the raised large count, and unlocks. The count rises
+            // before the record is linked at its level, so a remove that reads 0 here may skip the upper levels.
+            buffer.putIntRelease(homeOffset, addLargeCount(homeWord, 1) | newHead(homeUnlink));
         }
 
-        buffer.putInt(recordOffset + NEXT_OFFSET, head);
-        // NOTE: release publishes the new link to the next thread that locks this bucket, and unlocks it.
-        buffer.putIntRelease(bucketOffset, slot + 1);
-
-        if (stale >= 0)
+        replaceStale(unlinkedSlot(homeUnlink));
+        if (0 != (homeWord & BUCKET_LARGE_COUNT_MASK))
         {
-            release(stale, null);
-            buffer.getAndAddLong(STALE_REPLACED_OFFSET, 1);
+            removeStaleAtUpperLevels(address, level, slot);
+        }
+
+        if (0 != level)
+        {
+            final int bucketOffset = bucketOffset(level, firstGranule >>> (LEVEL_BITS * level));
+            final int word = lockBucket(bucketOffset);
+            final long unlink = unlinkLocked(word & BUCKET_LINK_MASK, address, NULL_LINK);
+            buffer.putInt(recordOffset + NEXT_OFFSET, newHead(unlink));
+            // NOTE: release publishes the link stores to the next thread that locks this bucket, and unlocks it.
+            buffer.putIntRelease(bucketOffset, (word & BUCKET_LARGE_COUNT_MASK) | (slot + 1));
+            replaceStale(unlinkedSlot(unlink));
         }
 
         return slot;
@@ -259,12 +266,33 @@ public final class OwnerTable implements AutoCloseable
     public boolean remove(final long address, final OwnerRecord removedInto)
     {
         final long granule = address >>> GRANULE_SHIFT;
-        for (int mask = levelMask(); 0 != mask; mask &= mask - 1)
+        final int homeOffset = bucketOffset(0, granule);
+        if (0 == (buffer.getIntVolatile(homeOffset) & ~BUCKET_LOCK_BIT))
         {
-            final int level = Integer.numberOfTrailingZeros(mask);
-            if (removeAt(level, granule >>> (LEVEL_BITS * level), address, removedInto))
+            return false;
+        }
+
+        final int homeWord = lockBucket(homeOffset);
+        final long homeUnlink = unlinkLocked(homeWord & BUCKET_LINK_MASK, address, NULL_LINK);
+        // NOTE: release publishes the unlink, if any, to the next thread that locks this bucket, and unlocks it.
+        buffer.putIntRelease(homeOffset, (homeWord & BUCKET_LARGE_COUNT_MASK) | newHead(homeUnlink));
+
+        final int found = unlinkedSlot(homeUnlink);
+        if (found >= 0)
+        {
+            release(found, removedInto);
+            return true;
+        }
+
+        if (0 != (homeWord & BUCKET_LARGE_COUNT_MASK))
+        {
+            for (int mask = levelMask() & ~1; 0 != mask; mask &= mask - 1)
             {
-                return true;
+                final int level = Integer.numberOfTrailingZeros(mask);
+                if (removeAt(level, granule >>> (LEVEL_BITS * level), address, NULL_LINK, removedInto))
+                {
+                    return true;
+                }
             }
         }
 
@@ -272,7 +300,8 @@ public final class OwnerTable implements AutoCloseable
     }
 
     /**
-     * Find the live record whose bytes contain an address: its start, its last byte or anything between.
+     * Find the live record whose bytes contain an address: its start, its last byte or anything between. If
+     * records overlap (e.g. a stale one whose free was missed at another address), one of them is returned.
      *
      * @param address to look up.
      * @param into    to copy the owner into.
@@ -526,7 +555,8 @@ public final class OwnerTable implements AutoCloseable
         if (!isClosed)
         {
             isClosed = true;
-            // An access after close then fails a bounds check rather than touching freed memory.
+            // With Agrona's bounds checks on (the default), a use after close fails a check instead of touching
+            // freed memory.
             buffer.wrap(new byte[0]);
             UnsafeApi.freeMemory(allocatedAddress);
         }
@@ -537,20 +567,6 @@ public final class OwnerTable implements AutoCloseable
         final int bits = Long.SIZE - Long.numberOfLeadingZeros(spanGranules - 1);
 
         return 0 == bits ? 0 : (bits - 1) / LEVEL_BITS;
-    }
-
-    // Unlinks the slot after previous (or the head) from a locked chain, returning the new head.
-    private int unlink(final int head, final int previous, final int next)
-    {
-        if (previous < 0)
-        {
-            return next;
-        }
-
-        // Plain store: the caller publishes it when it unlocks the bucket.
-        buffer.putInt(recordOffset(previous) + NEXT_OFFSET, next);
-
-        return head;
     }
 
     private int bucketOffset(final int level, final long key)
@@ -567,7 +583,8 @@ public final class OwnerTable implements AutoCloseable
 
     private long lowestKey(final long granule, final int level, final int shift)
     {
-        final long reach = buffer.getLongVolatile(MAX_SPAN_OFFSET + (level * SIZE_OF_LONG)) - 1;
+        // The span is raised before the level's mask bit, so a level in the mask has a span of at least 1.
+        final long reach = Math.max(buffer.getLongVolatile(MAX_SPAN_OFFSET + (level * SIZE_OF_LONG)) - 1, 0);
         final long lowestStart = Long.compareUnsigned(granule, reach) <= 0 ? 0 : granule - reach;
 
         return lowestStart >>> shift;
@@ -598,20 +615,31 @@ public final class OwnerTable implements AutoCloseable
         }
     }
 
-    private void removeStaleAtOtherLevels(final long address, final int level)
+    // The new record may already be linked at level 0, in a bucket an upper level shares: it must not count as stale.
+    private void removeStaleAtUpperLevels(final long address, final int level, final int newSlot)
     {
         final long granule = address >>> GRANULE_SHIFT;
-        for (int mask = levelMask() & ~(1 << level); 0 != mask; mask &= mask - 1)
+        for (int mask = levelMask() & ~1 & ~(1 << level); 0 != mask; mask &= mask - 1)
         {
-            final int otherLevel = Integer.numberOfTrailingZeros(mask);
-            if (removeAt(otherLevel, granule >>> (LEVEL_BITS * otherLevel), address, null))
+            final int upperLevel = Integer.numberOfTrailingZeros(mask);
+            if (removeAt(upperLevel, granule >>> (LEVEL_BITS * upperLevel), address, newSlot + 1, null))
             {
                 buffer.getAndAddLong(STALE_REPLACED_OFFSET, 1);
             }
         }
     }
 
-    private boolean removeAt(final int level, final long key, final long address, final OwnerRecord removedInto)
+    private void replaceStale(final int slot)
+    {
+        if (slot >= 0)
+        {
+            release(slot, null);
+            buffer.getAndAddLong(STALE_REPLACED_OFFSET, 1);
+        }
+    }
+
+    private boolean removeAt(
+        final int level, final long key, final long address, final int skipLink, final OwnerRecord removedInto)
     {
         final int bucketOffset = bucketOffset(level, key);
         if (NULL_LINK == (buffer.getIntVolatile(bucketOffset) & BUCKET_LINK_MASK))
@@ -619,27 +647,12 @@ public final class OwnerTable implements AutoCloseable
             return false;
         }
 
-        int head = lockBucket(bucketOffset);
-        int found = -1;
-        int previous = -1;
-        int link = head;
-        while (NULL_LINK != link)
-        {
-            final int candidate = link - 1;
-            final int candidateOffset = recordOffset(candidate);
-            link = buffer.getInt(candidateOffset + NEXT_OFFSET);
-            if (buffer.getLong(candidateOffset + ADDRESS_OFFSET) == address)
-            {
-                found = candidate;
-                head = unlink(head, previous, link);
-                break;
-            }
-            previous = candidate;
-        }
-
+        final int word = lockBucket(bucketOffset);
+        final long unlink = unlinkLocked(word & BUCKET_LINK_MASK, address, skipLink);
         // NOTE: release publishes the unlink, if any, to the next thread that locks this bucket, and unlocks it.
-        buffer.putIntRelease(bucketOffset, head);
+        buffer.putIntRelease(bucketOffset, (word & BUCKET_LARGE_COUNT_MASK) | newHead(unlink));
 
+        final int found = unlinkedSlot(unlink);
         if (found < 0)
         {
             return false;
@@ -650,6 +663,57 @@ public final class OwnerTable implements AutoCloseable
         return true;
     }
 
+    // Unlinks the first record starting at address, other than skipLink, from a locked chain. Returns the new head
+    // in the low half and the unlinked slot + 1 (0 if none) in the high half; the caller publishes both on unlock.
+    private long unlinkLocked(final int head, final long address, final int skipLink)
+    {
+        int previous = -1;
+        for (int link = head; NULL_LINK != link; )
+        {
+            final int slot = link - 1;
+            final int recordOffset = recordOffset(slot);
+            final int next = buffer.getInt(recordOffset + NEXT_OFFSET);
+            if (buffer.getLong(recordOffset + ADDRESS_OFFSET) == address && link != skipLink)
+            {
+                if (previous < 0)
+                {
+                    return ((long)link << 32) | (next & LINK_MASK_LONG);
+                }
+
+                buffer.putInt(recordOffset(previous) + NEXT_OFFSET, next);
+                return ((long)link << 32) | (head & LINK_MASK_LONG);
+            }
+
+            previous = slot;
+            link = next;
+        }
+
+        return head & LINK_MASK_LONG;
+    }
+
+    private static int newHead(final long unlink)
+    {
+        return (int)unlink;
+    }
+
+    private static int unlinkedSlot(final long unlink)
+    {
+        return (int)(unlink >>> 32) - 1;
+    }
+
+    private static int addLargeCount(final int word, final int delta)
+    {
+        final int count = (word & BUCKET_LARGE_COUNT_MASK) >>> BUCKET_LARGE_COUNT_SHIFT;
+        if (BUCKET_LARGE_COUNT_MAX == count || (0 == count && delta < 0))
+        {
+            // Saturated: the true count is unknown, so it stays at the maximum and the upper levels are always
+            // probed. A count at 0 is never lowered: each decrement pairs with an earlier increment.
+            return word & BUCKET_LARGE_COUNT_MASK;
+        }
+
+        return (count + delta) << BUCKET_LARGE_COUNT_SHIFT;
+    }
+
     private boolean findContaining(final int level, final long key, final long address, final OwnerRecord into)
     {
         final int bucketOffset = bucketOffset(level, key);
@@ -658,9 +722,9 @@ public final class OwnerTable implements AutoCloseable
             return false;
         }
 
-        final int head = lockBucket(bucketOffset);
+        final int word = lockBucket(bucketOffset);
         boolean found = false;
-        for (int link = head; NULL_LINK != link; )
+        for (int link = word & BUCKET_LINK_MASK; NULL_LINK != link; )
         {
             final int slot = link - 1;
             final int recordOffset = recordOffset(slot);
@@ -675,7 +739,7 @@ public final class OwnerTable implements AutoCloseable
         }
 
         // NOTE: release keeps the reads above inside the lock, and unlocks it.
-        buffer.putIntRelease(bucketOffset, head);
+        buffer.putIntRelease(bucketOffset, word);
 
         return found;
     }
@@ -695,9 +759,9 @@ public final class OwnerTable implements AutoCloseable
         {
             // Deliver matches in slot order, one per lock hold, so the consumer never runs under the lock and a
             // record that stays in the chain is delivered once however the chain changes in between.
-            final int head = lockBucket(bucketOffset);
+            final int word = lockBucket(bucketOffset);
             int nextSlot = Integer.MAX_VALUE;
-            for (int link = head; NULL_LINK != link; )
+            for (int link = word & BUCKET_LINK_MASK; NULL_LINK != link; )
             {
                 final int slot = link - 1;
                 final int recordOffset = recordOffset(slot);
@@ -723,7 +787,7 @@ public final class OwnerTable implements AutoCloseable
             }
 
             // NOTE: release keeps the reads above inside the lock, and unlocks it.
-            buffer.putIntRelease(bucketOffset, head);
+            buffer.putIntRelease(bucketOffset, word);
 
             if (Integer.MAX_VALUE == nextSlot)
             {
@@ -773,6 +837,16 @@ public final class OwnerTable implements AutoCloseable
         if (null != removedInto)
         {
             copyLocked(slot, removedInto);
+        }
+
+        final long firstGranule = address >>> GRANULE_SHIFT;
+        if (0 != level((OwnerRecord.lastAddress(address, size) >>> GRANULE_SHIFT) - firstGranule + 1))
+        {
+            // Lowered only now that the record is unlinked from its level, so the count never undercounts.
+            final int homeOffset = bucketOffset(0, firstGranule);
+            final int homeWord = lockBucket(homeOffset);
+            // NOTE: release publishes the lowered count and unlocks.
+            buffer.putIntRelease(homeOffset, addLargeCount(homeWord, -1) | (homeWord & BUCKET_LINK_MASK));
         }
 
         addToCounters(slot, -1, -size, -OwnerRecord.pageCount(address, size, pageShift));

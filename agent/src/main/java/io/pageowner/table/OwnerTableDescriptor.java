@@ -62,11 +62,14 @@ import static org.agrona.BitUtil.SIZE_OF_SHORT;
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *  |                Chain head (slot + 1, 0 = empty)             |L|
- *  +-------------------------------------------------------------+-+
+ *  |         Chain head (slot + 1, 0 = empty)          |  Large  |L|
+ *  +---------------------------------------------------+---------+-+
  * </pre>
  * {@code L} ({@link #BUCKET_LOCK_BIT}, bit 31, the sign bit) is a spin lock held while a chain is walked or
- * changed; links are slot + 1 so that zeroed memory reads as empty.
+ * changed; links are slot + 1 so that zeroed memory reads as empty. {@code Large} (bits 26 to 30) counts the
+ * records above level 0 whose start granule hashes to this bucket at level 0, i.e. whose level-0 "home" this is;
+ * it saturates at {@link #BUCKET_LARGE_COUNT_MAX} and then stays there. While it is 0, a remove or the stale check
+ * of an insert knows from this one word that no upper level needs probing, so small records cost one bucket.
  * <p>
  * <b>Header</b>, each contended word on its own cache line:
  * <pre>
@@ -122,7 +125,9 @@ import static org.agrona.BitUtil.SIZE_OF_SHORT;
  * bytes, at a level chosen from its span: level {@code n} holds records spanning at most
  * {@code 2^(LEVEL_BITS * (n + 1))} granules and is keyed by {@code startGranule >>> (LEVEL_BITS * n)}. A lookup
  * of an interior address therefore probes at most {@code 2^LEVEL_BITS + 1} keys per level in use, however large
- * the records are, and sub-page granules keep chains short when many small allocations share a page.
+ * the records are, and sub-page granules keep chains short when many small allocations share a page. A record
+ * above level 0 is also counted in the bucket word of its level-0 key, its home, so that finding a record by its
+ * start address costs one bucket for a small record and two for a large one.
  */
 public final class OwnerTableDescriptor
 {
@@ -204,7 +209,22 @@ public final class OwnerTableDescriptor
     /**
      * Bits of a bucket word that hold the chain head.
      */
-    public static final int BUCKET_LINK_MASK = ~BUCKET_LOCK_BIT;
+    public static final int BUCKET_LINK_MASK = 0x03FF_FFFF;
+
+    /**
+     * Position of the lowest bit of the large-record count in a bucket word.
+     */
+    public static final int BUCKET_LARGE_COUNT_SHIFT = 26;
+
+    /**
+     * Bits of a bucket word that hold the count of upper-level records at home in this bucket.
+     */
+    public static final int BUCKET_LARGE_COUNT_MASK = 0x7C00_0000;
+
+    /**
+     * Value at which the large-record count of a bucket saturates and stops changing.
+     */
+    public static final int BUCKET_LARGE_COUNT_MAX = BUCKET_LARGE_COUNT_MASK >>> BUCKET_LARGE_COUNT_SHIFT;
 
     /**
      * Log2 of {@link #GRANULE_LENGTH}.
@@ -298,7 +318,8 @@ public final class OwnerTableDescriptor
     public static final int FIXED_LENGTH = RECORDS_OFFSET;
 
     /**
-     * Largest capacity whose memory still fits one buffer of at most {@link Integer#MAX_VALUE} bytes.
+     * Largest capacity: its memory fits one buffer of at most {@link Integer#MAX_VALUE} bytes, and slot + 1 fits
+     * {@link #BUCKET_LINK_MASK}.
      */
     public static final int MAX_CAPACITY = 1 << 25;
 

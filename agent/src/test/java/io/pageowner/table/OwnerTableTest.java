@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -338,6 +339,98 @@ class OwnerTableTest
         }
         assertEquals(0, table.liveCount());
         assertEquals(0, table.forEach((r) -> {}));
+    }
+
+    @Test
+    void shouldMatchModelUnderRandomOperationsInCollidingBuckets()
+    {
+        for (long seed = 0; seed < 40; seed++)
+        {
+            final SplittableRandom random = new SplittableRandom(seed);
+            try (OwnerTable small = new OwnerTable(16, PAGE_SHIFT))
+            {
+                final Map<Long, Long> model = new HashMap<>();
+                final long[] addresses = new long[40];
+                for (int i = 0; i < addresses.length; i++)
+                {
+                    addresses[i] = BASE + (random.nextLong(64) * PAGE) + (random.nextInt(16) * 256L) + 16;
+                }
+
+                for (int op = 0; op < 2000; op++)
+                {
+                    final long address = addresses[random.nextInt(addresses.length)];
+                    if (random.nextBoolean())
+                    {
+                        final long size = random.nextInt(3) == 0 ?
+                            random.nextLong(1, 4 * MIB) : random.nextLong(0, 200);
+                        if (small.insert(address, size, size, 1, 2, 3) >= 0)
+                        {
+                            model.put(address, size);
+                        }
+                        else if (!small.ownerOf(address, record) || record.address() != address)
+                        {
+                            model.remove(address);
+                        }
+                    }
+                    else
+                    {
+                        final Long size = model.remove(address);
+                        assertEquals(null != size, small.remove(address, record), "seed " + seed + " op " + op);
+                        if (null != size)
+                        {
+                            assertEquals(size, record.size());
+                        }
+                    }
+                    assertEquals(model.size(), small.liveCount(), "seed " + seed + " op " + op);
+                }
+
+                final Map<Long, Long> seen = new HashMap<>();
+                small.forEach((r) -> seen.put(r.address(), r.size()));
+                assertEquals(model, seen, "seed " + seed);
+                assertEquals(model.values().stream().mapToLong(Long::longValue).sum(), small.liveBytes());
+                for (final Map.Entry<Long, Long> e : model.entrySet())
+                {
+                    final long last = OwnerRecord.lastAddress(e.getKey(), e.getValue());
+                    assertTrue(small.ownerOf(last, record));
+                    assertTrue(record.contains(last) && model.containsKey(record.address()));
+                    final long page = last >>> PAGE_SHIFT;
+                    final long owners = model.entrySet().stream()
+                        .filter((o) -> (o.getKey() >>> PAGE_SHIFT) <= page &&
+                            (OwnerRecord.lastAddress(o.getKey(), o.getValue()) >>> PAGE_SHIFT) >= page)
+                        .count();
+                    assertEquals(owners, small.forEachOwnerOfPage(page, (r) -> {}));
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldStayCorrectWhenLargeRecordCountOfHomeBucketSaturates()
+    {
+        final int large = OwnerTableDescriptor.BUCKET_LARGE_COUNT_MAX + 9;
+        for (int round = 0; round < 3; round++)
+        {
+            for (int i = 0; i < large; i++)
+            {
+                assertTrue(table.insert(BASE + i * 8L, MIB + i, round, i, i, i) >= 0);
+            }
+            table.insert(BASE + 4, 4, 0, 0, 0, 0);
+
+            assertEquals(large + 1, table.liveCount());
+            assertTrue(table.ownerOf(BASE + MIB / 2, record));
+            assertEquals(large + 1, table.forEachOwnerOfPage(BASE >>> PAGE_SHIFT, (r) -> {}));
+            assertFalse(table.remove(BASE + 1, record));
+
+            for (int i = large - 1; i >= 0; i--)
+            {
+                assertTrue(table.remove(BASE + i * 8L, record));
+                assertEquals(MIB + i, record.size());
+                assertEquals(round, record.timestampNs());
+            }
+            assertTrue(table.remove(BASE + 4, record));
+            assertEquals(0, table.liveCount());
+            assertFalse(table.ownerOf(BASE + MIB / 2, record));
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.pageowner.agent;
 
+import io.pageowner.depot.StackCapture;
 import io.pageowner.depot.StackDepot;
 import io.pageowner.depot.ThreadDepot;
 import io.pageowner.dump.PageOwnerFormat;
@@ -100,7 +101,11 @@ public final class AgentRuntime
         final Thread thread = new Thread(() -> agentThread(recorder, mbean), "page-owner");
         thread.setDaemon(true);
         thread.start();
-        AgentLog.info("tracking off-heap memory (" + options.describe() + ")");
+        if (!"backtrace".equals(StackCapture.method()))
+        {
+            AgentLog.warn("stacks are captured with " + StackCapture.method() + ": slower");
+        }
+        AgentLog.info("tracking off-heap memory (" + options.describe() + "), stacks by " + StackCapture.method());
     }
 
     /**

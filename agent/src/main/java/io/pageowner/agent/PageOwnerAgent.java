@@ -71,8 +71,15 @@ public final class PageOwnerAgent
             // NOTE: before any agent class initialises: Agrona and the recorder use jdk.internal.misc,
             // and BootHooks defines the hook classes into that package through a private lookup.
             final Module javaBase = Object.class.getModule();
-            final Map<String, Set<Module>> internalMisc = Map.of("jdk.internal.misc", Set.of(loader.getUnnamedModule()));
-            inst.redefineModule(javaBase, Set.of(), internalMisc, internalMisc, Set.of(), Map.of());
+            // java.lang is opened (not exported) so that stack capture can read Throwable's backtrace.
+            final Set<Module> agent = Set.of(loader.getUnnamedModule());
+            inst.redefineModule(
+                javaBase,
+                Set.of(),
+                Map.of("jdk.internal.misc", agent),
+                Map.of("jdk.internal.misc", agent, "java.lang", agent),
+                Set.of(),
+                Map.of());
 
             final Class<?> core = Class.forName(CORE_CLASS, true, loader);
             core.getMethod("start", String.class, Instrumentation.class).invoke(null, args, inst);

@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /**
  * Deduplicated call stacks, stored once each and named by an int id, as the kernel's stackdepot
  * does for page_owner. Stacks are never removed. Lookups are lock-free: an open-addressed array of
- * entries filled by compare-and-set; a stack is compared frame by frame (class, method, descriptor,
- * bytecode index) so two stacks never share an id because their hashes collide.
+ * entries filled by compare-and-set; a stack is compared frame by frame (class, method, bytecode
+ * index: see {@link StackCapture}) so two stacks never share an id because their hashes collide.
  * <p>
  * When {@link #capacity()} distinct stacks exist, further new stacks get {@link #OVERFLOW_ID},
  * whose single frame says so, like the kernel's failure stack.
@@ -129,32 +129,32 @@ public final class StackDepot
         final int id;
         final long hash;
         final String[] classNames;
+        final long[] frameKeys;
         final String[] methodNames;
         final String[] descriptors;
-        final int[] bcis;
         final String[] lines;
 
         Entry(
             final int id,
             final long hash,
             final String[] classNames,
+            final long[] frameKeys,
             final String[] methodNames,
             final String[] descriptors,
-            final int[] bcis,
             final String[] lines)
         {
             this.id = id;
             this.hash = hash;
             this.classNames = classNames;
+            this.frameKeys = frameKeys;
             this.methodNames = methodNames;
             this.descriptors = descriptors;
-            this.bcis = bcis;
             this.lines = lines;
         }
 
         static Entry fixed(final int id, final String line)
         {
-            return new Entry(id, 0, new String[0], new String[0], new String[0], new int[0], new String[]{ line });
+            return new Entry(id, 0, new String[0], new long[0], null, null, new String[]{ line });
         }
     }
 }

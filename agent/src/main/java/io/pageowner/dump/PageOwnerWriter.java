@@ -1,5 +1,6 @@
 package io.pageowner.dump;
 
+import io.pageowner.depot.StackCapture;
 import io.pageowner.depot.StackDepot;
 import io.pageowner.instrument.Counters;
 import io.pageowner.table.OwnerRecord;
@@ -160,6 +161,7 @@ public final class PageOwnerWriter
         out.append(PageOwnerFormat.TRAILER_PREFIX).append("page-owner: ").append(summary.describe()).append('\n');
         out.append(PageOwnerFormat.TRAILER_PREFIX).append("stacks: ").append(String.valueOf(stacks.size()))
             .append(" distinct, depth ").append(String.valueOf(depth))
+            .append(", capture ").append(StackCapture.method())
             .append(", suppressed_errors ").append(String.valueOf(counters.suppressedErrors())).append('\n');
     }
 

@@ -34,7 +34,7 @@ public final class Recorder extends PageOwnerSink
         @Override
         protected ThreadState initialValue()
         {
-            return new ThreadState(new StackCapture(depth, agentLoader, hooksClass));
+            return new ThreadState(StackCapture.create(depth, agentLoader, hooksClass));
         }
     };
     private volatile boolean recording = true;

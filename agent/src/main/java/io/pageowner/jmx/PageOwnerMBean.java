@@ -1,5 +1,6 @@
 package io.pageowner.jmx;
 
+import io.pageowner.depot.StackCapture;
 import io.pageowner.dump.PageOwnerFormat;
 import io.pageowner.dump.PageOwnerWriter;
 import io.pageowner.instrument.AgentInstaller;
@@ -95,6 +96,12 @@ public final class PageOwnerMBean implements PageOwnerMXBean
     public int getDistinctStacks()
     {
         return recorder.stacks().size();
+    }
+
+    @Override
+    public String getStackCapture()
+    {
+        return StackCapture.method();
     }
 
     @Override

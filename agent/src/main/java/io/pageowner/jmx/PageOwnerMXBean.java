@@ -70,6 +70,13 @@ public interface PageOwnerMXBean
     int getDistinctStacks();
 
     /**
+     * How stacks are captured: {@code backtrace} (the fast way), or {@code stack-walker} and why.
+     *
+     * @return the method.
+     */
+    String getStackCapture();
+
+    /**
      * Methods matched by each advice on this JDK; an advice at 0 means the JDK's internals changed.
      *
      * @return advice name to methods matched.

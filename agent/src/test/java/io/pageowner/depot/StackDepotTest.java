@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StackDepotTest
 {
     private final StackDepot depot = new StackDepot(64);
-    private final StackCapture capture = new StackCapture(16, null, null);
+    private final StackCapture capture = StackCapture.create(16, null, null);
 
     @Test
     void shouldStoreEachStackOnce()
@@ -37,9 +37,54 @@ class StackDepotTest
     }
 
     @Test
+    void shouldReadTheBacktraceOnThisJdk()
+    {
+        assertTrue(BacktraceCapture.available(), String.valueOf(BacktraceCapture.unavailableReason()));
+        assertTrue(capture instanceof BacktraceCapture);
+    }
+
+    @Test
+    void shouldGiveTheSameFramesEitherWay()
+    {
+        final StackDepot walkerDepot = new StackDepot(8);
+        final StackCapture walker = new WalkerCapture(16, null, null);
+        final int[] ids = new int[2];
+        for (int i = 0; i < 2; i++)
+        {
+            ids[i] = i == 0 ? depot.intern(capture.capture()) : walkerDepot.intern(walker.capture());
+        }
+        final String[] viaBacktrace = depot.frames(ids[0]);
+        final String[] viaWalker = walkerDepot.frames(ids[1]);
+        assertEquals(viaBacktrace.length, viaWalker.length);
+        for (int i = 1; i < viaBacktrace.length; i++)
+        {
+            assertEquals(viaBacktrace[i], viaWalker[i]);
+        }
+        assertTrue(viaBacktrace[0].startsWith("io.pageowner.depot.StackDepotTest.shouldGiveTheSameFramesEitherWay("));
+        assertTrue(viaWalker[0].startsWith("io.pageowner.depot.StackDepotTest.shouldGiveTheSameFramesEitherWay("));
+    }
+
+    @Test
+    void shouldTellTwinMethodsApartWithTheWalkerToo()
+    {
+        final StackCapture walker = new WalkerCapture(16, null, null);
+        assertNotEquals(walkerTwin(walker, 1), walkerTwin(walker, "1"));
+    }
+
+    private int walkerTwin(final StackCapture walker, final int ignored)
+    {
+        return depot.intern(walker.capture());
+    }
+
+    private int walkerTwin(final StackCapture walker, final String ignored)
+    {
+        return depot.intern(walker.capture());
+    }
+
+    @Test
     void shouldKeepTheConfiguredDepth()
     {
-        final StackCapture shallow = new StackCapture(3, null, null);
+        final StackCapture shallow = StackCapture.create(3, null, null);
         final int id = depot.intern(shallow.capture());
         assertEquals(3, depot.frames(id).length);
     }

@@ -46,7 +46,7 @@ class PageOwnerWriterTest
     @Test
     void shouldWriteKernelFormatRecordsAndATrailer() throws IOException
     {
-        final int stack = stacks.intern(new StackCapture(16, null, null).capture());
+        final int stack = stacks.intern(StackCapture.create(16, null, null).capture());
         final int thread = threads.intern(7, "http-nio-8080-exec-12");
         table.insert(0x7f0000001010L, 10000, 123456789L, thread, stack, Kind.UNSAFE);
         table.insert(0x7f0000100000L, 4096, 5L, thread, stack, Kind.DIRECT);

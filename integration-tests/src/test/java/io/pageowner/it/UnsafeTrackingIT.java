@@ -130,6 +130,13 @@ class UnsafeTrackingIT
     }
 
     @Test
+    void shouldCaptureStacksFromTheBacktraceOnThisJdk()
+    {
+        assertEquals("backtrace", value("CAPTURE"));
+        assertTrue(dump.trailer().get(1).contains("capture backtrace"), dump.trailer().get(1));
+    }
+
+    @Test
     void shouldMatchEveryAdviceOnThisJdk()
     {
         assertEquals("{Unsafe.allocateMemory=1, Unsafe.freeMemory=1, Unsafe.reallocateMemory=1}", value("ADVICE"));

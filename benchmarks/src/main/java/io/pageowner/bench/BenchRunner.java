@@ -76,9 +76,9 @@ public final class BenchRunner
     {
         final Map<String, Double> baseline = new LinkedHashMap<>();
         final List<String> rows = new ArrayList<>();
-        rows.add(String.format(Locale.ROOT, "| %-48s | %-9s | %12s | %10s | %10s | %10s |",
+        rows.add(String.format(Locale.ROOT, "| %-64s | %-9s | %12s | %10s | %10s | %10s |",
             "benchmark", "mode", "ns/op", "± error", "vs none", "B/op"));
-        rows.add("|" + "-".repeat(50) + "|" + "-".repeat(11) + "|" + "-".repeat(14) + "|" + "-".repeat(12) + "|" +
+        rows.add("|" + "-".repeat(66) + "|" + "-".repeat(11) + "|" + "-".repeat(14) + "|" + "-".repeat(12) + "|" +
             "-".repeat(12) + "|" + "-".repeat(12) + "|");
         for (final Map.Entry<String, Collection<RunResult>> mode : results.entrySet())
         {
@@ -89,15 +89,18 @@ public final class BenchRunner
                 final double score = run.getPrimaryResult().getScore();
                 final double error = run.getPrimaryResult().getScoreError();
                 baseline.putIfAbsent(name, score);
-                final var gc = run.getSecondaryResults().get("·gc.alloc.rate.norm");
+                var gc = run.getSecondaryResults().get("gc.alloc.rate.norm");
+                if (null == gc)
+                {
+                    gc = run.getSecondaryResults().get("\u00b7gc.alloc.rate.norm");
+                }
                 final double bytesPerOp = null == gc ? Double.NaN : gc.getScore();
-                rows.add(String.format(Locale.ROOT, "| %-48s | %-9s | %12.1f | %10.1f | %9.2fx | %10.1f |",
+                rows.add(String.format(Locale.ROOT, "| %-64s | %-9s | %12.1f | %10.1f | %9.2fx | %10.1f |",
                     name, mode.getKey(), score, error, score / baseline.get(name), bytesPerOp));
             }
         }
         System.out.println();
-        System.out.println("JDK " + Runtime.version() + " (runner); forks use " +
-            (results.isEmpty() ? "?" : "the JVM given by -jvm, or this one"));
+        System.out.println("JDK " + Runtime.version() + " (runner; forks use the -jvm given, or the same)");
         rows.forEach(System.out::println);
     }
 

@@ -26,8 +26,8 @@ import sun.misc.Unsafe;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = { "-Xmn32m" })
+@Measurement(iterations = 10, time = 1)
+@Fork(value = 2, jvmArgsAppend = { "-Xmn32m" })
 public class UnsafeAllocFreeBenchmark
 {
     private static final Unsafe UNSAFE = unsafe();

@@ -642,6 +642,17 @@ final class BlockParser
     }
 
     /**
+     * Rank the distinct headers and stacks in strcmp order of their text, so that the sort compares two records'
+     * texts as two pairs of ints: a header line holds no line end, so texts order first by header line (plus its
+     * {@code \n}) and then by stack.
+     */
+    void rankTexts()
+    {
+        headers.rank((a, b) -> BlockComparators.compareLines(a.bytes, b.bytes));
+        stacks.rank((a, b) -> java.util.Arrays.compareUnsigned(a.bytes, b.bytes));
+    }
+
+    /**
      * Groups aggregated so far.
      *
      * @return groups aggregated so far.

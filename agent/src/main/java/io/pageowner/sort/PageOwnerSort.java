@@ -232,6 +232,7 @@ public final class PageOwnerSort
 
             progress.println("loaded " + parser.accepted());
             progress.println("sorting ....");
+            parser.rankTexts();
             final Group[] groups = parser.groups().groups();
             Arrays.sort(groups, BlockComparators.forOptions(options));
             progress.println("culling");

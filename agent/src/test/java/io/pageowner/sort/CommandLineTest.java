@@ -299,4 +299,38 @@ class CommandLineTest
         assertTrue(debug.err.contains(in + ":15: expected a record header 'Page allocated via order <n>, ...', " +
             "found 'garbage 7' (record skipped)"), debug.err);
     }
+
+    @Test
+    void shouldSkipUtf8ByteOrderMark() throws Exception
+    {
+        final Path in = dir.resolve("bom.txt");
+        final byte[] dump = Files.readAllBytes(golden("input/kernel-worked.txt"));
+        final byte[] withBom = new byte[dump.length + 3];
+        withBom[0] = (byte)0xEF;
+        withBom[1] = (byte)0xBB;
+        withBom[2] = (byte)0xBF;
+        System.arraycopy(dump, 0, withBom, 3, dump.length);
+        Files.write(in, withBom);
+        final Path out = dir.resolve("out.txt");
+        final GoldenTest.Result result = GoldenTest.Result.run(in.toString(), out.toString());
+        assertEquals(0, result.exit, result.err);
+        assertEquals(expected("worked-default.out"), Files.readString(out, StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void shouldNameUtf16AndCarriageReturnOnlyInputs() throws Exception
+    {
+        final String worked = Files.readString(golden("input/kernel-worked.txt"), StandardCharsets.ISO_8859_1);
+        final Path utf16 = dir.resolve("utf16.txt");
+        Files.writeString(utf16, "\ufeff" + worked, StandardCharsets.UTF_16LE);
+        final GoldenTest.Result wide = GoldenTest.Result.run(utf16.toString(), dir.resolve("a.txt").toString());
+        assertEquals(PageOwnerSort.EXIT_FAILURE, wide.exit);
+        assertTrue(wide.err.contains("the file is UTF-16 text"), wide.err);
+
+        final Path cr = dir.resolve("cr.txt");
+        Files.writeString(cr, worked.replace('\n', '\r'), StandardCharsets.ISO_8859_1);
+        final GoldenTest.Result mac = GoldenTest.Result.run(cr.toString(), dir.resolve("b.txt").toString());
+        assertEquals(PageOwnerSort.EXIT_FAILURE, mac.exit);
+        assertTrue(mac.err.contains(cr + ":1: carriage return inside a line at column"), mac.err);
+    }
 }

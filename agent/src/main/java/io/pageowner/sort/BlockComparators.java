@@ -106,7 +106,7 @@ final class BlockComparators
             case NAME:
                 return a.header.comm.compareTo(b.header.comm);
             case STACKTRACE:
-                return Arrays.compareUnsigned(a.stack.bytes, b.stack.bytes);
+                return Integer.compare(a.stack.rank, b.stack.rank);
             case TXT:
                 return compareText(a, b);
             case ALLOC_TS:
@@ -133,6 +133,16 @@ final class BlockComparators
      */
     static int compareText(final Group a, final Group b)
     {
+        final boolean aHasTs = a.representativeTs >= 0 && a.header.tsOffset >= 0;
+        final boolean bHasTs = b.representativeTs >= 0 && b.header.tsOffset >= 0;
+        if (!aHasTs && !bHasTs)
+        {
+            if (a.header != b.header)
+            {
+                return Integer.compare(a.header.rank, b.header.rank);
+            }
+            return Integer.compare(a.stack.rank, b.stack.rank);
+        }
         final Segments x = new Segments(a);
         final Segments y = new Segments(b);
         while (true)
@@ -151,6 +161,25 @@ final class BlockComparators
             x.advance(length);
             y.advance(length);
         }
+    }
+
+    /**
+     * Compare two lines as strcmp compares them with their {@code \n} after them.
+     *
+     * @param a first line, without line end.
+     * @param b second line, without line end.
+     * @return negative, zero or positive.
+     */
+    static int compareLines(final byte[] a, final byte[] b)
+    {
+        final int mismatch = Arrays.mismatch(a, b);
+        if (mismatch < 0)
+        {
+            return 0;
+        }
+        final int x = mismatch < a.length ? a[mismatch] & 0xFF : '\n';
+        final int y = mismatch < b.length ? b[mismatch] & 0xFF : '\n';
+        return Integer.compare(x, y);
     }
 
     /**

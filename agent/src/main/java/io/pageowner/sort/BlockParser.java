@@ -95,7 +95,6 @@ final class BlockParser
     private long missingSeparators;
     private long firstMissingSeparator;
     private long commentLines;
-    private long nonBlankLines;
     private long lines;
     private long bytesRead;
 
@@ -143,8 +142,10 @@ final class BlockParser
                 if (reader.badIndex() >= 0)
                 {
                     openBlockForDamage(line);
-                    markDamaged(line, String.format(
-                        "binary data: byte 0x%02x at column %d", b[reader.badIndex()] & 0xFF, reader.badIndex() - s + 1));
+                    final int bad = reader.badIndex();
+                    markDamaged(line, b[bad] == '\r' ?
+                        "carriage return inside a line at column " + (bad - s + 1) + " (CR-only line ends?)" :
+                        String.format("binary data: byte 0x%02x at column %d", b[bad] & 0xFF, bad - s + 1));
                     continue;
                 }
                 if (isBlank(b, s, e))
@@ -153,7 +154,6 @@ final class BlockParser
                     continue;
                 }
 
-                nonBlankLines++;
                 final byte first = b[s];
                 if (blockKind == NONE)
                 {
@@ -642,6 +642,17 @@ final class BlockParser
     }
 
     /**
+     * Rank the distinct headers and stacks in strcmp order of their text, so that the sort compares two records'
+     * texts as two pairs of ints: a header line holds no line end, so texts order first by header line (plus its
+     * {@code \n}) and then by stack.
+     */
+    void rankTexts()
+    {
+        headers.rank((a, b) -> BlockComparators.compareLines(a.bytes, b.bytes));
+        stacks.rank((a, b) -> java.util.Arrays.compareUnsigned(a.bytes, b.bytes));
+    }
+
+    /**
      * Groups aggregated so far.
      *
      * @return groups aggregated so far.
@@ -729,16 +740,6 @@ final class BlockParser
     long commentLines()
     {
         return commentLines;
-    }
-
-    /**
-     * Lines that were neither empty nor blank.
-     *
-     * @return non-blank lines.
-     */
-    long nonBlankLines()
-    {
-        return nonBlankLines;
     }
 
     /**

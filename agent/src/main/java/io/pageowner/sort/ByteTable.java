@@ -24,6 +24,7 @@ final class ByteTable<E extends ByteTable.Entry>
         final byte[] bytes;
         final int hash;
         int id;
+        int rank;
 
         Entry(final byte[] bytes, final int hash)
         {
@@ -104,6 +105,30 @@ final class ByteTable<E extends ByteTable.Entry>
             }
         }
         return created;
+    }
+
+    /**
+     * Give every entry its {@code rank}: its position in the given order.
+     *
+     * @param order of the entries.
+     */
+    @SuppressWarnings("unchecked")
+    void rank(final java.util.Comparator<? super E> order)
+    {
+        final Entry[] entries = new Entry[size];
+        int i = 0;
+        for (final Entry entry : slots)
+        {
+            if (null != entry)
+            {
+                entries[i++] = entry;
+            }
+        }
+        java.util.Arrays.sort(entries, (a, b) -> order.compare((E)a, (E)b));
+        for (int r = 0; r < entries.length; r++)
+        {
+            entries[r].rank = r;
+        }
     }
 
     private void rehash()

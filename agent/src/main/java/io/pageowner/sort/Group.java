@@ -77,14 +77,4 @@ final class Group
             minTimestamp = record.timestamp;
         }
     }
-
-    /**
-     * The group's allocator bits: the representative's.
-     *
-     * @return allocator bits.
-     */
-    int allocatorBits()
-    {
-        return representativeAllocator;
-    }
 }

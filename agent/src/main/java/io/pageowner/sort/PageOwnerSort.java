@@ -232,6 +232,7 @@ public final class PageOwnerSort
 
             progress.println("loaded " + parser.accepted());
             progress.println("sorting ....");
+            parser.rankTexts();
             final Group[] groups = parser.groups().groups();
             Arrays.sort(groups, BlockComparators.forOptions(options));
             progress.println("culling");
@@ -332,26 +333,39 @@ public final class PageOwnerSort
 
         try
         {
-            final PushbackInputStream in = new PushbackInputStream(raw, 2);
-            final byte[] magic = new byte[2];
+            final PushbackInputStream in = new PushbackInputStream(raw, 3);
+            final byte[] magic = new byte[3];
             int read = 0;
-            while (read < 2)
+            while (read < magic.length)
             {
-                final int n = in.read(magic, read, 2 - read);
+                final int n = in.read(magic, read, magic.length - read);
                 if (n < 0)
                 {
                     break;
                 }
                 read += n;
             }
+            final int b0 = read > 0 ? magic[0] & 0xFF : -1;
+            final int b1 = read > 1 ? magic[1] & 0xFF : -1;
+            final int b2 = read > 2 ? magic[2] & 0xFF : -1;
+            if (b0 == 0xEF && b1 == 0xBB && b2 == 0xBF)
+            {
+                // NOTE: a dump saved by an editor may start with a UTF-8 byte order mark; it is not part of the text.
+                return in;
+            }
             in.unread(magic, 0, read);
-            if (read == 2 && (magic[0] & 0xFF) == 0x1F && (magic[1] & 0xFF) == 0x8B)
+            if (b0 == 0x1F && b1 == 0x8B)
             {
                 return new GZIPInputStream(in, 1 << 16);
             }
+            if ((b0 == 0xFF && b1 == 0xFE) || (b0 == 0xFE && b1 == 0xFF))
+            {
+                throw new SortException("cannot read " + name + ": the file is UTF-16 text; convert it to UTF-8 " +
+                    "(e.g. iconv -f UTF-16 -t UTF-8)");
+            }
             return in;
         }
-        catch (final IOException ex)
+        catch (final IOException | SortException ex)
         {
             try
             {
@@ -361,7 +375,11 @@ public final class PageOwnerSort
             {
                 ex.addSuppressed(suppressed);
             }
-            throw new SortException("cannot read " + name + ": " + describe(ex), ex);
+            if (ex instanceof SortException)
+            {
+                throw (SortException)ex;
+            }
+            throw new SortException("cannot read " + name + ": " + describe((IOException)ex), ex);
         }
     }
 

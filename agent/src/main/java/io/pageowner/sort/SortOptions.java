@@ -252,6 +252,7 @@ final class SortOptions
 
         if (options.format == Format.COLLAPSED && options.cull != 0)
         {
+            // NOTE: a folded stack needs the stack of every record, so the other cull keys only split it further.
             options.cull |= bit(SortKey.STACKTRACE);
         }
         return options;

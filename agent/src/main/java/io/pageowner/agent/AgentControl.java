@@ -2,6 +2,7 @@ package io.pageowner.agent;
 
 import io.pageowner.dump.DumpPaths;
 import io.pageowner.dump.PageOwnerWriter;
+import io.pageowner.instrument.AgentInstaller;
 import io.pageowner.instrument.Recorder;
 import io.pageowner.jmx.PageOwnerMBean;
 import io.pageowner.jmx.PageOwnerMXBean;
@@ -9,6 +10,7 @@ import io.pageowner.log.AgentLog;
 import io.pageowner.signal.SignalDumpHandler;
 
 import java.io.IOException;
+import java.lang.instrument.Instrumentation;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,15 +46,81 @@ public final class AgentControl
     private final AtomicLong lastOomDump = new AtomicLong(System.nanoTime() - OOM_DUMP_MIN_GAP_NANOS);
     private final ArrayDeque<Path> periodicDumps = new ArrayDeque<>();
     private final AtomicLong dumpsWritten = new AtomicLong();
+    private final AgentInstaller installer;
+    private final Instrumentation inst;
     private volatile PageOwnerMBean mbean;
     private volatile boolean signalTaken;
+    private volatile boolean detached;
 
-    AgentControl(final Recorder recorder, final PageOwnerWriter writer, final AgentOptions options, final long pid)
+    AgentControl(
+        final Recorder recorder,
+        final PageOwnerWriter writer,
+        final AgentOptions options,
+        final long pid,
+        final AgentInstaller installer,
+        final Instrumentation inst)
     {
         this.recorder = recorder;
         this.writer = writer;
         this.options = options;
         this.pid = pid;
+        this.installer = installer;
+        this.inst = inst;
+    }
+
+    /**
+     * Turns tracking on or off. Off pauses recording with the advice left in place, so frees keep the
+     * table true; after {@link #detach(boolean)}, on installs the advice again.
+     *
+     * @param enabled true to track.
+     * @throws IOException if the advice cannot be installed again.
+     */
+    public synchronized void enable(final boolean enabled) throws IOException
+    {
+        if (enabled && detached)
+        {
+            asAgent(() ->
+            {
+                try
+                {
+                    installer.install(inst);
+                }
+                catch (final Exception ex)
+                {
+                    throw new IOException("could not install the advice again: " + ex, ex);
+                }
+                return null;
+            });
+            detached = false;
+        }
+        recorder.pause(!enabled);
+    }
+
+    /**
+     * Removes the advice from every JDK class (the JVM then runs its original code: zero cost), and
+     * keeps the table as a snapshot or clears it. A kept table no longer sees frees.
+     *
+     * @param clearTable true to forget every record.
+     * @return a one-line summary.
+     */
+    public synchronized String detach(final boolean clearTable)
+    {
+        recorder.pause(true);
+        final boolean reset = installer.reset(inst);
+        detached = true;
+        final long cleared = clearTable ? mbean.clear() : 0;
+        return (reset ? "advice removed" : "no advice was installed") +
+            (clearTable ? ", " + cleared + " records cleared" : ", table kept as a snapshot (frees are no longer seen)");
+    }
+
+    /**
+     * Whether the advice has been removed by {@link #detach(boolean)}.
+     *
+     * @return true if detached.
+     */
+    public boolean detached()
+    {
+        return detached;
     }
 
     /**

@@ -96,7 +96,7 @@ public final class AgentRuntime
         final PageOwnerFormat format = new PageOwnerFormat(recorder.stacks(), recorder.threads(), pid);
         final PageOwnerWriter writer = new PageOwnerWriter(
             table, format, recorder.counters(), recorder.stacks(), recorder.depth());
-        final AgentControl control = new AgentControl(recorder, writer, options, pid);
+        final AgentControl control = new AgentControl(recorder, writer, options, pid, installer, inst);
         control.start(new PageOwnerMBean(recorder, control, format, installer, options.describe(), options.notifyBytes()));
         if (!"backtrace".equals(StackCapture.method()))
         {

@@ -99,7 +99,26 @@ public final class PageOwnerMBean extends NotificationBroadcasterSupport impleme
     @Override
     public void setEnabled(final boolean enabled)
     {
-        recorder.pause(!enabled);
+        try
+        {
+            control.enable(enabled);
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException(ex.getMessage());
+        }
+    }
+
+    @Override
+    public String detach(final boolean clearTable)
+    {
+        return control.detach(clearTable);
+    }
+
+    @Override
+    public boolean isDetached()
+    {
+        return control.detached();
     }
 
     @Override

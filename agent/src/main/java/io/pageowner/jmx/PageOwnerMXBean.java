@@ -25,11 +25,29 @@ public interface PageOwnerMXBean
     /**
      * Pauses ({@code false}) or resumes ({@code true}) recording. While paused the advice stays,
      * frees keep removing records (so every record left is still a live block) and allocations are
-     * only counted, as {@code while_off}; the table is kept. {@link #clear()} empties it.
+     * only counted, as {@code while_off}; the table is kept. {@link #clear()} empties it;
+     * {@link #detach(boolean)} removes the advice too, and true afterwards installs it again.
      *
      * @param enabled true to record.
      */
     void setEnabled(boolean enabled);
+
+    /**
+     * Removes the advice from every JDK class: the JVM runs its original code again, at no cost.
+     * Setting {@code Enabled} to true installs it again.
+     *
+     * @param clearTable true to forget every record; false keeps them as a snapshot, which no
+     *                   longer sees frees.
+     * @return a one-line summary.
+     */
+    String detach(boolean clearTable);
+
+    /**
+     * Whether the advice has been removed by {@link #detach(boolean)}.
+     *
+     * @return true while detached.
+     */
+    boolean isDetached();
 
     /**
      * Forgets every record, e.g. before turning tracking back on to see only what comes next.

@@ -207,6 +207,50 @@ class LiveControlIT
     }
 
     @Test
+    void shouldRemoveTheAdviceAndPutItBack() throws Exception
+    {
+        final Path dir = freshDir("detach");
+        final Path truth = dir.resolve("truth");
+        final Path dumpFile = dir.resolve("detach.dump");
+        ForkedJvm.main(ControlProbe.class).agent("on")
+            .args("detach", truth.toString(), dumpFile.toString()).run().assertSuccess();
+        final List<String> lines = Files.readAllLines(truth);
+        assertTrue(value(lines, "DETACH").startsWith("advice removed, table kept"), value(lines, "DETACH"));
+        assertEquals("true", value(lines, "DETACHED"));
+        assertEquals("false", value(lines, "DETACHED_AFTER"));
+        final Dump dump = Dump.parse(dumpFile);
+        assertLive(dump, lines, "beforeDetach");
+        assertLive(dump, lines, "afterReattach");
+        for (final String line : lines)
+        {
+            if (line.startsWith("UNRECORDED "))
+            {
+                final Dump.Record record = dump.at(Long.parseLong(line.split(" ")[1]));
+                assertTrue(null == record || !record.hasFrame("ControlProbe.whileDetached"), "recorded: " + record);
+            }
+        }
+        assertTrue(value(lines, "CLEAR").contains("records cleared"), value(lines, "CLEAR"));
+        assertTrue(Long.parseLong(value(lines, "LIVE_AFTER_CLEAR")) <= 2, value(lines, "LIVE_AFTER_CLEAR"));
+        assertEquals("0", value(lines, "SUPPRESSED"));
+    }
+
+    @Test
+    void shouldLeaveASignalTheApplicationHandles() throws Exception
+    {
+        final Path dir = freshDir("owned-signal");
+        final Path truth = dir.resolve("truth");
+        final ForkedJvm.Result result = ForkedJvm.main(io.pageowner.it.apps.SignalOwnerProbe.class)
+            .jvmArgs("-Djdk.attach.allowAttachSelf=true", "-XX:+EnableDynamicAgentLoading")
+            .args(truth.toString(), ForkedJvm.agentJar().toString()).run().assertSuccess();
+        final List<String> lines = Files.readAllLines(truth);
+        assertEquals("true", value(lines, "APP_HANDLED"));
+        assertEquals("false", value(lines, "SIGNAL_HANDLED"));
+        assertEquals("0", value(lines, "DUMPS"));
+        assertTrue(result.stderr().contains("SIGUSR1 is already handled in this JVM; page-owner left it alone"),
+            result.stderr());
+    }
+
+    @Test
     void shouldNotifyWhenLiveBytesCrossTheThreshold() throws Exception
     {
         final Path dir = freshDir("notify");

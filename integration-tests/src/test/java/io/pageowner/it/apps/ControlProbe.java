@@ -64,6 +64,9 @@ public final class ControlProbe
             case "notify":
                 notifyOnThreshold(server, name);
                 break;
+            case "detach":
+                detach(server, name, Path.of(args[2]));
+                break;
             default:
                 throw new IllegalArgumentException(scenario);
         }
@@ -220,6 +223,39 @@ public final class ControlProbe
         keep("afterFailures", leakUnsafe(3, 2000));
         TRUTH.add("SUMMARY " + ProbeSupport.dump(good));
         TRUTH.add("ENABLED " + server.getAttribute(name, "Enabled"));
+    }
+
+    static long[] beforeDetach()
+    {
+        return leakUnsafe(6, 5000);
+    }
+
+    static long[] whileDetached()
+    {
+        return leakUnsafe(6, 5000);
+    }
+
+    static long[] afterReattach()
+    {
+        return leakUnsafe(6, 5000);
+    }
+
+    private static void detach(final MBeanServer server, final ObjectName name, final Path dump) throws Exception
+    {
+        keep("beforeDetach", beforeDetach());
+        TRUTH.add("DETACH " + server.invoke(name, "detach", new Object[]{ false }, new String[]{ "boolean" }));
+        TRUTH.add("DETACHED " + server.getAttribute(name, "Detached"));
+        for (final long address : whileDetached())
+        {
+            TRUTH.add("UNRECORDED " + address);
+        }
+        server.setAttribute(name, new Attribute("Enabled", true));
+        TRUTH.add("DETACHED_AFTER " + server.getAttribute(name, "Detached"));
+        keep("afterReattach", afterReattach());
+        TRUTH.add("SUMMARY " + ProbeSupport.dump(dump));
+        TRUTH.add("CLEAR " + server.invoke(name, "detach", new Object[]{ true }, new String[]{ "boolean" }));
+        TRUTH.add("LIVE_AFTER_CLEAR " + server.getAttribute(name, "LiveAllocations"));
+        TRUTH.add("SUPPRESSED " + server.getAttribute(name, "SuppressedErrors"));
     }
 
     private static void notifyOnThreshold(final MBeanServer server, final ObjectName name) throws Exception

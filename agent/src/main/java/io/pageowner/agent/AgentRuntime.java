@@ -4,9 +4,10 @@ import io.pageowner.depot.StackDepot;
 import io.pageowner.depot.ThreadDepot;
 import io.pageowner.dump.PageOwnerFormat;
 import io.pageowner.dump.PageOwnerWriter;
+import io.pageowner.instrument.AdviceSpec;
 import io.pageowner.instrument.AgentInstaller;
+import io.pageowner.instrument.Instrumentations;
 import io.pageowner.instrument.Recorder;
-import io.pageowner.instrument.UnsafeInstrumentation;
 import io.pageowner.jmx.PageOwnerMBean;
 import io.pageowner.jmx.PageOwnerMXBean;
 import io.pageowner.log.AgentLog;
@@ -69,7 +70,7 @@ public final class AgentRuntime
             PageOwnerHooks.class);
         warmUp(recorder);
 
-        final AgentInstaller installer = new AgentInstaller(UnsafeInstrumentation.specs());
+        final AgentInstaller installer = new AgentInstaller(Instrumentations.all());
         PageOwnerHooks.install(recorder);
         try
         {
@@ -89,6 +90,10 @@ public final class AgentRuntime
         {
             AgentLog.warn("advice " + name + " matched no method on this JDK (" + Runtime.version() +
                 "): that path is not tracked");
+        }
+        for (final AdviceSpec spec : installer.skipped())
+        {
+            AgentLog.debug("advice " + spec.name() + " not installed: it is meant for JDK " + spec.versions());
         }
 
         final PageOwnerFormat format = new PageOwnerFormat(recorder.stacks(), recorder.threads(), pid);

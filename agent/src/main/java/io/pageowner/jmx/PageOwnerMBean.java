@@ -104,6 +104,12 @@ public final class PageOwnerMBean implements PageOwnerMXBean
     }
 
     @Override
+    public Map<String, String> getAdviceVersions()
+    {
+        return installer.versions();
+    }
+
+    @Override
     public String getOptions()
     {
         return options;

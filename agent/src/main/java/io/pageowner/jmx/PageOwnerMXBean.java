@@ -70,11 +70,20 @@ public interface PageOwnerMXBean
     int getDistinctStacks();
 
     /**
-     * Methods matched by each advice on this JDK; an advice at 0 means the JDK's internals changed.
+     * Methods matched by each advice meant for this JDK; an advice at 0 means the JDK's internals
+     * changed, and the path it hooks is not tracked (a warning at start-up names it).
      *
      * @return advice name to methods matched.
      */
     Map<String, Integer> getAdviceMatches();
+
+    /**
+     * The JDK feature versions each advice of the agent is meant for; those not meant for this JDK
+     * are not installed and not in {@link #getAdviceMatches()}.
+     *
+     * @return advice name to versions, e.g. {@code 17+}, {@code 21} or {@code 22+}.
+     */
+    Map<String, String> getAdviceVersions();
 
     /**
      * The options the agent runs with.

@@ -72,6 +72,7 @@ public final class UnsafeProbe
         TRUTH.add("PAGE_OWNERS " + ProbeSupport.invokeLong("ownersOfPage", neighbours[0] >>> 12).toString()
             .replace('\n', '|'));
         TRUTH.add("ADVICE " + ProbeSupport.mapAttribute("AdviceMatches"));
+        TRUTH.add("ADVICE_VERSIONS " + ProbeSupport.mapAttribute("AdviceVersions"));
         TRUTH.add("SUPPRESSED " + ProbeSupport.attribute("SuppressedErrors"));
         TRUTH.add("LIVE_ALLOCATIONS " + ProbeSupport.attribute("LiveAllocations"));
         ProbeSupport.write(truth, TRUTH);

@@ -85,18 +85,32 @@ class UnsafeTrackingIT
                     "freed block still in the dump: " + record);
             }
         }
-        assertEquals(4, live);
+        assertEquals(6, live);
     }
 
     @Test
     void shouldRecordReallocWithItsKindAndTheReallocStack()
     {
-        final String line = truth.stream().filter(l -> l.endsWith("growThenKeep")).findFirst().orElseThrow();
-        final Dump.Record record = dump.at(Long.parseLong(line.split(" ")[1]));
-        assertNotNull(record);
-        assertEquals("REALLOC", record.kinds);
-        assertEquals(0x10, record.mask);
-        assertTrue(record.frames.get(0).startsWith("jdk.internal.misc.Unsafe.reallocateMemory"), record.toString());
+        for (final String method : List.of("growThenKeep", "shrinkThenKeep", "reallocFromNothing"))
+        {
+            final String line = truth.stream().filter(l -> l.startsWith("LIVE ") && l.endsWith(" " + method))
+                .findFirst().orElseThrow();
+            final Dump.Record record = dump.at(Long.parseLong(line.split(" ")[1]));
+            assertNotNull(record, line);
+            assertEquals("REALLOC", record.kinds);
+            assertEquals(0x10, record.mask);
+            assertEquals(Long.parseLong(line.split(" ")[2]), record.bytes, record.toString());
+            assertTrue(record.frames.get(0).startsWith("jdk.internal.misc.Unsafe.reallocateMemory"), record.toString());
+            assertEquals(1, dump.having(null, "UnsafeProbe." + method + "(").size(),
+                "the old block's record ended when it moved: " + method);
+        }
+    }
+
+    @Test
+    void shouldEndTheRecordOnReallocToZeroAndOnFreeAfterRealloc()
+    {
+        assertEquals(List.of(), dump.having(null, "UnsafeProbe.reallocToZero("));
+        assertEquals(List.of(), dump.having(null, "UnsafeProbe.growThenFree("));
     }
 
     @Test
@@ -131,7 +145,7 @@ class UnsafeTrackingIT
         assertTrue(bad.startsWith("java.io.IOException: cannot write dump to "), bad);
         assertTrue(bad.contains("no-such-dir/x.dump: directory ") && bad.endsWith("no-such-dir does not exist"), bad);
         // NOTE: the dump taken after the failure holds every live block (checked above).
-        assertEquals(4, truth.stream().filter(l -> l.startsWith("LIVE ")).count());
+        assertEquals(6, truth.stream().filter(l -> l.startsWith("LIVE ")).count());
     }
 
     @Test

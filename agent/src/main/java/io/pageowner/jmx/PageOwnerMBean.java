@@ -1,5 +1,7 @@
 package io.pageowner.jmx;
 
+import io.pageowner.dump.KindTotals;
+import io.pageowner.dump.MemoryFigures;
 import io.pageowner.dump.PageOwnerFormat;
 import io.pageowner.dump.PageOwnerWriter;
 import io.pageowner.instrument.AgentInstaller;
@@ -9,6 +11,7 @@ import io.pageowner.table.OwnerRecord;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
  * The implementation of {@link PageOwnerMXBean}. Every operation runs with the recorder's guard
@@ -71,6 +74,42 @@ public final class PageOwnerMBean implements PageOwnerMXBean
     public long getLivePages()
     {
         return recorder.table().livePages();
+    }
+
+    @Override
+    public Map<String, Long> getLiveAllocationsByKind()
+    {
+        return asAgent(() -> KindTotals.scan(recorder.table()).recordsByName());
+    }
+
+    @Override
+    public Map<String, Long> getLiveBytesByKind()
+    {
+        return asAgent(() -> KindTotals.scan(recorder.table()).bytesByName());
+    }
+
+    @Override
+    public Map<String, Long> getJdkBufferPools()
+    {
+        return asAgent(MemoryFigures::jdkBufferPools);
+    }
+
+    @Override
+    public Map<String, Long> getProcessMemory()
+    {
+        return asAgent(MemoryFigures::processMemory);
+    }
+
+    private Map<String, Long> asAgent(final Callable<Map<String, Long>> work)
+    {
+        try
+        {
+            return recorder.asAgent(work);
+        }
+        catch (final Exception ex)
+        {
+            return Map.of();
+        }
     }
 
     @Override

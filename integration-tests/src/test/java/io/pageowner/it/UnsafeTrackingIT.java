@@ -224,6 +224,15 @@ class UnsafeTrackingIT
         assertTrue(summary.contains("records " + dump.records().size() + ","), summary);
         assertFalse(dump.trailer().isEmpty());
         assertTrue(dump.trailer().get(0).startsWith("# page-owner: records " + dump.records().size()), dump.trailer().get(0));
+        for (final String kind : List.of("UNSAFE", "REALLOC"))
+        {
+            final List<Dump.Record> records = dump.records().stream().filter(r -> r.hasKind(kind)).toList();
+            assertEquals("records " + records.size() + ", bytes " + records.stream().mapToLong(r -> r.bytes).sum(),
+                dump.trailer("kind " + kind + ":"), "the trailer's per-kind totals are the dump's");
+        }
+        assertTrue(dump.trailer("process:").matches("VmRSS \\d+ bytes, Rss \\d+ bytes, Anonymous \\d+ bytes"),
+            dump.trailer("process:"));
+        assertTrue(dump.trailer("jdk buffer pool direct:").startsWith("count "), dump.trailer().toString());
     }
 
     private static String value(final String key)

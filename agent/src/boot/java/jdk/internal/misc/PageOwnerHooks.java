@@ -102,6 +102,34 @@ public final class PageOwnerHooks
     }
 
     /**
+     * Entry of a JDK method whose allocation has a known kind ({@code ByteBuffer.allocateDirect},
+     * the FFM native segment factory, NIO's temporary buffer cache): marks the current thread, so
+     * that the {@code allocateMemory} it makes is recorded with that kind.
+     *
+     * @param kind bits to add to the thread's marker.
+     * @return the marker to restore on exit, normal or by a throwable.
+     */
+    public static int kindEnter(final int kind)
+    {
+        final PageOwnerSink s = sink;
+        return null != s ? s.kindEnter(kind) : 0;
+    }
+
+    /**
+     * Exit, normal or by a throwable, of a method that called {@link #kindEnter(int)}.
+     *
+     * @param saved what {@link #kindEnter(int)} returned.
+     */
+    public static void kindExit(final int saved)
+    {
+        final PageOwnerSink s = sink;
+        if (null != s)
+        {
+            s.kindExit(saved);
+        }
+    }
+
+    /**
      * Called by the advice's exception handler: an advice threw and the throwable was swallowed.
      *
      * @param throwable that was swallowed.

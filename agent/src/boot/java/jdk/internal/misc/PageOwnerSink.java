@@ -51,6 +51,21 @@ public abstract class PageOwnerSink
     public abstract void reallocated(long address, long bytes, long newAddress);
 
     /**
+     * The current thread enters a method whose allocation has a known kind.
+     *
+     * @param kind bits to add to the thread's marker.
+     * @return the marker before, to restore with {@link #kindExit(int)}.
+     */
+    public abstract int kindEnter(int kind);
+
+    /**
+     * The current thread leaves a method that called {@link #kindEnter(int)}, normally or not.
+     *
+     * @param saved the marker to restore.
+     */
+    public abstract void kindExit(int saved);
+
+    /**
      * Advice code threw and the throwable was suppressed.
      *
      * @param throwable that was suppressed.

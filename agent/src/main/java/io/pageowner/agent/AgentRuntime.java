@@ -137,6 +137,7 @@ public final class AgentRuntime
         recorder.reallocated(fakeAddress, 2, fakeAddress + 4096);
         recorder.freeing(fakeAddress + 4096);
         recorder.freeing(fakeAddress + 8192);
+        recorder.kindExit(recorder.kindEnter(0));
         recorder.counters().reset();
     }
 

@@ -16,12 +16,14 @@ public final class Instrumentations
     /**
      * All advice specs.
      *
-     * @return Unsafe's malloc, realloc and free.
+     * @return Unsafe's malloc, realloc and free, then the kind markers.
      */
     public static List<AdviceSpec> all()
     {
         final List<AdviceSpec> specs = new ArrayList<>();
         specs.addAll(UnsafeInstrumentation.specs());
+        specs.addAll(DirectBufferInstrumentation.specs());
+        specs.addAll(ArenaInstrumentation.specs());
         return List.copyOf(specs);
     }
 }

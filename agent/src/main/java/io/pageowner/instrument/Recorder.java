@@ -82,7 +82,7 @@ public final class Recorder extends PageOwnerSink
         {
             if (recording)
             {
-                record(state, address, bytes, Kind.UNSAFE);
+                record(state, address, bytes, state.takeKind());
             }
         }
         catch (final Throwable ex)
@@ -191,6 +191,21 @@ public final class Recorder extends PageOwnerSink
         {
             state.depth = 0;
         }
+    }
+
+    @Override
+    public int kindEnter(final int kind)
+    {
+        final ThreadState state = states.get();
+        final int saved = state.marker;
+        state.marker = saved | kind;
+        return saved;
+    }
+
+    @Override
+    public void kindExit(final int saved)
+    {
+        states.get().marker = saved;
     }
 
     @Override
@@ -335,7 +350,10 @@ public final class Recorder extends PageOwnerSink
         return depth;
     }
 
-    /** Per-thread state: the guard, the capture buffer, the interned thread and a realloc stash. */
+    /**
+     * Per-thread state: the guard, the capture buffer, the interned thread, a realloc stash and the
+     * kind marker.
+     */
     static final class ThreadState
     {
         final StackCapture capture;
@@ -344,10 +362,25 @@ public final class Recorder extends PageOwnerSink
         String threadName;
         int threadRef;
         boolean reallocStashed;
+        /** Kind bits set by the entry advice of the JDK method this thread is in; see {@link #takeKind()}. */
+        int marker;
 
         ThreadState(final StackCapture capture)
         {
             this.capture = capture;
+        }
+
+        /**
+         * The kind of the allocation being recorded, which uses up the marker: a marked method makes
+         * one allocation, so a marker that outlived its method (an exit advice that never ran, as
+         * when the agent is removed mid-call) mislabels one allocation at most. The exit advice
+         * restores the outer marker in any case.
+         */
+        int takeKind()
+        {
+            final int marker = this.marker;
+            this.marker = 0;
+            return Kind.ofAllocation(marker);
         }
     }
 }

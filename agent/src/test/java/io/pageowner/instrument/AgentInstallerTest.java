@@ -57,6 +57,27 @@ class AgentInstallerTest
     }
 
     @Test
+    void shouldInstallOnlyTheAdviceMeantForAJdkVersion()
+    {
+        final AgentInstaller on21 = new AgentInstaller(Instrumentations.all(), 21);
+        assertTrue(on21.matches().containsKey("NativeMemorySegmentImpl.makeNativeSegment"));
+        assertTrue(!on21.matches().containsKey("SegmentFactories.allocateNativeSegment"));
+        assertEquals(List.of("SegmentFactories.allocateNativeSegment"), names(on21.skipped()));
+
+        final AgentInstaller on25 = new AgentInstaller(Instrumentations.all(), 25);
+        assertTrue(on25.matches().containsKey("SegmentFactories.allocateNativeSegment"));
+        assertEquals(List.of("NativeMemorySegmentImpl.makeNativeSegment"), names(on25.skipped()));
+
+        final AgentInstaller on17 = new AgentInstaller(Instrumentations.all(), 17);
+        assertEquals(List.of("NativeMemorySegmentImpl.makeNativeSegment", "SegmentFactories.allocateNativeSegment"),
+            names(on17.skipped()));
+        assertEquals("21", on17.versions().get("NativeMemorySegmentImpl.makeNativeSegment"));
+        assertEquals("22+", on17.versions().get("SegmentFactories.allocateNativeSegment"));
+        assertEquals("17+", on17.versions().get("ByteBuffer.allocateDirect"));
+        assertEquals(Instrumentations.all().size(), on17.versions().size());
+    }
+
+    @Test
     void shouldDescribeVersionRanges()
     {
         final AdviceSpec spec = UnsafeInstrumentation.specs().get(0);
@@ -64,5 +85,15 @@ class AgentInstallerTest
         final AdviceSpec range = new AdviceSpec("x", "y", named("z"), Object.class, 18, 20);
         assertEquals("18-20", range.versions());
         assertTrue(!range.appliesTo(17) && range.appliesTo(18) && range.appliesTo(20) && !range.appliesTo(21));
+    }
+
+    private static List<String> names(final List<AdviceSpec> specs)
+    {
+        final List<String> names = new ArrayList<>();
+        for (final AdviceSpec spec : specs)
+        {
+            names.add(spec.name());
+        }
+        return names;
     }
 }

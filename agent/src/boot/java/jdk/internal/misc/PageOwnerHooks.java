@@ -130,6 +130,64 @@ public final class PageOwnerHooks
     }
 
     /**
+     * Entry of {@code FileChannelImpl.mapInternal}: what is about to be mapped. The one hook that
+     * takes a reference: the channel's path, a field the JDK already holds, so nothing is allocated.
+     *
+     * @param path     of the channel's file, may be null.
+     * @param position requested in the file.
+     */
+    public static void mapping(final String path, final long position)
+    {
+        final PageOwnerSink s = sink;
+        if (null != s)
+        {
+            s.mapping(path, position);
+        }
+    }
+
+    /**
+     * Exit, normal or by a throwable, of {@code FileChannelImpl.mapInternal}.
+     */
+    public static void mappingDone()
+    {
+        final PageOwnerSink s = sink;
+        if (null != s)
+        {
+            s.mappingDone();
+        }
+    }
+
+    /**
+     * Exit of the {@code FileChannelImpl$Unmapper} constructor: a region was mapped.
+     *
+     * @param address      page-aligned start of the mapping.
+     * @param size         bytes mapped, from that start: the requested size plus the page offset.
+     * @param pagePosition the page offset: requested position minus the mapping's file offset.
+     */
+    public static void mapped(final long address, final long size, final int pagePosition)
+    {
+        final PageOwnerSink s = sink;
+        if (null != s && 0 != address)
+        {
+            s.mapped(address, size, pagePosition);
+        }
+    }
+
+    /**
+     * Entry of {@code FileChannelImpl$Unmapper.unmap()}: a region is about to be unmapped.
+     *
+     * @param address page-aligned start of the mapping; 0 (JDK 17, already unmapped) is ignored.
+     */
+    public static void unmapping(final long address)
+    {
+        final PageOwnerSink s = sink;
+        if (null != s && 0 != address)
+        {
+            s.unmapping(address);
+        }
+    }
+
+    /**
      * Called by the advice's exception handler: an advice threw and the throwable was swallowed.
      *
      * @param throwable that was swallowed.

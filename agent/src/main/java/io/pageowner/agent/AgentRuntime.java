@@ -96,7 +96,8 @@ public final class AgentRuntime
             AgentLog.debug("advice " + spec.name() + " not installed: it is meant for JDK " + spec.versions());
         }
 
-        final PageOwnerFormat format = new PageOwnerFormat(recorder.stacks(), recorder.threads(), pid);
+        final PageOwnerFormat format =
+            new PageOwnerFormat(recorder.stacks(), recorder.threads(), pid, recorder.mappedFiles());
         final PageOwnerWriter writer = new PageOwnerWriter(
             table, format, recorder.counters(), recorder.stacks(), recorder.depth());
         final String dumpPath = options.dumpPath().replace("%p", Long.toString(pid));
@@ -138,6 +139,10 @@ public final class AgentRuntime
         recorder.freeing(fakeAddress + 4096);
         recorder.freeing(fakeAddress + 8192);
         recorder.kindExit(recorder.kindEnter(0));
+        recorder.mapping("", 0);
+        recorder.mapped(fakeAddress, 4096, 0);
+        recorder.mappingDone();
+        recorder.unmapping(fakeAddress);
         recorder.counters().reset();
     }
 

@@ -16,7 +16,7 @@ public final class Instrumentations
     /**
      * All advice specs.
      *
-     * @return Unsafe's malloc, realloc and free, then the kind markers.
+     * @return Unsafe's malloc, realloc and free, then the kind markers and the mapping advice.
      */
     public static List<AdviceSpec> all()
     {
@@ -24,6 +24,7 @@ public final class Instrumentations
         specs.addAll(UnsafeInstrumentation.specs());
         specs.addAll(DirectBufferInstrumentation.specs());
         specs.addAll(ArenaInstrumentation.specs());
+        specs.addAll(MappedInstrumentation.specs());
         return List.copyOf(specs);
     }
 }

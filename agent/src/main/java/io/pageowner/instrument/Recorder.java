@@ -25,6 +25,7 @@ public final class Recorder extends PageOwnerSink
     private final StackDepot stacks;
     private final ThreadDepot threads;
     private final Counters counters = new Counters();
+    private final MappedFiles mappedFiles = new MappedFiles();
     private final int depth;
     private final long zeroNanos;
     private final ClassLoader agentLoader;
@@ -209,6 +210,83 @@ public final class Recorder extends PageOwnerSink
     }
 
     @Override
+    public void mapping(final String path, final long position)
+    {
+        final ThreadState state = states.get();
+        state.mapPath = path;
+        state.mapPosition = position;
+        state.mapPending = true;
+    }
+
+    @Override
+    public void mappingDone()
+    {
+        final ThreadState state = states.get();
+        state.mapPath = null;
+        state.mapPending = false;
+    }
+
+    @Override
+    public void mapped(final long address, final long size, final int pagePosition)
+    {
+        final ThreadState state = states.get();
+        final String path = state.mapPath;
+        final long offset = state.mapPending ? state.mapPosition - pagePosition : -1;
+        state.mapPath = null;
+        state.mapPending = false;
+        if (0 != state.depth)
+        {
+            counters.agentOwn.incrementAndGet();
+            return;
+        }
+        state.depth = 1;
+        try
+        {
+            if (recording)
+            {
+                // NOTE: the file before the record, so that a dump that sees the record finds its file.
+                mappedFiles.put(address, path, offset);
+                record(state, address, size, Kind.MAPPED);
+            }
+        }
+        catch (final Throwable ex)
+        {
+            fail(ex);
+        }
+        finally
+        {
+            state.depth = 0;
+        }
+    }
+
+    @Override
+    public void unmapping(final long address)
+    {
+        final ThreadState state = states.get();
+        if (0 != state.depth)
+        {
+            return;
+        }
+        state.depth = 1;
+        try
+        {
+            if (!table.remove(address, null))
+            {
+                counters.beforeStart.incrementAndGet();
+            }
+            mappedFiles.remove(address);
+        }
+        catch (final Throwable ex)
+        {
+            fail(ex);
+        }
+        finally
+        {
+            state.depth = 0;
+        }
+    }
+
+    @Override
     public void suppressed(final Throwable throwable)
     {
         counters.suppressed.incrementAndGet();
@@ -341,6 +419,16 @@ public final class Recorder extends PageOwnerSink
     }
 
     /**
+     * The file and offset of each live mapping.
+     *
+     * @return the side map.
+     */
+    public MappedFiles mappedFiles()
+    {
+        return mappedFiles;
+    }
+
+    /**
      * The stack depth in use.
      *
      * @return frames kept per stack.
@@ -351,8 +439,8 @@ public final class Recorder extends PageOwnerSink
     }
 
     /**
-     * Per-thread state: the guard, the capture buffer, the interned thread, a realloc stash and the
-     * kind marker.
+     * Per-thread state: the guard, the capture buffer, the interned thread, a realloc stash, the kind
+     * marker and what is being mapped.
      */
     static final class ThreadState
     {
@@ -364,6 +452,12 @@ public final class Recorder extends PageOwnerSink
         boolean reallocStashed;
         /** Kind bits set by the entry advice of the JDK method this thread is in; see {@link #takeKind()}. */
         int marker;
+        /** The file of the mapping this thread is making, from {@code mapInternal}'s entry. */
+        String mapPath;
+        /** The position requested of that mapping. */
+        long mapPosition;
+        /** Whether {@link #mapPath} and {@link #mapPosition} describe a mapping in progress. */
+        boolean mapPending;
 
         ThreadState(final StackCapture capture)
         {

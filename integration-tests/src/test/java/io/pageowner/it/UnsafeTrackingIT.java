@@ -170,7 +170,8 @@ class UnsafeTrackingIT
         // NOTE: a hand-kept floor, so that a version range set too narrow cannot hide a path.
         final Set<String> floor = new TreeSet<>(List.of(
             "Unsafe.allocateMemory", "Unsafe.reallocateMemory", "Unsafe.freeMemory", "ByteBuffer.allocateDirect",
-            "Util.getTemporaryDirectBuffer"));
+            "Util.getTemporaryDirectBuffer", "FileChannelImpl.mapInternal", "FileChannelImpl$Unmapper.<init>",
+            "FileChannelImpl$Unmapper.unmap"));
         if (jdk >= 22)
         {
             floor.add("SegmentFactories.allocateNativeSegment");

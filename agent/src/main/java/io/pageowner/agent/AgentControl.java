@@ -1,6 +1,7 @@
 package io.pageowner.agent;
 
 import io.pageowner.dump.DumpPaths;
+import io.pageowner.dump.MemoryFigures;
 import io.pageowner.dump.PageOwnerWriter;
 import io.pageowner.instrument.AgentInstaller;
 import io.pageowner.instrument.Recorder;
@@ -284,6 +285,8 @@ public final class AgentControl
         recorder.enterAgentThread();
         try
         {
+            // NOTE: read here, not in premain, so that premain never initialises management.
+            recorder.counters().atStart(MemoryFigures.jdkBufferPools());
             ManagementFactory.getPlatformMBeanServer().registerMBean(mbean, new ObjectName(PageOwnerMXBean.OBJECT_NAME));
         }
         catch (final Exception ex)

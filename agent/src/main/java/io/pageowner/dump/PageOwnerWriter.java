@@ -257,6 +257,16 @@ public final class PageOwnerWriter
                     .append(", used ").append(pools.get(pool + ".memoryUsed")).append('\n');
             }
         }
+        final Map<String, Long> atStart = counters.atStart();
+        for (final String pool : MemoryFigures.POOLS)
+        {
+            if (atStart.containsKey(pool + ".count"))
+            {
+                trailer(sb).append("before start, jdk buffer pool ").append(pool).append(": count ")
+                    .append(atStart.get(pool + ".count")).append(", used ").append(atStart.get(pool + ".memoryUsed"))
+                    .append(" (allocated before page-owner started: never attributed)\n");
+            }
+        }
         final Map<String, Long> process = MemoryFigures.processMemory();
         trailer(sb).append("process:");
         String separator = " ";

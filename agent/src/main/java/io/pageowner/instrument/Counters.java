@@ -28,6 +28,8 @@ public final class Counters
     final AtomicLong errors = new AtomicLong();
     /** Throwables swallowed by the advice's exception handler. */
     final AtomicLong suppressed = new AtomicLong();
+    /** The JDK's buffer pools when the agent started: memory allocated before it, never attributed. */
+    private volatile Map<String, Long> atStart = Map.of();
     /** The first error, kept for the log. */
     final AtomicReference<Throwable> firstError = new AtomicReference<>();
 
@@ -77,6 +79,27 @@ public final class Counters
     public long suppressedErrors()
     {
         return errors.get() + suppressed.get();
+    }
+
+    /**
+     * Keeps the JDK's buffer-pool figures as they were when the agent started.
+     *
+     * @param pools from {@code MemoryFigures.jdkBufferPools()}.
+     */
+    public void atStart(final Map<String, Long> pools)
+    {
+        atStart = Map.copyOf(pools);
+    }
+
+    /**
+     * The JDK's buffer pools when the agent started (direct and mapped: count, totalCapacity,
+     * memoryUsed): what existed before tracking began, like the kernel's early-allocated pages.
+     *
+     * @return pool figure name to value; empty until known.
+     */
+    public Map<String, Long> atStart()
+    {
+        return atStart;
     }
 
     /**

@@ -170,6 +170,12 @@ public final class PageOwnerMBean extends NotificationBroadcasterSupport impleme
     }
 
     @Override
+    public Map<String, Long> getBeforeStart()
+    {
+        return recorder.counters().atStart();
+    }
+
+    @Override
     public boolean isSignalHandled()
     {
         return control.signalTaken();

@@ -75,6 +75,15 @@ public interface PageOwnerMXBean
     long getDumpsWritten();
 
     /**
+     * The JDK's direct and mapped buffer pools as they were when the agent started (count,
+     * totalCapacity, memoryUsed): memory allocated before tracking began, which no record attributes,
+     * like the kernel's early-allocated pages. Matters most after a dynamic {@code on <pid>}.
+     *
+     * @return pool figure name to value.
+     */
+    Map<String, Long> getBeforeStart();
+
+    /**
      * Whether the dump signal ({@code signal=} option) is handled by the agent.
      *
      * @return false if it was left to the application, refused, or turned off.

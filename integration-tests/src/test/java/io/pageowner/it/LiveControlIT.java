@@ -246,6 +246,12 @@ class LiveControlIT
         assertEquals("true", value(lines, "APP_HANDLED"));
         assertEquals("false", value(lines, "SIGNAL_HANDLED"));
         assertEquals("0", value(lines, "DUMPS"));
+        final String before = value(lines, "BEFORE_START");
+        final java.util.regex.Matcher count = java.util.regex.Pattern.compile("direct.count=(\\d+)").matcher(before);
+        final java.util.regex.Matcher used = java.util.regex.Pattern.compile("direct.memoryUsed=(\\d+)").matcher(before);
+        assertTrue(count.find() && used.find(), before);
+        assertTrue(Long.parseLong(count.group(1)) >= 3, "the early buffers are counted before start: " + before);
+        assertTrue(Long.parseLong(used.group(1)) >= 3 * 64 * 1024, before);
         assertTrue(result.stderr().contains("SIGUSR1 is already handled in this JVM; page-owner left it alone"),
             result.stderr());
     }

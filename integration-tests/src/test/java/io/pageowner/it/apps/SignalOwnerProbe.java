@@ -11,7 +11,8 @@ import sun.misc.Signal;
 
 /**
  * An application that handles SIGUSR1 itself, then loads the agent into itself (as
- * {@code page-owner on <pid>} would): the agent must leave the signal to the application.
+ * {@code page-owner on <pid>} would): the agent must leave the signal to the application, and the
+ * direct buffers allocated before it must show as the pools' figures at start.
  * <p>
  * Arguments: ground-truth path, agent jar. Needs {@code -Djdk.attach.allowAttachSelf=true}.
  */
@@ -29,6 +30,11 @@ public final class SignalOwnerProbe
      */
     public static void main(final String[] args) throws Exception
     {
+        final java.nio.ByteBuffer[] early = new java.nio.ByteBuffer[3];
+        for (int i = 0; i < early.length; i++)
+        {
+            early[i] = java.nio.ByteBuffer.allocateDirect(64 * 1024);
+        }
         final CountDownLatch appHandled = new CountDownLatch(1);
         Signal.handle(new Signal("USR1"), signal -> appHandled.countDown());
         final String pid = Long.toString(ProcessHandle.current().pid());
@@ -47,6 +53,8 @@ public final class SignalOwnerProbe
         truth.add("APP_HANDLED " + appHandled.await(10, TimeUnit.SECONDS));
         truth.add("SIGNAL_HANDLED " + ProbeSupport.attribute("SignalHandled"));
         truth.add("DUMPS " + ProbeSupport.attribute("DumpsWritten"));
+        truth.add("BEFORE_START " + ProbeSupport.mapAttribute("BeforeStart"));
+        truth.add("EARLY " + early.length);
         ProbeSupport.write(Path.of(args[0]), truth);
     }
 }

@@ -285,9 +285,10 @@ public final class AgentControl
         recorder.enterAgentThread();
         try
         {
-            // NOTE: read here, not in premain, so that premain never initialises management.
-            recorder.counters().atStart(MemoryFigures.jdkBufferPools());
             ManagementFactory.getPlatformMBeanServer().registerMBean(mbean, new ObjectName(PageOwnerMXBean.OBJECT_NAME));
+            // NOTE: read here, not in premain, so that premain never initialises management; and after
+            // registering, so that this thread, not an application thread, creates the MBean server.
+            recorder.counters().atStart(MemoryFigures.jdkBufferPools());
         }
         catch (final Exception ex)
         {

@@ -1,0 +1,134 @@
+package io.pageowner.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The text of {@code status}: one {@code label: value} line per fact, so it reads on a terminal and
+ * greps in a script.
+ */
+final class StatusReport
+{
+    /** The MBean attributes {@code status} reads, in the order it prints them. */
+    static final String[] ATTRIBUTES = {
+        "Enabled", "LiveAllocations", "LiveBytes", "LivePages", "Untracked", "UntrackedByReason", "SuppressedErrors",
+        "DistinctStacks", "StackCapture", "AdviceMatches", "Options" };
+
+    /** Untracked reasons in the order the agent's trailer gives them; others follow, sorted. */
+    private static final List<String> REASONS = List.of("table_full", "table_full_bytes", "before_start");
+    private static final String AGENT_OWN = "agent_own";
+    private static final int LABEL_WIDTH = 18;
+
+    private StatusReport()
+    {
+    }
+
+    /**
+     * Formats the agent's state.
+     *
+     * @param pid        of the target.
+     * @param target     the target described, e.g. {@code com.example.Main, Java 25.0.3}.
+     * @param attributes the MBean's attributes by name; missing ones are left out.
+     * @param pools      the JVM's buffer pools: name to {count, bytes}.
+     * @return the lines.
+     */
+    static List<String> lines(
+        final long pid, final String target, final Map<String, Object> attributes, final Map<String, long[]> pools)
+    {
+        final List<String> lines = new ArrayList<>();
+        lines.add("page-owner in " + pid + " (" + target + ")");
+
+        final Object enabled = attributes.get("Enabled");
+        if (null != enabled)
+        {
+            add(lines, "enabled", Boolean.TRUE.equals(enabled) ? "true" :
+                enabled + " (paused: allocations are not recorded, frees are; `on " + pid + "` resumes)");
+        }
+        if (attributes.containsKey("LiveAllocations"))
+        {
+            add(lines, "live", attributes.get("LiveAllocations") + " allocations, " + attributes.get("LiveBytes") +
+                " bytes, " + attributes.get("LivePages") + " pages");
+        }
+
+        final Map<String, Object> reasons = map(attributes.get("UntrackedByReason"));
+        if (attributes.containsKey("Untracked"))
+        {
+            final List<String> parts = new ArrayList<>();
+            final Map<String, Object> rest = new LinkedHashMap<>(reasons);
+            rest.remove(AGENT_OWN);
+            for (final String reason : REASONS)
+            {
+                if (rest.containsKey(reason))
+                {
+                    parts.add(reason + " " + rest.remove(reason));
+                }
+            }
+            rest.forEach((reason, count) -> parts.add(reason + " " + count));
+            add(lines, "untracked", attributes.get("Untracked") + (parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")"));
+        }
+        if (reasons.containsKey(AGENT_OWN))
+        {
+            add(lines, "agent's own", reasons.get(AGENT_OWN) + " allocations, never recorded");
+        }
+
+        final Object suppressed = attributes.get("SuppressedErrors");
+        if (null != suppressed)
+        {
+            add(lines, "suppressed errors", suppressed + (Long.valueOf(0).equals(suppressed) ? "" :
+                " (the agent caught errors and carried on; its log, log=warn or more, names the first)"));
+        }
+        if (attributes.containsKey("DistinctStacks"))
+        {
+            add(lines, "distinct stacks", String.valueOf(attributes.get("DistinctStacks")));
+        }
+        if (attributes.containsKey("StackCapture"))
+        {
+            add(lines, "stack capture", String.valueOf(attributes.get("StackCapture")));
+        }
+
+        final Map<String, Object> advice = map(attributes.get("AdviceMatches"));
+        if (attributes.containsKey("AdviceMatches"))
+        {
+            final List<String> parts = new ArrayList<>();
+            boolean missed = false;
+            for (final Map.Entry<String, Object> entry : advice.entrySet())
+            {
+                parts.add(entry.getKey() + "=" + entry.getValue());
+                missed |= Integer.valueOf(0).equals(entry.getValue());
+            }
+            add(lines, "advice matches", String.join(", ", parts) +
+                (missed ? " (an advice at 0 matched nothing on this JDK: that path is not tracked)" : ""));
+        }
+        if (attributes.containsKey("Options"))
+        {
+            add(lines, "options", String.valueOf(attributes.get("Options")));
+        }
+
+        if (!pools.isEmpty())
+        {
+            final List<String> parts = new ArrayList<>();
+            pools.forEach((name, values) -> parts.add(name + " " + values[0] + " buffers, " + values[1] + " bytes"));
+            add(lines, "JVM buffer pools", String.join("; ", parts) +
+                " (the JVM's own totals, including buffers from before tracking started)");
+        }
+        return lines;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(final Object value)
+    {
+        return value instanceof Map ? (Map<String, Object>)value : Map.of();
+    }
+
+    private static void add(final List<String> lines, final String label, final String value)
+    {
+        final StringBuilder line = new StringBuilder(label).append(':');
+        while (line.length() < LABEL_WIDTH)
+        {
+            line.append(' ');
+        }
+        lines.add(line.append(' ').append(value).toString());
+    }
+}

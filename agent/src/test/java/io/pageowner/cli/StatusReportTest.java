@@ -1,0 +1,84 @@
+package io.pageowner.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.Test;
+
+class StatusReportTest
+{
+    private static Map<String, Object> attributes()
+    {
+        final Map<String, Object> attributes = new LinkedHashMap<>();
+        attributes.put("Enabled", true);
+        attributes.put("LiveAllocations", 5L);
+        attributes.put("LiveBytes", 41083L);
+        attributes.put("LivePages", 14L);
+        attributes.put("Untracked", 3L);
+        // NOTE: sorted, as TargetJvm hands over an MXBean's TabularData.
+        attributes.put("UntrackedByReason", new TreeMap<>(Map.of(
+            "agent_own", 12L, "before_start", 3L, "table_full", 0L, "table_full_bytes", 0L)));
+        attributes.put("SuppressedErrors", 0L);
+        attributes.put("DistinctStacks", 7);
+        attributes.put("StackCapture", "backtrace");
+        attributes.put("AdviceMatches", new TreeMap<>(Map.of(
+            "Unsafe.allocateMemory", 1, "Unsafe.freeMemory", 1, "Unsafe.reallocateMemory", 1)));
+        attributes.put("Options", "on,depth=16,dump=page_owner-%p.txt,max_records=1048576,log=warn");
+        return attributes;
+    }
+
+    @Test
+    void shouldPrintOneLabelledLinePerFact()
+    {
+        final Map<String, long[]> pools = new LinkedHashMap<>();
+        pools.put("direct", new long[]{ 2, 1048576 });
+        pools.put("mapped", new long[]{ 0, 0 });
+        assertEquals(List.of(
+            "page-owner in 4242 (com.example.Main, Java 25.0.3)",
+            "enabled:           true",
+            "live:              5 allocations, 41083 bytes, 14 pages",
+            "untracked:         3 (table_full 0, table_full_bytes 0, before_start 3)",
+            "agent's own:       12 allocations, never recorded",
+            "suppressed errors: 0",
+            "distinct stacks:   7",
+            "stack capture:     backtrace",
+            "advice matches:    Unsafe.allocateMemory=1, Unsafe.freeMemory=1, Unsafe.reallocateMemory=1",
+            "options:           on,depth=16,dump=page_owner-%p.txt,max_records=1048576,log=warn",
+            "JVM buffer pools:  direct 2 buffers, 1048576 bytes; mapped 0 buffers, 0 bytes (the JVM's own totals, " +
+                "including buffers from before tracking started)"),
+            StatusReport.lines(4242, "com.example.Main, Java 25.0.3", attributes(), pools));
+    }
+
+    @Test
+    void shouldExplainPausedErrorsAndUnmatchedAdvice()
+    {
+        final Map<String, Object> attributes = attributes();
+        attributes.put("Enabled", false);
+        attributes.put("SuppressedErrors", 2L);
+        attributes.put("AdviceMatches", new TreeMap<>(Map.of("Unsafe.allocateMemory", 1, "Unsafe.freeMemory", 0)));
+        final String text = String.join("\n", StatusReport.lines(9, "x", attributes, Map.of()));
+        assertTrue(text.contains("enabled:           false (paused: allocations are not recorded, frees are; `on 9` resumes)"), text);
+        assertTrue(text.contains("suppressed errors: 2 (the agent caught errors"), text);
+        assertTrue(text.contains("Unsafe.freeMemory=0 (an advice at 0 matched nothing on this JDK"), text);
+        assertTrue(!text.contains("JVM buffer pools"), text);
+    }
+
+    @Test
+    void shouldLeaveOutWhatAnOlderAgentLacks()
+    {
+        final Map<String, Object> attributes = new LinkedHashMap<>();
+        attributes.put("Enabled", true);
+        attributes.put("Untracked", 1L);
+        attributes.put("UntrackedByReason", new TreeMap<>(Map.of("before_start", 1L, "new_reason", 4L)));
+        assertEquals(List.of(
+            "page-owner in 1 (x)",
+            "enabled:           true",
+            "untracked:         1 (before_start 1, new_reason 4)"),
+            StatusReport.lines(1, "x", attributes, Map.of()));
+    }
+}

@@ -102,6 +102,20 @@ public final class PageOwnerHooks
     }
 
     /**
+     * Exit of {@code Bits.reserveMemory} by a throwable.
+     *
+     * @param thrown what it threw.
+     */
+    public static void reserveMemoryFailed(final Throwable thrown)
+    {
+        final PageOwnerSink s = sink;
+        if (null != s && thrown instanceof OutOfMemoryError)
+        {
+            s.directMemoryExhausted();
+        }
+    }
+
+    /**
      * Called by the advice's exception handler: an advice threw and the throwable was swallowed.
      *
      * @param throwable that was swallowed.

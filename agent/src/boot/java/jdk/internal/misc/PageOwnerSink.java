@@ -56,4 +56,10 @@ public abstract class PageOwnerSink
      * @param throwable that was suppressed.
      */
     public abstract void suppressed(Throwable throwable);
+
+    /**
+     * {@code java.nio.Bits.reserveMemory} is about to throw {@code OutOfMemoryError}: direct memory
+     * ran out. Called on the failing thread, before the error reaches the application.
+     */
+    public abstract void directMemoryExhausted();
 }

@@ -22,34 +22,62 @@ public final class AgentOptions
     /** Default dump path; {@code %p} is replaced by the process id. */
     public static final String DUMP_DEFAULT = "page_owner-%p.txt";
 
+    /** Default signal that triggers a dump. */
+    public static final String SIGNAL_DEFAULT = "USR1";
+    /** Default number of periodic dumps kept on disk. */
+    public static final int KEEP_DEFAULT = 10;
+
     /** The accepted tokens, for error messages and the README. */
     public static final String ACCEPTED =
-        "on, off, depth=<1-" + DEPTH_MAX + ">, dump=<path>, max_records=<n, k or m suffix>, log=<off|warn|info|debug>";
+        "on, off, depth=<1-" + DEPTH_MAX + ">, dump=<path, %p pid, %t time>, max_records=<n, k or m suffix>, " +
+        "log=<off|warn|info|debug>, signal=<USR1|WINCH|URG|...|none>, dump_on_exit, oom_dump=<on|off>, " +
+        "interval=<n ms|s|m|h>, keep=<n>, notify_bytes=<n, k, m or g suffix>";
 
     private final boolean enabled;
     private final int depth;
     private final String dumpPath;
     private final int maxRecords;
     private final String logLevel;
+    private final String signal;
+    private final boolean dumpOnExit;
+    private final boolean oomDump;
+    private final long intervalMillis;
+    private final int keep;
+    private final long notifyBytes;
     private final String error;
     private final String text;
 
-    private AgentOptions(
-        final boolean enabled,
-        final int depth,
-        final String dumpPath,
-        final int maxRecords,
-        final String logLevel,
-        final String error,
-        final String text)
+    private AgentOptions(final Builder b, final String error, final String text)
     {
-        this.enabled = enabled;
-        this.depth = depth;
-        this.dumpPath = dumpPath;
-        this.maxRecords = maxRecords;
-        this.logLevel = logLevel;
+        this.enabled = b.enabled;
+        this.depth = b.depth;
+        this.dumpPath = b.dumpPath;
+        this.maxRecords = b.maxRecords;
+        this.logLevel = b.logLevel;
+        this.signal = b.signal;
+        this.dumpOnExit = b.dumpOnExit;
+        this.oomDump = b.oomDump;
+        this.intervalMillis = b.intervalMillis;
+        this.keep = b.keep;
+        this.notifyBytes = b.notifyBytes;
         this.error = error;
         this.text = text;
+    }
+
+    /** Mutable values while parsing. */
+    private static final class Builder
+    {
+        boolean enabled;
+        int depth = DEPTH_DEFAULT;
+        String dumpPath = DUMP_DEFAULT;
+        int maxRecords = MAX_RECORDS_DEFAULT;
+        String logLevel = "warn";
+        String signal = SIGNAL_DEFAULT;
+        boolean dumpOnExit;
+        boolean oomDump = true;
+        long intervalMillis;
+        int keep = KEEP_DEFAULT;
+        long notifyBytes;
     }
 
     /**
@@ -62,11 +90,7 @@ public final class AgentOptions
     public static AgentOptions parse(final String args)
     {
         final String text = null == args ? "" : args.trim();
-        boolean enabled = false;
-        int depth = DEPTH_DEFAULT;
-        String dumpPath = DUMP_DEFAULT;
-        int maxRecords = MAX_RECORDS_DEFAULT;
-        String logLevel = "warn";
+        final Builder b = new Builder();
 
         if (!text.isEmpty())
         {
@@ -78,11 +102,15 @@ public final class AgentOptions
                 {
                     if ("on".equals(token))
                     {
-                        enabled = true;
+                        b.enabled = true;
                     }
                     else if ("off".equals(token))
                     {
-                        enabled = false;
+                        b.enabled = false;
+                    }
+                    else if ("dump_on_exit".equals(token))
+                    {
+                        b.dumpOnExit = true;
                     }
                     else
                     {
@@ -102,7 +130,7 @@ public final class AgentOptions
                         {
                             return failed(text, token, "depth must be a whole number from 1 to " + DEPTH_MAX);
                         }
-                        depth = (int)parsed;
+                        b.depth = (int)parsed;
                         break;
                     }
                     case "max_records":
@@ -113,7 +141,7 @@ public final class AgentOptions
                             return failed(
                                 text, token, "max_records must be a whole number from 1 to " + MAX_RECORDS_MAX);
                         }
-                        maxRecords = (int)parsed;
+                        b.maxRecords = (int)parsed;
                         break;
                     }
                     case "dump":
@@ -121,7 +149,7 @@ public final class AgentOptions
                         {
                             return failed(text, token, "dump needs a path");
                         }
-                        dumpPath = value;
+                        b.dumpPath = value;
                         break;
                     case "log":
                     {
@@ -131,7 +159,66 @@ public final class AgentOptions
                         {
                             return failed(text, token, "log must be off, warn, info or debug");
                         }
-                        logLevel = level;
+                        b.logLevel = level;
+                        break;
+                    }
+                    case "signal":
+                    {
+                        final String name = value.toUpperCase(Locale.ROOT).replaceFirst("^SIG", "");
+                        final String why = refusedSignal(name);
+                        if (null != why)
+                        {
+                            return failed(text, token, why);
+                        }
+                        b.signal = "NONE".equals(name) ? "none" : name;
+                        break;
+                    }
+                    case "dump_on_exit":
+                    case "oom_dump":
+                    {
+                        final Boolean flag = parseFlag(value);
+                        if (null == flag)
+                        {
+                            return failed(text, token, key + " must be on or off");
+                        }
+                        if ("oom_dump".equals(key))
+                        {
+                            b.oomDump = flag;
+                        }
+                        else
+                        {
+                            b.dumpOnExit = flag;
+                        }
+                        break;
+                    }
+                    case "interval":
+                    {
+                        final long millis = parseDurationMillis(value);
+                        if (millis < 100)
+                        {
+                            return failed(text, token, "interval must be a duration of at least 100ms, e.g. 30s, 5m, 1h");
+                        }
+                        b.intervalMillis = millis;
+                        break;
+                    }
+                    case "keep":
+                    {
+                        final long parsed = parseCount(value);
+                        if (parsed < 1 || parsed > 100_000)
+                        {
+                            return failed(text, token, "keep must be a whole number from 1 to 100000");
+                        }
+                        b.keep = (int)parsed;
+                        break;
+                    }
+                    case "notify_bytes":
+                    {
+                        final long parsed = parseBytes(value);
+                        if (parsed < 1)
+                        {
+                            return failed(text, token, "notify_bytes must be a positive size, e.g. 512m or 2g");
+                        }
+                        b.notifyBytes = parsed;
                         break;
                     }
                     default:
@@ -140,14 +227,117 @@ public final class AgentOptions
             }
         }
 
-        return new AgentOptions(enabled, depth, dumpPath, maxRecords, logLevel, null, text);
+        return new AgentOptions(b, null, text);
     }
 
     private static AgentOptions failed(final String text, final String token, final String why)
     {
         final String message = "bad agent option '" + token + "' in '" + text + "': " + why +
             ". Accepted: " + ACCEPTED + ". page-owner stays off.";
-        return new AgentOptions(false, DEPTH_DEFAULT, DUMP_DEFAULT, MAX_RECORDS_DEFAULT, "warn", message, text);
+        return new AgentOptions(new Builder(), message, text);
+    }
+
+    /**
+     * Why a signal may not be used for dumps.
+     *
+     * @param name without the SIG prefix, upper case.
+     * @return the reason, or null if it may.
+     */
+    static String refusedSignal(final String name)
+    {
+        switch (name)
+        {
+            case "NONE":
+            case "USR1":
+            case "WINCH":
+            case "URG":
+            case "PWR":
+            case "CONT":
+            case "TTIN":
+            case "TTOU":
+            case "PROF":
+            case "IO":
+                return null;
+            case "USR2":
+                return "HotSpot uses SIGUSR2 to suspend and resume threads; taking it silently breaks that (JDK-8288556)." +
+                    " Use USR1, WINCH or URG";
+            case "HUP":
+            case "INT":
+            case "TERM":
+                return "SIG" + name + " runs the JVM's shutdown hooks; use USR1, WINCH or URG";
+            case "":
+                return "signal needs a name, e.g. USR1, or none";
+            default:
+                return name.matches("[A-Z0-9]+") ? "SIG" + name + " is used by the JVM or cannot be caught; use USR1, WINCH or URG" :
+                    "'" + name + "' is not a signal name";
+        }
+    }
+
+    private static Boolean parseFlag(final String value)
+    {
+        switch (value.toLowerCase(Locale.ROOT))
+        {
+            case "on":
+            case "true":
+            case "yes":
+                return Boolean.TRUE;
+            case "off":
+            case "false":
+            case "no":
+                return Boolean.FALSE;
+            default:
+                return null;
+        }
+    }
+
+    /**
+     * A duration such as {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}; a bare number is seconds.
+     *
+     * @param value to parse.
+     * @return milliseconds, or -1 if it is not a duration.
+     */
+    static long parseDurationMillis(final String value)
+    {
+        final String v = value.toLowerCase(Locale.ROOT);
+        long unit = 1000;
+        String digits = v;
+        if (v.endsWith("ms"))
+        {
+            unit = 1;
+            digits = v.substring(0, v.length() - 2);
+        }
+        else if (v.endsWith("s"))
+        {
+            digits = v.substring(0, v.length() - 1);
+        }
+        else if (v.endsWith("m"))
+        {
+            unit = 60_000;
+            digits = v.substring(0, v.length() - 1);
+        }
+        else if (v.endsWith("h"))
+        {
+            unit = 3_600_000;
+            digits = v.substring(0, v.length() - 1);
+        }
+        final long n = parseCount(digits);
+        return n < 0 || n > 1_000_000_000L ? -1 : n * unit;
+    }
+
+    /**
+     * A size in bytes with an optional k, m or g suffix (powers of 1024).
+     *
+     * @param value to parse.
+     * @return bytes, or -1 if it is not a size.
+     */
+    static long parseBytes(final String value)
+    {
+        if (value.toLowerCase(Locale.ROOT).endsWith("g"))
+        {
+            final long n = parseCount(value.substring(0, value.length() - 1));
+            return n < 0 ? -1 : n << 30;
+        }
+        return parseCount(value);
     }
 
     /**
@@ -238,6 +428,66 @@ public final class AgentOptions
     }
 
     /**
+     * The signal that triggers a dump.
+     *
+     * @return e.g. {@code USR1}, or {@code none}.
+     */
+    public String signal()
+    {
+        return signal;
+    }
+
+    /**
+     * Whether a dump is written at JVM shutdown.
+     *
+     * @return true for {@code dump_on_exit}.
+     */
+    public boolean dumpOnExit()
+    {
+        return dumpOnExit;
+    }
+
+    /**
+     * Whether a dump is written when direct memory runs out.
+     *
+     * @return true unless {@code oom_dump=off}.
+     */
+    public boolean oomDump()
+    {
+        return oomDump;
+    }
+
+    /**
+     * The period of periodic dumps.
+     *
+     * @return milliseconds, 0 for none.
+     */
+    public long intervalMillis()
+    {
+        return intervalMillis;
+    }
+
+    /**
+     * How many periodic dumps are kept on disk.
+     *
+     * @return the count.
+     */
+    public int keep()
+    {
+        return keep;
+    }
+
+    /**
+     * Live tracked bytes above which a JMX notification is sent.
+     *
+     * @return bytes, 0 for none.
+     */
+    public long notifyBytes()
+    {
+        return notifyBytes;
+    }
+
+    /**
      * Why the options were rejected.
      *
      * @return the one-line message, or null if they parsed.
@@ -260,11 +510,13 @@ public final class AgentOptions
     /**
      * The options as the agent runs with them.
      *
-     * @return e.g. {@code on,depth=16,dump=page_owner-%p.txt,max_records=1048576,log=warn}.
+     * @return e.g. {@code on,depth=16,dump=page_owner-%p.txt,max_records=1048576,log=warn,signal=USR1,...}.
      */
     public String describe()
     {
         return (enabled ? "on" : "off") + ",depth=" + depth + ",dump=" + dumpPath + ",max_records=" + maxRecords +
-            ",log=" + logLevel;
+            ",log=" + logLevel + ",signal=" + signal + ",dump_on_exit=" + (dumpOnExit ? "on" : "off") +
+            ",oom_dump=" + (oomDump ? "on" : "off") + (intervalMillis > 0 ? ",interval=" + intervalMillis + "ms" : "") +
+            ",keep=" + keep + (notifyBytes > 0 ? ",notify_bytes=" + notifyBytes : "");
     }
 }

@@ -5,26 +5,27 @@ import io.pageowner.depot.StackDepot;
 import io.pageowner.depot.ThreadDepot;
 import io.pageowner.dump.PageOwnerFormat;
 import io.pageowner.dump.PageOwnerWriter;
+import io.pageowner.instrument.AdviceSpec;
 import io.pageowner.instrument.AgentInstaller;
+import io.pageowner.instrument.BitsInstrumentation;
 import io.pageowner.instrument.Recorder;
 import io.pageowner.instrument.UnsafeInstrumentation;
 import io.pageowner.jmx.PageOwnerMBean;
-import io.pageowner.jmx.PageOwnerMXBean;
 import io.pageowner.log.AgentLog;
 import io.pageowner.table.OwnerTable;
 import jdk.internal.misc.PageOwnerHooks;
 
 import java.lang.instrument.Instrumentation;
-import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
-import javax.management.ObjectName;
 
 /**
  * The agent proper, started by {@link AgentCore} once the hook classes exist. Start-up
  * order matters: options, hook classes, table and depots, the recorder (warmed up, so its classes
- * are loaded before any advice can call it), the advice, and last the agent thread that registers
- * the MBean. Everything the agent allocates before the advice is installed is invisible to it, and
+ * are loaded before any advice can call it), the advice, and last the control plane (signal,
+ * exit and out-of-memory triggers, the agent thread that registers the MBean). Everything the agent allocates before the advice is installed is invisible to it, and
  * everything after is made with the guard held.
  */
 public final class AgentRuntime
@@ -70,7 +71,7 @@ public final class AgentRuntime
             PageOwnerHooks.class);
         warmUp(recorder);
 
-        final AgentInstaller installer = new AgentInstaller(UnsafeInstrumentation.specs());
+        final AgentInstaller installer = new AgentInstaller(specs());
         PageOwnerHooks.install(recorder);
         try
         {
@@ -95,12 +96,8 @@ public final class AgentRuntime
         final PageOwnerFormat format = new PageOwnerFormat(recorder.stacks(), recorder.threads(), pid);
         final PageOwnerWriter writer = new PageOwnerWriter(
             table, format, recorder.counters(), recorder.stacks(), recorder.depth());
-        final String dumpPath = options.dumpPath().replace("%p", Long.toString(pid));
-        final PageOwnerMBean mbean = new PageOwnerMBean(recorder, writer, format, installer, options.describe(), dumpPath);
-
-        final Thread thread = new Thread(() -> agentThread(recorder, mbean), "page-owner");
-        thread.setDaemon(true);
-        thread.start();
+        final AgentControl control = new AgentControl(recorder, writer, options, pid, installer, inst);
+        control.start(new PageOwnerMBean(recorder, control, format, installer, options.describe(), options.notifyBytes()));
         if (!"backtrace".equals(StackCapture.method()))
         {
             AgentLog.warn("stacks are captured with " + StackCapture.method() + ": slower");
@@ -108,21 +105,11 @@ public final class AgentRuntime
         AgentLog.info("tracking off-heap memory (" + options.describe() + "), stacks by " + StackCapture.method());
     }
 
-    /**
-     * The agent's thread: registers the MBean off the application's start-up path, so that the
-     * platform MBean server (and the logging it initialises) is not created inside premain.
-     */
-    private static void agentThread(final Recorder recorder, final PageOwnerMBean mbean)
+    private static List<AdviceSpec> specs()
     {
-        recorder.enterAgentThread();
-        try
-        {
-            ManagementFactory.getPlatformMBeanServer().registerMBean(mbean, new ObjectName(PageOwnerMXBean.OBJECT_NAME));
-        }
-        catch (final Exception ex)
-        {
-            AgentLog.warn("could not register the MBean " + PageOwnerMXBean.OBJECT_NAME, ex);
-        }
+        final List<AdviceSpec> specs = new ArrayList<>(UnsafeInstrumentation.specs());
+        specs.addAll(BitsInstrumentation.specs());
+        return specs;
     }
 
     /**

@@ -5,6 +5,7 @@ import io.pageowner.depot.StackDepot;
 import io.pageowner.instrument.Counters;
 import io.pageowner.table.OwnerRecord;
 import io.pageowner.table.OwnerTable;
+import org.agrona.collections.Int2ObjectHashMap;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -21,7 +22,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes a dump: every live record of the owner table in page_owner format, then a trailer of
@@ -35,6 +39,8 @@ import java.util.Map;
  */
 public final class PageOwnerWriter
 {
+    private static final AtomicLong TEMP_SEQUENCE = new AtomicLong();
+
     private final OwnerTable table;
     private final PageOwnerFormat format;
     private final Counters counters;
@@ -73,6 +79,68 @@ public final class PageOwnerWriter
      */
     public Summary write(final Path target) throws IOException
     {
+        final Summary[] summary = new Summary[1];
+        atomically(target, out ->
+        {
+            summary[0] = writeRecords(out);
+            writeTrailer(out, summary[0]);
+        });
+        return summary[0];
+    }
+
+    /**
+     * Writes the live stacks view, as the kernel's {@code page_owner_stacks/show_stacks}: for every
+     * stack that owns live memory, its frames (one space, then the frame), then
+     * {@code nr_base_pages: N} (the sum of 2^order over its live records, as the kernel counts), then
+     * an empty line. Stacks come most pages first. One pass over the table, no record held.
+     *
+     * @param target    the file to write.
+     * @param threshold stacks with fewer pages are left out, like the kernel's {@code count_threshold}.
+     * @return the stacks written and their pages.
+     * @throws IOException naming the path and the reason when it cannot be written.
+     */
+    public StacksSummary writeStacks(final Path target, final long threshold) throws IOException
+    {
+        final Int2ObjectHashMap<long[]> byStack = new Int2ObjectHashMap<>();
+        table.forEach(new OwnerRecord(), (final OwnerRecord record) ->
+        {
+            long[] totals = byStack.get(record.stackId());
+            if (null == totals)
+            {
+                totals = new long[1];
+                byStack.put(record.stackId(), totals);
+            }
+            totals[0] += 1L << record.order();
+
+        });
+        // NOTE: {stack id, pages}; the map's own entries are flyweights, so they are copied out.
+        final List<long[]> stacksByPages = new ArrayList<>(byStack.size());
+        byStack.forEachInt((stackId, totals) ->
+        {
+            if (totals[0] >= Math.max(1, threshold))
+            {
+                stacksByPages.add(new long[]{ stackId, totals[0] });
+            }
+        });
+        stacksByPages.sort((a, b) -> a[1] != b[1] ? Long.compare(b[1], a[1]) : Long.compare(a[0], b[0]));
+        final long[] pages = new long[1];
+        atomically(target, out ->
+        {
+            for (final long[] stack : stacksByPages)
+            {
+                for (final String frame : stacks.frames((int)stack[0]))
+                {
+                    out.append(' ').append(frame).append('\n');
+                }
+                out.append("nr_base_pages: ").append(Long.toString(stack[1])).append("\n\n");
+                pages[0] += stack[1];
+            }
+        });
+        return new StacksSummary(stacksByPages.size(), pages[0]);
+    }
+
+    private void atomically(final Path target, final Body body) throws IOException
+    {
         final Path absolute = target.toAbsolutePath();
         if (Files.isDirectory(absolute))
         {
@@ -88,20 +156,17 @@ public final class PageOwnerWriter
             throw new IOException("cannot write dump to " + absolute + ": " + dir + " is not a directory");
         }
         final Path temp = dir.resolve("." + absolute.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" +
-            System.nanoTime());
+            TEMP_SEQUENCE.incrementAndGet());
         try
         {
             createPrivate(temp);
-            final Summary summary;
             try (Writer out = new BufferedWriter(
                 new OutputStreamWriter(Files.newOutputStream(temp, StandardOpenOption.WRITE), StandardCharsets.UTF_8),
                 1 << 16))
             {
-                summary = writeRecords(out);
-                writeTrailer(out, summary);
+                body.write(out);
             }
             Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return summary;
         }
         catch (final IOException | UncheckedIOException ex)
         {
@@ -117,6 +182,13 @@ public final class PageOwnerWriter
                 (IOException)ex;
             throw new IOException("cannot write dump to " + absolute + ": " + reason(cause), cause);
         }
+    }
+
+    /** What a dump file is filled with. */
+    @FunctionalInterface
+    private interface Body
+    {
+        void write(Writer out) throws IOException;
     }
 
     private static void createPrivate(final Path file) throws IOException
@@ -184,6 +256,16 @@ public final class PageOwnerWriter
             return ((FileSystemException)ex).getReason();
         }
         return null == ex.getMessage() ? ex.getClass().getSimpleName() : ex.getMessage();
+    }
+
+    /**
+     * What a live-stacks file held.
+     *
+     * @param stacks written.
+     * @param pages  their total nr_base_pages.
+     */
+    public record StacksSummary(long stacks, long pages)
+    {
     }
 
     /**

@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * What the recorder could not track, and why. These events are rare in a healthy run (a full table,
+ * What the recorder could not track, and why: the table was full, a free came for an address
+ * allocated before the agent started, or tracking was paused. These events are rare in a healthy run (a full table,
  * a free of memory allocated before the agent started), so plain atomics are cheap enough.
  */
 public final class Counters
@@ -19,6 +20,10 @@ public final class Counters
     final AtomicLong beforeStart = new AtomicLong();
     /** Allocations the agent itself made while recording, dumping or serving JMX: never recorded. */
     final AtomicLong agentOwn = new AtomicLong();
+    /** Allocations made while tracking was paused: never recorded. */
+    final AtomicLong whileOff = new AtomicLong();
+    /** Bytes of those allocations. */
+    final AtomicLong whileOffBytes = new AtomicLong();
     /** Throwables caught inside the recorder. */
     final AtomicLong errors = new AtomicLong();
     /** Throwables swallowed by the advice's exception handler. */
@@ -44,7 +49,7 @@ public final class Counters
      */
     public long untracked()
     {
-        return tableFull.get() + beforeStart.get();
+        return tableFull.get() + beforeStart.get() + whileOff.get();
     }
 
     /**
@@ -58,6 +63,8 @@ public final class Counters
         result.put("table_full", tableFull.get());
         result.put("table_full_bytes", tableFullBytes.get());
         result.put("before_start", beforeStart.get());
+        result.put("while_off", whileOff.get());
+        result.put("while_off_bytes", whileOffBytes.get());
         result.put("agent_own", agentOwn.get());
         return result;
     }
@@ -81,6 +88,8 @@ public final class Counters
         tableFullBytes.set(0);
         beforeStart.set(0);
         agentOwn.set(0);
+        whileOff.set(0);
+        whileOffBytes.set(0);
         errors.set(0);
         suppressed.set(0);
         firstError.set(null);

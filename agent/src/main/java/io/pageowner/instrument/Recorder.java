@@ -38,6 +38,8 @@ public final class Recorder extends PageOwnerSink
         }
     };
     private volatile boolean recording = true;
+    private volatile boolean paused;
+    private volatile Runnable directMemoryListener;
 
     /**
      * Creates a recorder.
@@ -200,8 +202,43 @@ public final class Recorder extends PageOwnerSink
         counters.firstError.compareAndSet(null, throwable);
     }
 
+    @Override
+    public void directMemoryExhausted()
+    {
+        final Runnable listener = directMemoryListener;
+        if (null == listener)
+        {
+            return;
+        }
+        final ThreadState state = states.get();
+        if (0 != state.depth)
+        {
+            return;
+        }
+        state.depth = 1;
+        try
+        {
+            listener.run();
+        }
+        catch (final Throwable ex)
+        {
+            fail(ex);
+        }
+        finally
+        {
+            state.depth = 0;
+        }
+    }
+
     private void record(final ThreadState state, final long address, final long bytes, final int kind)
     {
+        if (paused)
+        {
+            // NOTE: frees are still seen while paused, so the table stays true; this is just not recorded.
+            counters.whileOff.incrementAndGet();
+            counters.whileOffBytes.addAndGet(bytes);
+            return;
+        }
         final StackCapture capture = state.capture;
         final int stackId;
         try
@@ -278,11 +315,32 @@ public final class Recorder extends PageOwnerSink
     /**
      * Whether allocations are being recorded.
      *
-     * @return false once too many errors were caught.
+     * @return false while paused, or once too many errors were caught.
      */
     public boolean recording()
     {
-        return recording;
+        return recording && !paused;
+    }
+
+    /**
+     * Pauses or resumes recording. While paused, allocations are only counted ({@code while_off})
+     * and frees still remove records, so every record in the table stays a live block.
+     *
+     * @param pause true to pause.
+     */
+    public void pause(final boolean pause)
+    {
+        paused = pause;
+    }
+
+    /**
+     * Sets what runs, on the failing thread with the guard held, when direct memory runs out.
+     *
+     * @param listener to run, or null.
+     */
+    public void onDirectMemoryExhausted(final Runnable listener)
+    {
+        directMemoryListener = listener;
     }
 
     /**

@@ -1,59 +1,175 @@
 package io.pageowner.jmx;
 
 import io.pageowner.depot.StackCapture;
+import io.pageowner.agent.AgentControl;
 import io.pageowner.dump.PageOwnerFormat;
-import io.pageowner.dump.PageOwnerWriter;
 import io.pageowner.instrument.AgentInstaller;
 import io.pageowner.instrument.Recorder;
 import io.pageowner.table.OwnerRecord;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.management.AttributeChangeNotification;
+import javax.management.MBeanNotificationInfo;
+import javax.management.Notification;
+import javax.management.NotificationBroadcasterSupport;
 
 /**
  * The implementation of {@link PageOwnerMXBean}. Every operation runs with the recorder's guard
  * held, so what it allocates off-heap is never recorded.
  */
-public final class PageOwnerMBean implements PageOwnerMXBean
+public final class PageOwnerMBean extends NotificationBroadcasterSupport implements PageOwnerMXBean
 {
     private final Recorder recorder;
-    private final PageOwnerWriter writer;
+    private final AgentControl control;
     private final PageOwnerFormat format;
     private final AgentInstaller installer;
     private final String options;
-    private final String defaultDumpPath;
+    private final long notifyBytes;
+    private final AtomicLong sequence = new AtomicLong();
+    private boolean aboveThreshold;
 
     /**
      * Creates the MBean.
      *
-     * @param recorder        the agent's recorder.
-     * @param writer          writes dumps.
-     * @param format          formats single records.
-     * @param installer       knows what the advice matched.
-     * @param options         the options, as described for users.
-     * @param defaultDumpPath where {@code dump("")} writes.
+     * @param recorder    the agent's recorder.
+     * @param control     writes dumps.
+     * @param format      formats single records.
+     * @param installer   knows what the advice matched.
+     * @param options     the options, as described for users.
+     * @param notifyBytes live bytes above which a notification is sent, 0 for never.
      */
     public PageOwnerMBean(
         final Recorder recorder,
-        final PageOwnerWriter writer,
+        final AgentControl control,
         final PageOwnerFormat format,
         final AgentInstaller installer,
         final String options,
-        final String defaultDumpPath)
+        final long notifyBytes)
     {
+        super(new MBeanNotificationInfo(
+            new String[]{ LIVE_BYTES_NOTIFICATION },
+            Notification.class.getName(),
+            "live tracked off-heap bytes rose above notify_bytes"));
         this.recorder = recorder;
-        this.writer = writer;
+        this.control = control;
         this.format = format;
         this.installer = installer;
         this.options = options;
-        this.defaultDumpPath = defaultDumpPath;
+        this.notifyBytes = notifyBytes;
+    }
+
+    /**
+     * Sends the live-bytes notification when the live tracked bytes rise above the threshold (once
+     * per crossing; it re-arms when they fall below). Called about once a second by the agent thread.
+     */
+    public void checkLiveBytes()
+    {
+        if (notifyBytes <= 0)
+        {
+            return;
+        }
+        final long live = recorder.table().liveBytes();
+        if (live > notifyBytes && !aboveThreshold)
+        {
+            aboveThreshold = true;
+            final AttributeChangeNotification notification = new AttributeChangeNotification(
+                this, sequence.incrementAndGet(), System.currentTimeMillis(),
+                "live tracked off-heap bytes " + live + " rose above notify_bytes=" + notifyBytes,
+                "LiveBytes", "long", notifyBytes, live);
+            final Notification typed = new Notification(
+                LIVE_BYTES_NOTIFICATION, PageOwnerMXBean.OBJECT_NAME, notification.getSequenceNumber(),
+                notification.getTimeStamp(), notification.getMessage());
+            typed.setUserData(live);
+            sendNotification(typed);
+        }
+        else if (live <= notifyBytes)
+        {
+            aboveThreshold = false;
+        }
     }
 
     @Override
     public boolean isEnabled()
     {
         return recorder.recording();
+    }
+
+    @Override
+    public void setEnabled(final boolean enabled)
+    {
+        try
+        {
+            control.enable(enabled);
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException(ex.getMessage());
+        }
+    }
+
+    @Override
+    public String detach(final boolean clearTable)
+    {
+        return control.detach(clearTable);
+    }
+
+    @Override
+    public boolean isDetached()
+    {
+        return control.detached();
+    }
+
+    @Override
+    public long clear()
+    {
+        try
+        {
+            return recorder.asAgent(() ->
+            {
+                final org.agrona.collections.LongArrayList addresses = new org.agrona.collections.LongArrayList();
+                recorder.table().forEach(new OwnerRecord(), (final OwnerRecord record) -> addresses.addLong(record.address()));
+                long removed = 0;
+                for (int i = 0; i < addresses.size(); i++)
+                {
+                    if (recorder.table().remove(addresses.getLong(i), null))
+                    {
+                        removed++;
+                    }
+                }
+                return removed;
+            });
+        }
+        catch (final Exception ex)
+        {
+            return 0;
+        }
+    }
+
+    @Override
+    public String dumpStacks(final String path, final long threshold) throws IOException
+    {
+        try
+        {
+            return control.dumpStacks(path, threshold);
+        }
+        catch (final IOException ex)
+        {
+            throw new IOException(ex.getMessage());
+        }
+    }
+
+    @Override
+    public long getDumpsWritten()
+    {
+        return control.dumpsWritten();
+    }
+
+    @Override
+    public boolean isSignalHandled()
+    {
+        return control.signalTaken();
     }
 
     @Override
@@ -119,19 +235,14 @@ public final class PageOwnerMBean implements PageOwnerMXBean
     @Override
     public String dump(final String path) throws IOException
     {
-        final Path target = Path.of(null == path || path.isBlank() ? defaultDumpPath : path);
         try
         {
-            return recorder.asAgent(() -> "wrote " + target.toAbsolutePath() + ": " + writer.write(target).describe());
+            return control.dump(path);
         }
         catch (final IOException ex)
         {
             // NOTE: a JMX client may lack our classes, so only a plain IOException with the message crosses.
             throw new IOException(ex.getMessage());
-        }
-        catch (final Exception ex)
-        {
-            throw new IOException("dump to " + target.toAbsolutePath() + " failed: " + ex);
         }
     }
 

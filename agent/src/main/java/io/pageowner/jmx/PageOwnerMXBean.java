@@ -12,12 +12,74 @@ public interface PageOwnerMXBean
     /** The MBean's object name. */
     String OBJECT_NAME = "io.pageowner:type=PageOwner";
 
+    /** Type of the notification sent when live tracked bytes rise above {@code notify_bytes}. */
+    String LIVE_BYTES_NOTIFICATION = "io.pageowner.live.bytes.threshold";
+
     /**
      * Whether allocations are being recorded.
      *
      * @return true while tracking.
      */
     boolean isEnabled();
+
+    /**
+     * Pauses ({@code false}) or resumes ({@code true}) recording. While paused the advice stays,
+     * frees keep removing records (so every record left is still a live block) and allocations are
+     * only counted, as {@code while_off}; the table is kept. {@link #clear()} empties it;
+     * {@link #detach(boolean)} removes the advice too, and true afterwards installs it again.
+     *
+     * @param enabled true to record.
+     */
+    void setEnabled(boolean enabled);
+
+    /**
+     * Removes the advice from every JDK class: the JVM runs its original code again, at no cost.
+     * Setting {@code Enabled} to true installs it again.
+     *
+     * @param clearTable true to forget every record; false keeps them as a snapshot, which no
+     *                   longer sees frees.
+     * @return a one-line summary.
+     */
+    String detach(boolean clearTable);
+
+    /**
+     * Whether the advice has been removed by {@link #detach(boolean)}.
+     *
+     * @return true while detached.
+     */
+    boolean isDetached();
+
+    /**
+     * Forgets every record, e.g. before turning tracking back on to see only what comes next.
+     *
+     * @return how many records were removed.
+     */
+    long clear();
+
+    /**
+     * Writes the live stacks, as the kernel's {@code page_owner_stacks/show_stacks}: per stack its
+     * frames, then {@code nr_base_pages: N}, then an empty line; most pages first.
+     *
+     * @param path      of the file; empty for the {@code dump=} path plus {@code .stacks}.
+     * @param threshold stacks with fewer pages are left out (the kernel's {@code count_threshold}).
+     * @return a one-line summary.
+     * @throws IOException naming the path and the reason if it cannot be written.
+     */
+    String dumpStacks(String path, long threshold) throws IOException;
+
+    /**
+     * Dumps written so far by any trigger.
+     *
+     * @return the count.
+     */
+    long getDumpsWritten();
+
+    /**
+     * Whether the dump signal ({@code signal=} option) is handled by the agent.
+     *
+     * @return false if it was left to the application, refused, or turned off.
+     */
+    boolean isSignalHandled();
 
     /**
      * Live records in the owner table.

@@ -47,6 +47,7 @@ final class BlockParser
     private static final byte[] CMA = Bytes.ascii("CMA");
     private static final byte[] SLAB = Bytes.ascii("slab");
     private static final byte[] BYTES_FIELD = Bytes.ascii("bytes=");
+    private static final byte[] JVM_FLAGS = Bytes.ascii(" Flags 0x0(address=");
     private static final byte[] MIGRATED = Bytes.ascii("Page has been migrated, last migrate reason: ");
     private static final String[] MIGRATE_REASONS =
     {
@@ -452,11 +453,16 @@ final class BlockParser
         long bytes = -1;
         if (pfnLength > 0)
         {
-            if (Bytes.indexOf(pfn, 0, pfnLength, CMA) >= 0)
+            // NOTE: the kernel's tool looks for CMA and slab anywhere in the PFN line, where they can only be a
+            // migratetype or a page flag. In our records the flags part holds a file path, which may well contain
+            // either word, so only the part before it counts.
+            final int jvmFlags = Bytes.indexOf(pfn, 0, pfnLength, JVM_FLAGS);
+            final int allocatorEnd = jvmFlags >= 0 ? jvmFlags : pfnLength;
+            if (Bytes.indexOf(pfn, 0, allocatorEnd, CMA) >= 0)
             {
                 allocator |= RecordFields.ALLOCATOR_CMA;
             }
-            if (Bytes.indexOf(pfn, 0, pfnLength, SLAB) >= 0)
+            if (Bytes.indexOf(pfn, 0, allocatorEnd, SLAB) >= 0)
             {
                 allocator |= RecordFields.ALLOCATOR_SLAB;
             }

@@ -33,7 +33,9 @@
  *     <li>Sums are 64-bit (the kernel tool's int overflows at 2^31 pages). The representative of a group is its
  *     first record in the file (the kernel tool's, in practice); with {@code -a} a group sorts by its earliest
  *     timestamp. A block without a PFN line has no CMA or SLAB allocator bit, where the kernel tool reuses the
- *     previous block's PFN line.</li>
+ *     previous block's PFN line. In our records {@code CMA} and {@code slab} are looked for only before
+ *     {@code Flags}, since what follows is ours and holds file paths; the kernel tool would report a mapped
+ *     {@code /data/CMAKE/x} as allocated by CMA.</li>
  *     <li>Errors and the usage after an error go to stderr; more than two operands is an error; {@code --s} is
  *     ambiguous ({@code --sort}, {@code --strict}, {@code --show-bytes}). Exit status 2 (not 0 or 1) when the input
  *     cannot be read or holds no readable record, or the output cannot be written. The "loaded N" line is printed

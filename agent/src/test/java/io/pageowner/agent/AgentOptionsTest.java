@@ -30,7 +30,8 @@ class AgentOptionsTest
         assertEquals("/tmp/x-%p.txt", options.dumpPath());
         assertEquals(4096, options.maxRecords());
         assertEquals("debug", options.logLevel());
-        assertEquals("on,depth=32,dump=/tmp/x-%p.txt,max_records=4096,log=debug", options.describe());
+        assertEquals("on,depth=32,dump=/tmp/x-%p.txt,max_records=4096,log=debug,signal=USR1,dump_on_exit=off," +
+            "oom_dump=on,keep=10", options.describe());
     }
 
     @Test
@@ -56,6 +57,38 @@ class AgentOptionsTest
         assertRejected("on,log=loud", "'log=loud'", "log must be off, warn, info or debug");
         assertRejected("yes", "'yes'", "unknown option 'yes'");
         assertRejected("on,,depth=3", "''", "empty option");
+    }
+
+    @Test
+    void shouldParseTheLiveControlOptions()
+    {
+        final AgentOptions options =
+            AgentOptions.parse("on,signal=SIGWINCH,dump_on_exit,oom_dump=off,interval=1500ms,keep=3,notify_bytes=2g");
+        assertNull(options.error());
+        assertEquals("WINCH", options.signal());
+        assertTrue(options.dumpOnExit());
+        assertFalse(options.oomDump());
+        assertEquals(1500, options.intervalMillis());
+        assertEquals(3, options.keep());
+        assertEquals(2L << 30, options.notifyBytes());
+        assertEquals("none", AgentOptions.parse("on,signal=none").signal());
+        assertEquals(300_000, AgentOptions.parse("on,interval=5m").intervalMillis());
+        assertEquals(30_000, AgentOptions.parse("on,interval=30").intervalMillis());
+    }
+
+    @Test
+    void shouldRefuseSignalsThatBreakTheJvm()
+    {
+        assertRejected("on,signal=USR2", "'signal=USR2'", "HotSpot uses SIGUSR2");
+        assertRejected("on,signal=HUP", "'signal=HUP'", "shutdown hooks");
+        assertRejected("on,signal=QUIT", "'signal=QUIT'", "used by the JVM");
+        assertRejected("on,signal=", "'signal='", "signal needs a name");
+        assertRejected("on,signal=usr-1", "'signal=usr-1'", "not a signal name");
+        assertRejected("on,interval=10ms", "'interval=10ms'", "at least 100ms");
+        assertRejected("on,interval=soon", "'interval=soon'", "interval must be");
+        assertRejected("on,keep=0", "'keep=0'", "keep must be");
+        assertRejected("on,notify_bytes=lots", "'notify_bytes=lots'", "notify_bytes must be");
+        assertRejected("on,oom_dump=maybe", "'oom_dump=maybe'", "oom_dump must be on or off");
     }
 
     @Test

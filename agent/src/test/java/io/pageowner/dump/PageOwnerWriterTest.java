@@ -76,7 +76,7 @@ class PageOwnerWriterTest
         }
         assertEquals(2, headers);
         assertEquals("# page-owner: records 2, bytes 14096, pages 4, untracked table_full=0 table_full_bytes=0 " +
-            "before_start=0 agent_own=0", lines.get(lines.size() - 2));
+            "before_start=0 while_off=0 while_off_bytes=0 agent_own=0", lines.get(lines.size() - 2));
         assertTrue(lines.get(lines.size() - 1).startsWith("# stacks: 1 distinct, depth 16"), lines.get(lines.size() - 1));
         assertFalse(lines.get(lines.size() - 1).isEmpty());
         assertTrue(Files.readString(file).endsWith("\n"));
@@ -106,6 +106,31 @@ class PageOwnerWriterTest
 
         assertEquals(1, table.liveCount());
         assertEquals(1, writer.write(dir.resolve("ok.txt")).records());
+    }
+
+    @Test
+    void shouldWriteLiveStacksLikeShowStacks() throws IOException
+    {
+        final int a = stacks.intern(StackCapture.create(16, null, null).capture());
+        final int b = stackFromElsewhere();
+        table.insert(0x7f0000001000L, 3 * 4096, 1, 0, a, Kind.UNSAFE);
+        table.insert(0x7f0000010000L, 100, 1, 0, a, Kind.UNSAFE);
+        table.insert(0x7f0000020000L, 100, 1, 0, b, Kind.UNSAFE);
+        final Path file = dir.resolve("stacks.txt");
+        final PageOwnerWriter.StacksSummary all = writer.writeStacks(file, 0);
+        assertEquals(2, all.stacks());
+        assertEquals(6, all.pages());
+        final String text = Files.readString(file);
+        assertTrue(text.startsWith(" io.pageowner.dump.PageOwnerWriterTest.shouldWriteLiveStacksLikeShowStacks("), text);
+        assertTrue(text.contains("\nnr_base_pages: 5\n\n io.pageowner.dump.PageOwnerWriterTest.stackFromElsewhere("), text);
+        assertTrue(text.endsWith("\nnr_base_pages: 1\n\n"), text);
+        assertEquals(1, writer.writeStacks(file, 2).stacks());
+        assertEquals(0, writer.writeStacks(file, 6).stacks());
+    }
+
+    private int stackFromElsewhere()
+    {
+        return stacks.intern(StackCapture.create(16, null, null).capture());
     }
 
     @Test

@@ -60,7 +60,8 @@ class LargeDumpIT
         assertEquals(BLOCKS, fromProbe, "every block's record, from the probe's call site");
         assertTrue(records >= BLOCKS);
         assertTrue(lines.get(0).contains("records " + records), lines.get(0));
+        assertTrue(lines.get(5).contains("nr_base_pages " + records), "one page per 16-byte block: " + lines.get(5));
         System.out.println("JDK " + ForkedJvm.jdkVersion() + ": " + lines.get(1) + " ms for " + records +
-            " records, " + bytes / (1024 * 1024) + " MiB");
+            " records, " + bytes / (1024 * 1024) + " MiB; live stacks view: " + lines.get(6) + " ms");
     }
 }

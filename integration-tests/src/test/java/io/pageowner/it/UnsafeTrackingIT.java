@@ -139,7 +139,7 @@ class UnsafeTrackingIT
     @Test
     void shouldMatchEveryAdviceOnThisJdk()
     {
-        assertEquals("{Unsafe.allocateMemory=1, Unsafe.freeMemory=1, Unsafe.reallocateMemory=1}", value("ADVICE"));
+        assertEquals("{Bits.reserveMemory=1, Unsafe.allocateMemory=1, Unsafe.freeMemory=1, Unsafe.reallocateMemory=1}", value("ADVICE"));
     }
 
     @Test

@@ -19,7 +19,8 @@ import javax.management.ObjectName;
  * threads serve requests with direct response buffers (released) and a per-thread growable native
  * scratch area (closed at shutdown only on the one worker that runs the close task: the classic
  * per-thread resource leak), users log in and out of an off-heap session cache (which leaks on
- * every re-login), and a metrics exporter keeps every snapshot in a direct buffer.
+ * every re-login), a metrics exporter keeps every snapshot in a direct buffer, and an index maps
+ * segment files to search them (unmapped after) and to "warm them up" (never unmapped).
  * <p>
  * {@code --dump <path>} asks page-owner (if loaded) for a dump over JMX before exiting, as an
  * operator would from JConsole; {@code --requests <n>} sets the load.
@@ -60,6 +61,7 @@ public final class SampleService
         }
 
         final SessionCache sessions = new SessionCache();
+        final IndexFiles index = new IndexFiles();
         final MetricsExporter metrics = new MetricsExporter();
         final ExecutorService workers = Executors.newFixedThreadPool(4, r ->
         {
@@ -90,6 +92,14 @@ public final class SampleService
                 {
                     metrics.snapshot(id);
                 }
+                if (id % 200 == 0)
+                {
+                    index.search(id);
+                }
+                if (id % 2500 == 0)
+                {
+                    index.warmUp(id);
+                }
             }));
         }
         for (final Future<?> future : pending)
@@ -105,6 +115,7 @@ public final class SampleService
         {
             requestDump(dump);
         }
+        index.close();
     }
 
     private static void requestDump(final Path path) throws Exception

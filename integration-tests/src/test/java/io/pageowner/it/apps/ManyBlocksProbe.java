@@ -33,11 +33,18 @@ public final class ManyBlocksProbe
         final long start = System.nanoTime();
         final String summary = ProbeSupport.dump(Path.of(args[0]));
         final long millis = (System.nanoTime() - start) / 1_000_000;
+        final long stacksStart = System.nanoTime();
+        final Object stacks = ProbeSupport.awaitMBean().invoke(new javax.management.ObjectName(ProbeSupport.MBEAN),
+            "dumpStacks", new Object[]{ args[0] + ".stacks", 0L },
+            new String[]{ String.class.getName(), long.class.getName() });
+        final long stacksMillis = (System.nanoTime() - stacksStart) / 1_000_000;
         ProbeSupport.write(Path.of(args[1]), List.of(
             "SUMMARY " + summary,
             "DUMP_MILLIS " + millis,
             "MAX_HEAP " + Runtime.getRuntime().maxMemory(),
             "FIRST " + addresses[0],
-            "LAST " + addresses[blocks - 1]));
+            "LAST " + addresses[blocks - 1],
+            "STACKS " + stacks,
+            "STACKS_MILLIS " + stacksMillis));
     }
 }

@@ -1,0 +1,363 @@
+package io.pageowner.agent;
+
+import io.pageowner.dump.DumpPaths;
+import io.pageowner.dump.PageOwnerWriter;
+import io.pageowner.instrument.AgentInstaller;
+import io.pageowner.instrument.Recorder;
+import io.pageowner.jmx.PageOwnerMBean;
+import io.pageowner.jmx.PageOwnerMXBean;
+import io.pageowner.log.AgentLog;
+import io.pageowner.signal.SignalDumpHandler;
+
+import java.io.IOException;
+import java.lang.instrument.Instrumentation;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.management.ObjectName;
+
+/**
+ * The agent's control plane: every way a dump is triggered (JMX, a signal, a period, JVM exit,
+ * direct memory running out) goes through here, and one lock makes dumps run one at a time, so two
+ * triggers never interleave a file. Asynchronous triggers (signals, periods) run on the agent's own
+ * daemon thread {@code page-owner}, which also registers the MBean and watches the live-bytes
+ * threshold. Every failure is logged with the path and the reason; tracking goes on.
+ */
+public final class AgentControl
+{
+    private static final long OOM_DUMP_MIN_GAP_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final long TICK_MILLIS = 1000;
+
+    private final Recorder recorder;
+    private final PageOwnerWriter writer;
+    private final AgentOptions options;
+    private final long pid;
+    private final ReentrantLock dumpLock = new ReentrantLock();
+    private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
+    private final AtomicBoolean signalDumpQueued = new AtomicBoolean();
+    private final AtomicLong lastOomDump = new AtomicLong(System.nanoTime() - OOM_DUMP_MIN_GAP_NANOS);
+    private final ArrayDeque<Path> periodicDumps = new ArrayDeque<>();
+    private final AtomicLong dumpsWritten = new AtomicLong();
+    private final AgentInstaller installer;
+    private final Instrumentation inst;
+    private volatile PageOwnerMBean mbean;
+    private volatile boolean signalTaken;
+    private volatile boolean detached;
+
+    AgentControl(
+        final Recorder recorder,
+        final PageOwnerWriter writer,
+        final AgentOptions options,
+        final long pid,
+        final AgentInstaller installer,
+        final Instrumentation inst)
+    {
+        this.recorder = recorder;
+        this.writer = writer;
+        this.options = options;
+        this.pid = pid;
+        this.installer = installer;
+        this.inst = inst;
+    }
+
+    /**
+     * Turns tracking on or off. Off pauses recording with the advice left in place, so frees keep the
+     * table true; after {@link #detach(boolean)}, on installs the advice again.
+     *
+     * @param enabled true to track.
+     * @throws IOException if the advice cannot be installed again.
+     */
+    public synchronized void enable(final boolean enabled) throws IOException
+    {
+        if (enabled && detached)
+        {
+            asAgent(() ->
+            {
+                try
+                {
+                    installer.install(inst);
+                }
+                catch (final Exception ex)
+                {
+                    throw new IOException("could not install the advice again: " + ex, ex);
+                }
+                return null;
+            });
+            detached = false;
+        }
+        recorder.pause(!enabled);
+    }
+
+    /**
+     * Removes the advice from every JDK class (the JVM then runs its original code: zero cost), and
+     * keeps the table as a snapshot or clears it. A kept table no longer sees frees.
+     *
+     * @param clearTable true to forget every record.
+     * @return a one-line summary.
+     */
+    public synchronized String detach(final boolean clearTable)
+    {
+        recorder.pause(true);
+        final boolean reset = installer.reset(inst);
+        detached = true;
+        final long cleared = clearTable ? mbean.clear() : 0;
+        return (reset ? "advice removed" : "no advice was installed") +
+            (clearTable ? ", " + cleared + " records cleared" : ", table kept as a snapshot (frees are no longer seen)");
+    }
+
+    /**
+     * Whether the advice has been removed by {@link #detach(boolean)}.
+     *
+     * @return true if detached.
+     */
+    public boolean detached()
+    {
+        return detached;
+    }
+
+    /**
+     * Takes the dump signal, hooks direct-memory exhaustion and JVM exit, and starts the agent thread.
+     *
+     * @param bean the MBean to register from the agent thread.
+     */
+    void start(final PageOwnerMBean bean)
+    {
+        this.mbean = bean;
+        if (!"none".equals(options.signal()))
+        {
+            signalTaken = SignalDumpHandler.register(options.signal(), this::requestSignalDump);
+        }
+        if (options.oomDump())
+        {
+            recorder.onDirectMemoryExhausted(this::dumpBeforeOutOfMemory);
+        }
+        if (options.dumpOnExit())
+        {
+            final Thread hook = new Thread(() -> dumpAsync("exit"), "page-owner-exit-dump");
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+        final Thread thread = new Thread(this::run, "page-owner");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * Whether the dump signal is ours.
+     *
+     * @return true if the handler was registered.
+     */
+    public boolean signalTaken()
+    {
+        return signalTaken;
+    }
+
+    /**
+     * Dumps written by any trigger since start.
+     *
+     * @return the count.
+     */
+    public long dumpsWritten()
+    {
+        return dumpsWritten.get();
+    }
+
+    /**
+     * Writes a dump now, on the calling thread (JMX), one dump at a time.
+     *
+     * @param path to write; null or blank for the {@code dump=} pattern.
+     * @return the one-line summary.
+     * @throws IOException naming the path and the reason.
+     */
+    public String dump(final String path) throws IOException
+    {
+        final Path target = null == path || path.isBlank() ? defaultPath() : Path.of(path);
+        return writeDump(target);
+    }
+
+    /**
+     * Writes the live-stacks view now, on the calling thread.
+     *
+     * @param path      to write.
+     * @param threshold least pages for a stack to be shown.
+     * @return a one-line summary.
+     * @throws IOException naming the path and the reason.
+     */
+    public String dumpStacks(final String path, final long threshold) throws IOException
+    {
+        final Path target = null == path || path.isBlank() ?
+            DumpPaths.resolve(options.dumpPath() + ".stacks", pid, Instant.now()) : Path.of(path);
+        dumpLock.lock();
+        try
+        {
+            final PageOwnerWriter.StacksSummary summary = asAgent(() -> writer.writeStacks(target, threshold));
+            return "wrote " + target.toAbsolutePath() + ": stacks " + summary.stacks() + ", nr_base_pages " +
+                summary.pages();
+        }
+        finally
+        {
+            dumpLock.unlock();
+        }
+    }
+
+    private String writeDump(final Path target) throws IOException
+    {
+        dumpLock.lock();
+        try
+        {
+            final PageOwnerWriter.Summary summary = asAgent(() -> writer.write(target));
+            dumpsWritten.incrementAndGet();
+            return "wrote " + target.toAbsolutePath() + ": " + summary.describe();
+        }
+        finally
+        {
+            dumpLock.unlock();
+        }
+    }
+
+    private Path defaultPath()
+    {
+        return DumpPaths.resolve(options.dumpPath(), pid, Instant.now());
+    }
+
+    private void requestSignalDump()
+    {
+        // NOTE: coalesces a storm of signals into one queued dump; a dump already running finishes whole.
+        if (signalDumpQueued.compareAndSet(false, true))
+        {
+            tasks.offer(() ->
+            {
+                signalDumpQueued.set(false);
+                dumpAsync("signal SIG" + options.signal());
+            });
+        }
+    }
+
+    private void dumpBeforeOutOfMemory()
+    {
+        final long now = System.nanoTime();
+        final long last = lastOomDump.get();
+        if (now - last >= OOM_DUMP_MIN_GAP_NANOS && lastOomDump.compareAndSet(last, now))
+        {
+            AgentLog.warn("direct buffer memory exhausted (-XX:MaxDirectMemorySize): writing a dump before the " +
+                "OutOfMemoryError");
+            dumpAsync("direct memory exhausted");
+        }
+    }
+
+    /** A dump for a trigger that has no caller to report to: success and failure go to the log. */
+    private Path dumpAsync(final String trigger)
+    {
+        final Path target = defaultPath();
+        try
+        {
+            final String summary = writeDump(target);
+            AgentLog.warn(trigger + ": " + summary);
+            return target;
+        }
+        catch (final IOException ex)
+        {
+            AgentLog.warn(trigger + ": " + ex.getMessage() + "; tracking goes on");
+        }
+        catch (final RuntimeException ex)
+        {
+            AgentLog.warn(trigger + ": dump failed; tracking goes on", ex);
+        }
+        return null;
+    }
+
+    private void run()
+    {
+        recorder.enterAgentThread();
+        try
+        {
+            ManagementFactory.getPlatformMBeanServer().registerMBean(mbean, new ObjectName(PageOwnerMXBean.OBJECT_NAME));
+        }
+        catch (final Exception ex)
+        {
+            AgentLog.warn("could not register the MBean " + PageOwnerMXBean.OBJECT_NAME, ex);
+        }
+        final long interval = options.intervalMillis();
+        long nextPeriodic = interval > 0 ? System.currentTimeMillis() + interval : Long.MAX_VALUE;
+        while (true)
+        {
+            try
+            {
+                final long now = System.currentTimeMillis();
+                final Runnable task = tasks.poll(Math.max(1, Math.min(TICK_MILLIS, nextPeriodic - now)),
+                    TimeUnit.MILLISECONDS);
+                if (null != task)
+                {
+                    task.run();
+                }
+                if (System.currentTimeMillis() >= nextPeriodic)
+                {
+                    periodicDump();
+                    nextPeriodic = System.currentTimeMillis() + interval;
+                }
+                mbean.checkLiveBytes();
+            }
+            catch (final InterruptedException ex)
+            {
+                return;
+            }
+            catch (final Throwable ex)
+            {
+                AgentLog.warn("agent thread", ex);
+            }
+        }
+    }
+
+    private void periodicDump()
+    {
+        final Path written = dumpAsync("interval");
+        if (null == written)
+        {
+            return;
+        }
+        periodicDumps.remove(written);
+        periodicDumps.addLast(written);
+        while (periodicDumps.size() > options.keep())
+        {
+            final Path oldest = periodicDumps.removeFirst();
+            try
+            {
+                Files.deleteIfExists(oldest);
+            }
+            catch (final IOException ex)
+            {
+                AgentLog.warn("could not delete old dump " + oldest + ": " + ex);
+            }
+        }
+    }
+
+    private <T> T asAgent(final IoWork<T> work) throws IOException
+    {
+        try
+        {
+            return recorder.asAgent(work::run);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            throw ex;
+        }
+        catch (final Exception ex)
+        {
+            throw new IOException(ex);
+        }
+    }
+
+    /** Dump work. */
+    @FunctionalInterface
+    private interface IoWork<T>
+    {
+        T run() throws IOException;
+    }
+}

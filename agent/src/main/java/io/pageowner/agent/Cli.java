@@ -24,7 +24,7 @@ final class Cli
         "  status <pid>                      tracked totals, untracked counts by reason, errors, options",
         "  list                              the JVMs this command can attach to (your user's)",
         "  -d, --debug                       with the above: stack traces of failures",
-        "  (a relative <file> or dump= path is taken from this directory; %p in it is the pid)",
+        "  (a relative <file> or dump= path is taken from this directory; %p is the pid, %t the time)",
         "other commands:",
         "  sort [options] <input> <output>   group a page_owner dump by stack (sort --help for options)",
         "  version                           print the version",

@@ -192,9 +192,11 @@ public final class AttachCli
             }
             else
             {
+                final boolean detached = Boolean.TRUE.equals(target.attributes("Detached").get("Detached"));
                 target.setEnabled(true);
-                out.println("page-owner resumed in " + pid + " (" + target.describe() + "): recording from now on; " +
-                    "allocations made while it was off are not attributed");
+                out.println("page-owner resumed in " + pid + " (" + target.describe() + "): recording from now on" +
+                    (detached ? ", the advice installed again; allocations and frees made while it was detached " +
+                        "were not seen" : "; allocations made while it was off are not attributed (while_off)"));
             }
             if (!"on".equals(options))
             {

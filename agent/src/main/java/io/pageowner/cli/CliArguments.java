@@ -1,9 +1,11 @@
 package io.pageowner.cli;
 
 import io.pageowner.agent.AgentOptions;
+import io.pageowner.dump.DumpPaths;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -140,7 +142,8 @@ final class CliArguments
 
     /**
      * The dump file, absolute: the target JVM resolves a relative path against its own working
-     * directory, which is rarely the user's. {@code %p} is the pid, as in the {@code dump=} option.
+     * directory, which is rarely the user's. {@code %p}, {@code %t} and {@code %%} are expanded as in
+     * the {@code dump=} option (the agent expands only that option's pattern).
      */
     private static String dumpFile(final String file, final long pid, final Path workingDir) throws CliException
     {
@@ -148,7 +151,14 @@ final class CliArguments
         {
             throw usage("the dump file name is empty; leave it out to use the agent's dump= path");
         }
-        return absolute(file.replace("%p", Long.toString(pid)), workingDir);
+        try
+        {
+            return absolute(DumpPaths.resolve(file, pid, Instant.now()).toString(), workingDir);
+        }
+        catch (final InvalidPathException ex)
+        {
+            throw usage("'" + file + "' is not a valid path: " + ex.getReason());
+        }
     }
 
     /**

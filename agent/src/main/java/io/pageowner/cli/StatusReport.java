@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The text of {@code status}: one {@code label: value} line per fact, so it reads on a terminal and
@@ -13,12 +15,14 @@ final class StatusReport
 {
     /** The MBean attributes {@code status} reads, in the order it prints them. */
     static final String[] ATTRIBUTES = {
-        "Enabled", "LiveAllocations", "LiveBytes", "LivePages", "Untracked", "UntrackedByReason", "SuppressedErrors",
-        "DistinctStacks", "StackCapture", "AdviceMatches", "Options" };
+        "Enabled", "Detached", "LiveAllocations", "LiveBytes", "LivePages", "Untracked", "UntrackedByReason",
+        "SuppressedErrors", "DistinctStacks", "StackCapture", "AdviceMatches", "DumpsWritten", "SignalHandled", "Options" };
 
     /** Untracked reasons in the order the agent's trailer gives them; others follow, sorted. */
-    private static final List<String> REASONS = List.of("table_full", "table_full_bytes", "before_start");
+    private static final List<String> REASONS =
+        List.of("table_full", "table_full_bytes", "before_start", "while_off", "while_off_bytes");
     private static final String AGENT_OWN = "agent_own";
+    private static final Pattern SIGNAL = Pattern.compile("(?:^|,)signal=([^,]*)");
     private static final int LABEL_WIDTH = 18;
 
     private StatusReport()
@@ -43,8 +47,10 @@ final class StatusReport
         final Object enabled = attributes.get("Enabled");
         if (null != enabled)
         {
-            add(lines, "enabled", Boolean.TRUE.equals(enabled) ? "true" :
-                enabled + " (paused: allocations are not recorded, frees are; `on " + pid + "` resumes)");
+            final String why = Boolean.TRUE.equals(attributes.get("Detached")) ?
+                " (detached: the advice is removed and frees are not seen; `on " + pid + "` installs it again)" :
+                " (paused: allocations are only counted, as while_off; frees still are seen; `on " + pid + "` resumes)";
+            add(lines, "enabled", Boolean.TRUE.equals(enabled) ? "true" : enabled + why);
         }
         if (attributes.containsKey("LiveAllocations"))
         {
@@ -101,9 +107,23 @@ final class StatusReport
             add(lines, "advice matches", String.join(", ", parts) +
                 (missed ? " (an advice at 0 matched nothing on this JDK: that path is not tracked)" : ""));
         }
+        if (attributes.containsKey("DumpsWritten"))
+        {
+            add(lines, "dumps written", String.valueOf(attributes.get("DumpsWritten")));
+        }
+        final String options = String.valueOf(attributes.getOrDefault("Options", ""));
+        if (attributes.containsKey("SignalHandled"))
+        {
+            final Matcher signal = SIGNAL.matcher(options);
+            final String name = signal.find() ? signal.group(1) : "";
+            add(lines, "dump signal", Boolean.TRUE.equals(attributes.get("SignalHandled")) ?
+                "SIG" + name + " (kill -" + name + " " + pid + " writes a dump)" :
+                "none (signal=" + (name.isEmpty() ? "?" : name) + " was turned off, refused, or the application " +
+                    "handles it)");
+        }
         if (attributes.containsKey("Options"))
         {
-            add(lines, "options", String.valueOf(attributes.get("Options")));
+            add(lines, "options", options);
         }
 
         if (!pools.isEmpty())

@@ -55,6 +55,8 @@ class CliArgumentsTest
         assertEquals("/home/me/leak.txt", parse("dump", "1", "../leak.txt").file());
         assertEquals("/tmp/leak.txt", parse("dump", "1", "/tmp/leak.txt").file());
         assertEquals("/home/me/work/po-31.txt", parse("dump", "31", "po-%p.txt").file());
+        assertEquals("/home/me/work/100%", parse("dump", "31", "100%%").file());
+        assertTrue(parse("dump", "31", "po-%t.txt").file().matches("/home/me/work/po-\\d{8}-\\d{6}\\.\\d{3}\\.txt"));
         assertNull(parse("dump", "1").file(), "no file: the agent's dump= path");
     }
 

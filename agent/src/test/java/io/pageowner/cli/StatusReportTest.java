@@ -22,13 +22,16 @@ class StatusReportTest
         attributes.put("Untracked", 3L);
         // NOTE: sorted, as TargetJvm hands over an MXBean's TabularData.
         attributes.put("UntrackedByReason", new TreeMap<>(Map.of(
-            "agent_own", 12L, "before_start", 3L, "table_full", 0L, "table_full_bytes", 0L)));
+            "agent_own", 12L, "before_start", 3L, "table_full", 0L, "table_full_bytes", 0L, "while_off", 0L,
+            "while_off_bytes", 0L)));
         attributes.put("SuppressedErrors", 0L);
         attributes.put("DistinctStacks", 7);
         attributes.put("StackCapture", "backtrace");
         attributes.put("AdviceMatches", new TreeMap<>(Map.of(
             "Unsafe.allocateMemory", 1, "Unsafe.freeMemory", 1, "Unsafe.reallocateMemory", 1)));
-        attributes.put("Options", "on,depth=16,dump=page_owner-%p.txt,max_records=1048576,log=warn");
+        attributes.put("DumpsWritten", 2L);
+        attributes.put("SignalHandled", true);
+        attributes.put("Options", "on,depth=16,dump=page_owner-%p.txt,max_records=1048576,log=warn,signal=USR1");
         return attributes;
     }
 
@@ -42,13 +45,15 @@ class StatusReportTest
             "page-owner in 4242 (com.example.Main, Java 25.0.3)",
             "enabled:           true",
             "live:              5 allocations, 41083 bytes, 14 pages",
-            "untracked:         3 (table_full 0, table_full_bytes 0, before_start 3)",
+            "untracked:         3 (table_full 0, table_full_bytes 0, before_start 3, while_off 0, while_off_bytes 0)",
             "agent's own:       12 allocations, never recorded",
             "suppressed errors: 0",
             "distinct stacks:   7",
             "stack capture:     backtrace",
             "advice matches:    Unsafe.allocateMemory=1, Unsafe.freeMemory=1, Unsafe.reallocateMemory=1",
-            "options:           on,depth=16,dump=page_owner-%p.txt,max_records=1048576,log=warn",
+            "dumps written:     2",
+            "dump signal:       SIGUSR1 (kill -USR1 4242 writes a dump)",
+            "options:           on,depth=16,dump=page_owner-%p.txt,max_records=1048576,log=warn,signal=USR1",
             "JVM buffer pools:  direct 2 buffers, 1048576 bytes; mapped 0 buffers, 0 bytes (the JVM's own totals, " +
                 "including buffers from before tracking started)"),
             StatusReport.lines(4242, "com.example.Main, Java 25.0.3", attributes(), pools));
@@ -61,11 +66,26 @@ class StatusReportTest
         attributes.put("Enabled", false);
         attributes.put("SuppressedErrors", 2L);
         attributes.put("AdviceMatches", new TreeMap<>(Map.of("Unsafe.allocateMemory", 1, "Unsafe.freeMemory", 0)));
+        attributes.put("SignalHandled", false);
         final String text = String.join("\n", StatusReport.lines(9, "x", attributes, Map.of()));
-        assertTrue(text.contains("enabled:           false (paused: allocations are not recorded, frees are; `on 9` resumes)"), text);
+        assertTrue(text.contains("enabled:           false (paused: allocations are only counted, as while_off; " +
+            "frees still are seen; `on 9` resumes)"), text);
+        assertTrue(text.contains("dump signal:       none (signal=USR1 was turned off, refused, or the application " +
+            "handles it)"), text);
         assertTrue(text.contains("suppressed errors: 2 (the agent caught errors"), text);
         assertTrue(text.contains("Unsafe.freeMemory=0 (an advice at 0 matched nothing on this JDK"), text);
         assertTrue(!text.contains("JVM buffer pools"), text);
+    }
+
+    @Test
+    void shouldSayHowToUndoADetach()
+    {
+        final Map<String, Object> attributes = attributes();
+        attributes.put("Enabled", false);
+        attributes.put("Detached", true);
+        final String text = String.join("\n", StatusReport.lines(9, "x", attributes, Map.of()));
+        assertTrue(text.contains("enabled:           false (detached: the advice is removed and frees are not seen; " +
+            "`on 9` installs it again)"), text);
     }
 
     @Test

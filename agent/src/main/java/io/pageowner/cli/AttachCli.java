@@ -224,9 +224,7 @@ public final class AttachCli
             "untracked (before_start)");
         if (!before.isEmpty())
         {
-            final List<String> parts = new ArrayList<>();
-            before.forEach((name, values) -> parts.add(name + " " + values[0] + " buffers, " + values[1] + " bytes"));
-            out.println("  the JVM already held " + String.join("; ", parts) +
+            out.println("  the JVM already held " + StatusReport.pools(before) +
                 " (BufferPoolMXBean; no JVM counter totals raw Unsafe memory)");
         }
         if (target.featureVersion() >= 21)

@@ -128,12 +128,24 @@ final class StatusReport
 
         if (!pools.isEmpty())
         {
-            final List<String> parts = new ArrayList<>();
-            pools.forEach((name, values) -> parts.add(name + " " + values[0] + " buffers, " + values[1] + " bytes"));
-            add(lines, "JVM buffer pools", String.join("; ", parts) +
+            add(lines, "JVM buffer pools", pools(pools) +
                 " (the JVM's own totals, including buffers from before tracking started)");
         }
         return lines;
+    }
+
+    /**
+     * Buffer pool totals in words.
+     *
+     * @param pools name to {count, bytes}.
+     * @return e.g. {@code direct 1 buffer, 1048576 bytes; mapped 0 buffers, 0 bytes}.
+     */
+    static String pools(final Map<String, long[]> pools)
+    {
+        final List<String> parts = new ArrayList<>();
+        pools.forEach((name, values) ->
+            parts.add(name + " " + values[0] + (1 == values[0] ? " buffer, " : " buffers, ") + values[1] + " bytes"));
+        return String.join("; ", parts);
     }
 
     @SuppressWarnings("unchecked")

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CliOnIT
 {
     private static final Pattern ALREADY_HELD =
-        Pattern.compile("\n {2}the JVM already held direct (\\d+) buffers, (\\d+) bytes; mapped \\d+ buffers, \\d+ bytes");
+        Pattern.compile("\n {2}the JVM already held direct (\\d+) buffers?, (\\d+) bytes; mapped \\d+ buffers?, \\d+ bytes");
     private static final String JEP_451_WARNING = "WARNING: A Java agent has been loaded dynamically (";
 
     @Test

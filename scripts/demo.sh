@@ -20,7 +20,8 @@ grep '^# ' "$out/page_owner.txt"
 echo
 echo "== java -jar page-owner.jar sort -m --cull stacktrace $out/page_owner.txt $out/sorted.txt"
 echo "== (one group per call stack, most pages first; the top three:)"
-"$java" -jar agent/target/page-owner.jar sort -m --cull stacktrace "$out/page_owner.txt" "$out/sorted.txt" >/dev/null
+"$java" -jar agent/target/page-owner.jar sort -m --cull stacktrace "$out/page_owner.txt" "$out/sorted.txt" \
+  >/dev/null 2>"$out/sort.stderr" || { cat "$out/sort.stderr"; exit 1; }
 awk 'BEGIN{n=0} /^$/{n++; if (n==3) exit} {print}' "$out/sorted.txt"
 echo
 echo "== the whole grouping: $out/sorted.txt"

@@ -116,6 +116,92 @@ public final class PageOwnerHooks
     }
 
     /**
+     * Entry of a JDK method whose allocation has a known kind ({@code ByteBuffer.allocateDirect},
+     * the FFM native segment factory, NIO's temporary buffer cache): marks the current thread, so
+     * that the {@code allocateMemory} it makes is recorded with that kind.
+     *
+     * @param kind bits to add to the thread's marker.
+     * @return the marker to restore on exit, normal or by a throwable.
+     */
+    public static int kindEnter(final int kind)
+    {
+        final PageOwnerSink s = sink;
+        return null != s ? s.kindEnter(kind) : 0;
+    }
+
+    /**
+     * Exit, normal or by a throwable, of a method that called {@link #kindEnter(int)}.
+     *
+     * @param saved what {@link #kindEnter(int)} returned.
+     */
+    public static void kindExit(final int saved)
+    {
+        final PageOwnerSink s = sink;
+        if (null != s)
+        {
+            s.kindExit(saved);
+        }
+    }
+
+    /**
+     * Entry of {@code FileChannelImpl.mapInternal}: what is about to be mapped. The one hook that
+     * takes a reference: the channel's path, a field the JDK already holds, so nothing is allocated.
+     *
+     * @param path     of the channel's file, may be null.
+     * @param position requested in the file.
+     */
+    public static void mapping(final String path, final long position)
+    {
+        final PageOwnerSink s = sink;
+        if (null != s)
+        {
+            s.mapping(path, position);
+        }
+    }
+
+    /**
+     * Exit, normal or by a throwable, of {@code FileChannelImpl.mapInternal}.
+     */
+    public static void mappingDone()
+    {
+        final PageOwnerSink s = sink;
+        if (null != s)
+        {
+            s.mappingDone();
+        }
+    }
+
+    /**
+     * Exit of the {@code FileChannelImpl$Unmapper} constructor: a region was mapped.
+     *
+     * @param address      page-aligned start of the mapping.
+     * @param size         bytes mapped, from that start: the requested size plus the page offset.
+     * @param pagePosition the page offset: requested position minus the mapping's file offset.
+     */
+    public static void mapped(final long address, final long size, final int pagePosition)
+    {
+        final PageOwnerSink s = sink;
+        if (null != s && 0 != address)
+        {
+            s.mapped(address, size, pagePosition);
+        }
+    }
+
+    /**
+     * Entry of {@code FileChannelImpl$Unmapper.unmap()}: a region is about to be unmapped.
+     *
+     * @param address page-aligned start of the mapping; 0 (JDK 17, already unmapped) is ignored.
+     */
+    public static void unmapping(final long address)
+    {
+        final PageOwnerSink s = sink;
+        if (null != s && 0 != address)
+        {
+            s.unmapping(address);
+        }
+    }
+
+    /**
      * Called by the advice's exception handler: an advice threw and the throwable was swallowed.
      *
      * @param throwable that was swallowed.

@@ -51,6 +51,50 @@ public abstract class PageOwnerSink
     public abstract void reallocated(long address, long bytes, long newAddress);
 
     /**
+     * The current thread enters a method whose allocation has a known kind.
+     *
+     * @param kind bits to add to the thread's marker.
+     * @return the marker before, to restore with {@link #kindExit(int)}.
+     */
+    public abstract int kindEnter(int kind);
+
+    /**
+     * The current thread leaves a method that called {@link #kindEnter(int)}, normally or not.
+     *
+     * @param saved the marker to restore.
+     */
+    public abstract void kindExit(int saved);
+
+    /**
+     * The current thread is about to map part of a file.
+     *
+     * @param path     of the file, may be null.
+     * @param position requested in the file.
+     */
+    public abstract void mapping(String path, long position);
+
+    /**
+     * The current thread is done mapping, normally or not.
+     */
+    public abstract void mappingDone();
+
+    /**
+     * A region was mapped.
+     *
+     * @param address      page-aligned start, never 0.
+     * @param size         bytes mapped from that start.
+     * @param pagePosition requested position minus the mapping's file offset.
+     */
+    public abstract void mapped(long address, long size, int pagePosition);
+
+    /**
+     * A region is about to be unmapped.
+     *
+     * @param address page-aligned start, never 0.
+     */
+    public abstract void unmapping(long address);
+
+    /**
      * Advice code threw and the throwable was suppressed.
      *
      * @param throwable that was suppressed.

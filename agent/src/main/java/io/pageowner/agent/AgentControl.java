@@ -29,7 +29,7 @@ import javax.management.ObjectName;
  * direct memory running out) goes through here, and one lock makes dumps run one at a time, so two
  * triggers never interleave a file. Asynchronous triggers (signals, periods) run on the agent's own
  * daemon thread {@code page-owner}, which also registers the MBean and watches the live-bytes
- * threshold. Every failure is logged with the path and the reason; tracking goes on.
+ * threshold (a short-lived thread registers the MBean). Every failure is logged with the path and the reason; tracking goes on.
  */
 public final class AgentControl
 {
@@ -144,6 +144,12 @@ public final class AgentControl
             final Thread hook = new Thread(() -> dumpAsync("exit"), "page-owner-exit-dump");
             Runtime.getRuntime().addShutdownHook(hook);
         }
+        // NOTE: the MBean is registered by a thread that then ends: creating the platform MBean server
+        // reads cgroup files through NIO, whose per-thread temporary direct buffer would otherwise
+        // stay cached, untracked, in the application's direct pool for the agent thread's lifetime.
+        final Thread registrar = new Thread(this::registerMBean, "page-owner-jmx");
+        registrar.setDaemon(true);
+        registrar.start();
         final Thread thread = new Thread(this::run, "page-owner");
         thread.setDaemon(true);
         thread.start();
@@ -273,7 +279,7 @@ public final class AgentControl
         return null;
     }
 
-    private void run()
+    private void registerMBean()
     {
         recorder.enterAgentThread();
         try
@@ -284,6 +290,11 @@ public final class AgentControl
         {
             AgentLog.warn("could not register the MBean " + PageOwnerMXBean.OBJECT_NAME, ex);
         }
+    }
+
+    private void run()
+    {
+        recorder.enterAgentThread();
         final long interval = options.intervalMillis();
         long nextPeriodic = interval > 0 ? System.currentTimeMillis() + interval : Long.MAX_VALUE;
         while (true)

@@ -7,17 +7,14 @@ import io.pageowner.dump.PageOwnerFormat;
 import io.pageowner.dump.PageOwnerWriter;
 import io.pageowner.instrument.AdviceSpec;
 import io.pageowner.instrument.AgentInstaller;
-import io.pageowner.instrument.BitsInstrumentation;
+import io.pageowner.instrument.Instrumentations;
 import io.pageowner.instrument.Recorder;
-import io.pageowner.instrument.UnsafeInstrumentation;
 import io.pageowner.jmx.PageOwnerMBean;
 import io.pageowner.log.AgentLog;
 import io.pageowner.table.OwnerTable;
 import jdk.internal.misc.PageOwnerHooks;
 
 import java.lang.instrument.Instrumentation;
-import java.util.ArrayList;
-import java.util.List;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
@@ -71,7 +68,7 @@ public final class AgentRuntime
             PageOwnerHooks.class);
         warmUp(recorder);
 
-        final AgentInstaller installer = new AgentInstaller(specs());
+        final AgentInstaller installer = new AgentInstaller(Instrumentations.all());
         PageOwnerHooks.install(recorder);
         try
         {
@@ -92,8 +89,13 @@ public final class AgentRuntime
             AgentLog.warn("advice " + name + " matched no method on this JDK (" + Runtime.version() +
                 "): that path is not tracked");
         }
+        for (final AdviceSpec spec : installer.skipped())
+        {
+            AgentLog.debug("advice " + spec.name() + " not installed: it is meant for JDK " + spec.versions());
+        }
 
-        final PageOwnerFormat format = new PageOwnerFormat(recorder.stacks(), recorder.threads(), pid);
+        final PageOwnerFormat format =
+            new PageOwnerFormat(recorder.stacks(), recorder.threads(), pid, recorder.mappedFiles());
         final PageOwnerWriter writer = new PageOwnerWriter(
             table, format, recorder.counters(), recorder.stacks(), recorder.depth());
         final AgentControl control = new AgentControl(recorder, writer, options, pid, installer, inst);
@@ -103,13 +105,6 @@ public final class AgentRuntime
             AgentLog.warn("stacks are captured with " + StackCapture.method() + ": slower");
         }
         AgentLog.info("tracking off-heap memory (" + options.describe() + "), stacks by " + StackCapture.method());
-    }
-
-    private static List<AdviceSpec> specs()
-    {
-        final List<AdviceSpec> specs = new ArrayList<>(UnsafeInstrumentation.specs());
-        specs.addAll(BitsInstrumentation.specs());
-        return specs;
     }
 
     /**
@@ -124,6 +119,11 @@ public final class AgentRuntime
         recorder.reallocated(fakeAddress, 2, fakeAddress + 4096);
         recorder.freeing(fakeAddress + 4096);
         recorder.freeing(fakeAddress + 8192);
+        recorder.kindExit(recorder.kindEnter(0));
+        recorder.mapping("", 0);
+        recorder.mapped(fakeAddress, 4096, 0);
+        recorder.mappingDone();
+        recorder.unmapping(fakeAddress);
         recorder.counters().reset();
     }
 

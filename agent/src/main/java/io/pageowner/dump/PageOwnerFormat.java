@@ -3,7 +3,11 @@ package io.pageowner.dump;
 import io.pageowner.depot.StackDepot;
 import io.pageowner.depot.ThreadDepot;
 import io.pageowner.instrument.Kind;
+import io.pageowner.instrument.MappedFiles;
 import io.pageowner.table.OwnerRecord;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Formats records the way the kernel's {@code /sys/kernel/debug/page_owner} prints pages:
@@ -19,7 +23,13 @@ import io.pageowner.table.OwnerRecord;
  * tgid = the process id; comm = the thread name cut to 15 bytes; ts = ns since the JVM started.
  * The PFN line, which the kernel's sorter leaves out of what it groups, carries the first page
  * number, the kind in both type fields, the pageblock ({@code pfn >> 9}) and, inside the flags'
- * parentheses, the exact start address, byte size and page count.
+ * parentheses, the exact start address, byte size and page count; for a mapping also the file and
+ * the file offset of its first byte:
+ * <pre>
+ * PFN 0x7f3a2c000 type Mapped Block 66934272 type Mapped Flags 0x0(address=0x7f3a2c000000|bytes=10904|pages=3|file=/data/x.bin|offset=4096)
+ * </pre>
+ * The path is percent-escaped ({@link #appendEscaped(String, StringBuilder)}) so that it can neither
+ * break the line's syntax nor make the kernel's sorter see an allocator in it.
  */
 public final class PageOwnerFormat
 {
@@ -31,9 +41,10 @@ public final class PageOwnerFormat
     private final StackDepot stacks;
     private final ThreadDepot threads;
     private final long pid;
+    private final MappedFiles mappedFiles;
 
     /**
-     * Creates a formatter.
+     * Creates a formatter that knows no mapped files.
      *
      * @param stacks    to resolve stack ids.
      * @param threads   to resolve thread refs.
@@ -41,9 +52,24 @@ public final class PageOwnerFormat
      */
     public PageOwnerFormat(final StackDepot stacks, final ThreadDepot threads, final long pid)
     {
+        this(stacks, threads, pid, null);
+    }
+
+    /**
+     * Creates a formatter.
+     *
+     * @param stacks      to resolve stack ids.
+     * @param threads     to resolve thread refs.
+     * @param pid         the process id, printed as tgid.
+     * @param mappedFiles the file of each live mapping, or null.
+     */
+    public PageOwnerFormat(
+        final StackDepot stacks, final ThreadDepot threads, final long pid, final MappedFiles mappedFiles)
+    {
         this.stacks = stacks;
         this.threads = threads;
         this.pid = pid;
+        this.mappedFiles = mappedFiles;
     }
 
     /**
@@ -70,11 +96,71 @@ public final class PageOwnerFormat
             .append(" type ").append(type)
             .append(" Flags 0x0(address=0x").append(Long.toHexString(record.address()))
             .append("|bytes=").append(record.size())
-            .append("|pages=").append(pages).append(")\n");
+            .append("|pages=").append(pages);
+        if (0 != (record.kind() & Kind.MAPPED) && null != mappedFiles)
+        {
+            appendMapping(mappedFiles.get(record.address()), out);
+        }
+        out.append(")\n");
         for (final String frame : stacks.frames(record.stackId()))
         {
             out.append(' ').append(frame).append('\n');
         }
         out.append('\n');
+    }
+
+    private static void appendMapping(final MappedFiles.Mapping mapping, final StringBuilder out)
+    {
+        if (null == mapping)
+        {
+            return;
+        }
+        if (null != mapping.path())
+        {
+            out.append("|file=");
+            // NOTE: File, not Path: no file system access and no exception for any string.
+            appendEscaped(new File(mapping.path()).getAbsolutePath(), out);
+        }
+        if (mapping.offset() >= 0)
+        {
+            out.append("|offset=").append(mapping.offset());
+        }
+    }
+
+    /**
+     * Appends a file path so that it stays one field of the PFN line's flags: each UTF-8 byte of
+     * {@code |}, {@code (}, {@code )}, {@code %}, whitespace and control characters is written as
+     * {@code %xx}; so is the first letter of every {@code CMA} and {@code slab}, which the kernel's
+     * sorter would otherwise take for an allocator name ({@code %43MA}, {@code %73lab}). Hex digits
+     * are lower case, so that no escape can end in a {@code C} that makes a new {@code CMA}.
+     *
+     * @param path to append.
+     * @param out  to append to.
+     */
+    public static void appendEscaped(final String path, final StringBuilder out)
+    {
+        final int length = path.length();
+        for (int i = 0; i < length; i++)
+        {
+            final char c = path.charAt(i);
+            if (path.startsWith("CMA", i) || path.startsWith("slab", i) || mustEscape(c))
+            {
+                // NOTE: every character escaped is in the BMP and no surrogate, so one char is a whole code point.
+                for (final byte b : String.valueOf(c).getBytes(StandardCharsets.UTF_8))
+                {
+                    out.append('%').append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
+                }
+            }
+            else
+            {
+                out.append(c);
+            }
+        }
+    }
+
+    private static boolean mustEscape(final char c)
+    {
+        return '|' == c || '(' == c || ')' == c || '%' == c || Character.isISOControl(c) ||
+            Character.isWhitespace(c) || Character.isSpaceChar(c);
     }
 }

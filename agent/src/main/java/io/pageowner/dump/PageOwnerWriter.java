@@ -3,11 +3,13 @@ package io.pageowner.dump;
 import io.pageowner.depot.StackCapture;
 import io.pageowner.depot.StackDepot;
 import io.pageowner.instrument.Counters;
+import io.pageowner.instrument.Kind;
 import io.pageowner.table.OwnerRecord;
 import io.pageowner.table.OwnerTable;
 import org.agrona.collections.Int2ObjectHashMap;
 
 import java.io.BufferedWriter;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
@@ -20,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,13 +30,17 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes a dump: every live record of the owner table in page_owner format, then a trailer of
- * {@code # } lines with the totals and what could not be tracked.
+ * {@code # } lines with the totals, the totals per kind, what could not be tracked, and, next to
+ * them, the JDK's own buffer pools and the process's resident memory, so that what the agent cannot
+ * see (native mallocs, the JVM itself) shows as the difference.
  * <p>
  * The table is scanned while the application runs on (no thread is stopped), and records stream to
  * the file one at a time, so a dump of a million records holds no more than one on the heap. The
  * file is written under a temporary name in the same directory, readable by its owner only, and
  * renamed when complete, so a reader never sees half a dump; on failure the temporary file is
- * removed and the table is untouched.
+ * removed and the table is untouched. It is written through {@link FileOutputStream}: a file
+ * channel would take a temporary direct buffer from the calling thread's NIO cache, and that
+ * thread is often the application's (a JMX call runs on the caller's thread).
  */
 public final class PageOwnerWriter
 {
@@ -80,10 +85,11 @@ public final class PageOwnerWriter
     public Summary write(final Path target) throws IOException
     {
         final Summary[] summary = new Summary[1];
+        final KindTotals kinds = new KindTotals();
         atomically(target, out ->
         {
-            summary[0] = writeRecords(out);
-            writeTrailer(out, summary[0]);
+            summary[0] = writeRecords(out, kinds);
+            writeTrailer(out, summary[0], kinds);
         });
         return summary[0];
     }
@@ -161,8 +167,7 @@ public final class PageOwnerWriter
         {
             createPrivate(temp);
             try (Writer out = new BufferedWriter(
-                new OutputStreamWriter(Files.newOutputStream(temp, StandardOpenOption.WRITE), StandardCharsets.UTF_8),
-                1 << 16))
+                new OutputStreamWriter(new FileOutputStream(temp.toFile()), StandardCharsets.UTF_8), 1 << 16))
             {
                 body.write(out);
             }
@@ -203,7 +208,7 @@ public final class PageOwnerWriter
         }
     }
 
-    private Summary writeRecords(final Writer out)
+    private Summary writeRecords(final Writer out, final KindTotals kinds)
     {
         final StringBuilder sb = new StringBuilder(2048);
         final long[] totals = new long[3];
@@ -222,19 +227,55 @@ public final class PageOwnerWriter
             totals[0]++;
             totals[1] += record.size();
             totals[2] += record.pageCount();
+            kinds.add(record.kind(), record.size());
         });
         return new Summary(totals[0], totals[1], totals[2], counters.untrackedByReason());
     }
 
-    private void writeTrailer(final Writer out, final Summary summary) throws IOException
+    private void writeTrailer(final Writer out, final Summary summary, final KindTotals kinds) throws IOException
     {
-        // NOTE: no empty line after the trailer: the kernel's page_owner_sort drops an unterminated
-        // last block silently, so these lines never reach its groups.
-        out.append(PageOwnerFormat.TRAILER_PREFIX).append("page-owner: ").append(summary.describe()).append('\n');
-        out.append(PageOwnerFormat.TRAILER_PREFIX).append("stacks: ").append(String.valueOf(stacks.size()))
-            .append(" distinct, depth ").append(String.valueOf(depth))
+        // NOTE: no empty line in or after the trailer: the kernel's page_owner_sort drops an
+        // unterminated last block silently, so these lines never reach its groups (an empty line
+        // would end a block without a comm, which the kernel's sorter treats as out of memory).
+        final StringBuilder sb = new StringBuilder(1024);
+        trailer(sb).append("page-owner: ").append(summary.describe()).append('\n');
+        trailer(sb).append("stacks: ").append(stacks.size()).append(" distinct, depth ").append(depth)
             .append(", capture ").append(StackCapture.method())
-            .append(", suppressed_errors ").append(String.valueOf(counters.suppressedErrors())).append('\n');
+            .append(", suppressed_errors ").append(counters.suppressedErrors()).append('\n');
+        for (int bit = 0; bit < Kind.BITS; bit++)
+        {
+            trailer(sb).append("kind ").append(Kind.name(bit)).append(": records ").append(kinds.records(1 << bit))
+                .append(", bytes ").append(kinds.bytes(1 << bit)).append('\n');
+        }
+        final Map<String, Long> pools = MemoryFigures.jdkBufferPools();
+        for (final String pool : MemoryFigures.POOLS)
+        {
+            if (pools.containsKey(pool + ".count"))
+            {
+                trailer(sb).append("jdk buffer pool ").append(pool).append(": count ").append(pools.get(pool + ".count"))
+                    .append(", capacity ").append(pools.get(pool + ".totalCapacity"))
+                    .append(", used ").append(pools.get(pool + ".memoryUsed")).append('\n');
+            }
+        }
+        final Map<String, Long> process = MemoryFigures.processMemory();
+        trailer(sb).append("process:");
+        String separator = " ";
+        for (final String key : new String[]{ "VmRSS", "Rss", "Anonymous" })
+        {
+            final Long value = process.get(key);
+            sb.append(separator).append(key).append(' ').append(null == value ? "n/a" : value + " bytes");
+            separator = ", ";
+        }
+        sb.append('\n');
+        trailer(sb).append("not seen by page-owner: memory malloc'ed by native code (JNI, native libraries, the JVM ")
+            .append("itself), the Java heap, thread stacks, mappings not made by FileChannel.map, and anything ")
+            .append("allocated before the agent started\n");
+        out.append(sb);
+    }
+
+    private static StringBuilder trailer(final StringBuilder sb)
+    {
+        return sb.append(PageOwnerFormat.TRAILER_PREFIX);
     }
 
     private static String reason(final IOException ex)

@@ -7,10 +7,12 @@ import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.loading.ClassInjector;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
+import net.bytebuddy.pool.TypePool;
 import net.bytebuddy.utility.JavaModule;
 
 import java.lang.instrument.Instrumentation;
@@ -29,25 +31,73 @@ import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
  * Installs the advice with Byte Buddy and keeps what it needs to report: how many methods each
  * advice matched (an advice that matches nothing on the running JDK is reported by name, the others
  * keep working), and transformation errors.
+ * <p>
+ * Only the advice meant for the running JDK's feature version is installed (see
+ * {@link AdviceSpec#appliesTo(int)}). Whether each one matches is known at start-up, before its
+ * class is loaded: the class file is read from the runtime image and the matcher applied to its
+ * description, so a renamed JDK method is reported when the agent starts, not when (or never if)
+ * the class is first used.
  */
 public final class AgentInstaller
 {
     private final List<AdviceSpec> specs;
+    private final List<AdviceSpec> skipped;
+    private final int feature;
     private final Map<String, Integer> matches = new ConcurrentHashMap<>();
     private final AtomicLong transformErrors = new AtomicLong();
     private volatile ResettableClassFileTransformer transformer;
 
     /**
-     * Prepares an installer.
+     * Prepares an installer for the running JDK.
      *
-     * @param specs the advice to install.
+     * @param specs the advice to install where it applies.
      */
     public AgentInstaller(final List<AdviceSpec> specs)
     {
-        this.specs = List.copyOf(specs);
+        this(specs, Runtime.version().feature());
+    }
+
+    /**
+     * Prepares an installer for a JDK feature version.
+     *
+     * @param specs   the advice to install where it applies.
+     * @param feature the JDK's feature version, e.g. 25.
+     */
+    public AgentInstaller(final List<AdviceSpec> specs, final int feature)
+    {
+        final List<AdviceSpec> applicable = new ArrayList<>();
+        final List<AdviceSpec> notApplicable = new ArrayList<>();
         for (final AdviceSpec spec : specs)
         {
+            (spec.appliesTo(feature) ? applicable : notApplicable).add(spec);
+        }
+        this.specs = List.copyOf(applicable);
+        this.skipped = List.copyOf(notApplicable);
+        this.feature = feature;
+        for (final AdviceSpec spec : this.specs)
+        {
             matches.put(spec.name(), 0);
+        }
+    }
+
+    /**
+     * Counts, for each advice meant for this JDK, the methods it matches in the JDK's class files,
+     * without loading any class. Called by {@link #install(Instrumentation)}; tests call it alone.
+     *
+     * @param classFiles where the JDK's class files are read from.
+     */
+    public void checkMatches(final ClassFileLocator classFiles)
+    {
+        final TypePool pool = TypePool.Default.of(classFiles);
+        for (final AdviceSpec spec : specs)
+        {
+            int matched = 0;
+            final TypePool.Resolution resolution = pool.describe(spec.typeName());
+            if (resolution.isResolved())
+            {
+                matched = resolution.resolve().getDeclaredMethods().filter(spec.methods()).size();
+            }
+            matches.merge(spec.name(), matched, Math::max);
         }
     }
 
@@ -65,6 +115,7 @@ public final class AgentInstaller
         final MethodDescription suppressed = new MethodDescription.ForLoadedMethod(
             Class.forName("jdk.internal.misc.PageOwnerHooks", false, null).getMethod("suppressed", Throwable.class));
         final Advice.ExceptionHandler handler = new Advice.ExceptionHandler.Simple(MethodInvocation.invoke(suppressed));
+        checkMatches(ClassFileLocator.ForClassLoader.ofBootLoader());
 
         AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
             .disableClassFormatChanges()
@@ -120,9 +171,10 @@ public final class AgentInstaller
     }
 
     /**
-     * Methods matched per advice, for the advice whose type has been transformed so far.
+     * Methods matched per advice meant for this JDK, in its class files (and in the classes
+     * transformed since).
      *
-     * @return advice name to the number of methods it was applied to.
+     * @return advice name to the number of methods it applies to.
      */
     public Map<String, Integer> matches()
     {
@@ -130,8 +182,7 @@ public final class AgentInstaller
     }
 
     /**
-     * Advice whose type has been transformed but which matched no method: a JDK whose internals
-     * changed.
+     * Advice meant for this JDK that matches no method: a JDK whose internals changed.
      *
      * @return their names.
      */
@@ -146,6 +197,45 @@ public final class AgentInstaller
             }
         }
         return result;
+    }
+
+    /**
+     * Every advice the agent has, with the JDK versions it is meant for.
+     *
+     * @return advice name to versions, e.g. {@code 17+} or {@code 21}.
+     */
+    public Map<String, String> versions()
+    {
+        final Map<String, String> result = new LinkedHashMap<>();
+        for (final AdviceSpec spec : specs)
+        {
+            result.put(spec.name(), spec.versions());
+        }
+        for (final AdviceSpec spec : skipped)
+        {
+            result.put(spec.name(), spec.versions());
+        }
+        return result;
+    }
+
+    /**
+     * Advice not installed because it is meant for other JDK versions.
+     *
+     * @return the specs.
+     */
+    public List<AdviceSpec> skipped()
+    {
+        return skipped;
+    }
+
+    /**
+     * The JDK feature version the installer chose advice for.
+     *
+     * @return e.g. 25.
+     */
+    public int feature()
+    {
+        return feature;
     }
 
     /**

@@ -3,6 +3,10 @@ package io.pageowner.instrument;
 /**
  * What kind of off-heap memory a record is: the dump shows it where the kernel shows the gfp mask,
  * as bits and names, e.g. {@code mask 0x2(DIRECT)}.
+ * <p>
+ * A record has exactly one of the kinds in {@link #KINDS}. {@link #NIO_TEMP} is a modifier, like the
+ * kernel's {@code __GFP_*} modifiers: it is added to the kind of the buffer NIO allocated for itself
+ * ({@code DIRECT} on JDK 17 to 23, {@code UNSAFE} on 24+), e.g. {@code mask 0x21(UNSAFE|NIO_TEMP)}.
  */
 public final class Kind
 {
@@ -16,12 +20,41 @@ public final class Kind
     public static final int ARENA = 0x8;
     /** The result of {@code Unsafe.reallocateMemory}. */
     public static final int REALLOC = 0x10;
+    /** Modifier: a temporary direct buffer of NIO's per-thread cache ({@code sun.nio.ch.Util}). */
+    public static final int NIO_TEMP = 0x20;
+    /** The kinds proper; every record has one of them. */
+    public static final int KINDS = UNSAFE | DIRECT | MAPPED | ARENA | REALLOC;
+    /** How many named bits there are: kind bit {@code i} is {@code 1 << i}. */
+    public static final int BITS = 6;
 
-    private static final String[] NAMES = { "UNSAFE", "DIRECT", "MAPPED", "ARENA", "REALLOC" };
+    private static final String[] NAMES = { "UNSAFE", "DIRECT", "MAPPED", "ARENA", "REALLOC", "NIO_TEMP" };
     private static final String[] TYPES = { "Unsafe", "Direct", "Mapped", "Arena", "Realloc" };
 
     private Kind()
     {
+    }
+
+    /**
+     * The name of one bit.
+     *
+     * @param bit from 0 to {@link #BITS} - 1.
+     * @return e.g. {@code DIRECT} for bit 1.
+     */
+    public static String name(final int bit)
+    {
+        return NAMES[bit];
+    }
+
+    /**
+     * The kind of an allocation made while a thread carries a marker: the marked kind, or
+     * {@link #UNSAFE} when the marker names no kind (none, or only modifiers).
+     *
+     * @param marker the thread's marker bits.
+     * @return the record's kind bits.
+     */
+    public static int ofAllocation(final int marker)
+    {
+        return 0 == (marker & KINDS) ? marker | UNSAFE : marker;
     }
 
     /**
@@ -61,7 +94,7 @@ public final class Kind
      * The kind as a single word for the PFN line's {@code type} fields (the kernel's migratetype).
      *
      * @param kind bits.
-     * @return the name of the highest kind bit set, e.g. {@code Direct}.
+     * @return the name of the highest kind bit set, modifiers left out, e.g. {@code Direct}.
      */
     public static String type(final int kind)
     {

@@ -25,6 +25,7 @@ public final class Recorder extends PageOwnerSink
     private final StackDepot stacks;
     private final ThreadDepot threads;
     private final Counters counters = new Counters();
+    private final MappedFiles mappedFiles = new MappedFiles();
     private final int depth;
     private final long zeroNanos;
     private final ClassLoader agentLoader;
@@ -84,7 +85,7 @@ public final class Recorder extends PageOwnerSink
         {
             if (recording)
             {
-                record(state, address, bytes, Kind.UNSAFE);
+                record(state, address, bytes, state.takeKind());
             }
         }
         catch (final Throwable ex)
@@ -184,6 +185,98 @@ public final class Recorder extends PageOwnerSink
                 }
             }
             state.reallocStashed = false;
+        }
+        catch (final Throwable ex)
+        {
+            fail(ex);
+        }
+        finally
+        {
+            state.depth = 0;
+        }
+    }
+
+    @Override
+    public int kindEnter(final int kind)
+    {
+        final ThreadState state = states.get();
+        final int saved = state.marker;
+        state.marker = saved | kind;
+        return saved;
+    }
+
+    @Override
+    public void kindExit(final int saved)
+    {
+        states.get().marker = saved;
+    }
+
+    @Override
+    public void mapping(final String path, final long position)
+    {
+        final ThreadState state = states.get();
+        state.mapPath = path;
+        state.mapPosition = position;
+        state.mapPending = true;
+    }
+
+    @Override
+    public void mappingDone()
+    {
+        final ThreadState state = states.get();
+        state.mapPath = null;
+        state.mapPending = false;
+    }
+
+    @Override
+    public void mapped(final long address, final long size, final int pagePosition)
+    {
+        final ThreadState state = states.get();
+        final String path = state.mapPath;
+        final long offset = state.mapPending ? state.mapPosition - pagePosition : -1;
+        state.mapPath = null;
+        state.mapPending = false;
+        if (0 != state.depth)
+        {
+            counters.agentOwn.incrementAndGet();
+            return;
+        }
+        state.depth = 1;
+        try
+        {
+            if (recording)
+            {
+                // NOTE: the file before the record, so that a dump that sees the record finds its file.
+                mappedFiles.put(address, path, offset);
+                record(state, address, size, Kind.MAPPED);
+            }
+        }
+        catch (final Throwable ex)
+        {
+            fail(ex);
+        }
+        finally
+        {
+            state.depth = 0;
+        }
+    }
+
+    @Override
+    public void unmapping(final long address)
+    {
+        final ThreadState state = states.get();
+        if (0 != state.depth)
+        {
+            return;
+        }
+        state.depth = 1;
+        try
+        {
+            if (!table.remove(address, null))
+            {
+                counters.beforeStart.incrementAndGet();
+            }
+            mappedFiles.remove(address);
         }
         catch (final Throwable ex)
         {
@@ -384,6 +477,16 @@ public final class Recorder extends PageOwnerSink
     }
 
     /**
+     * The file and offset of each live mapping.
+     *
+     * @return the side map.
+     */
+    public MappedFiles mappedFiles()
+    {
+        return mappedFiles;
+    }
+
+    /**
      * The stack depth in use.
      *
      * @return frames kept per stack.
@@ -393,7 +496,10 @@ public final class Recorder extends PageOwnerSink
         return depth;
     }
 
-    /** Per-thread state: the guard, the capture buffer, the interned thread and a realloc stash. */
+    /**
+     * Per-thread state: the guard, the capture buffer, the interned thread, a realloc stash, the kind
+     * marker and what is being mapped.
+     */
     static final class ThreadState
     {
         final StackCapture capture;
@@ -402,10 +508,31 @@ public final class Recorder extends PageOwnerSink
         String threadName;
         int threadRef;
         boolean reallocStashed;
+        /** Kind bits set by the entry advice of the JDK method this thread is in; see {@link #takeKind()}. */
+        int marker;
+        /** The file of the mapping this thread is making, from {@code mapInternal}'s entry. */
+        String mapPath;
+        /** The position requested of that mapping. */
+        long mapPosition;
+        /** Whether {@link #mapPath} and {@link #mapPosition} describe a mapping in progress. */
+        boolean mapPending;
 
         ThreadState(final StackCapture capture)
         {
             this.capture = capture;
+        }
+
+        /**
+         * The kind of the allocation being recorded, which uses up the marker: a marked method makes
+         * one allocation, so a marker that outlived its method (an exit advice that never ran, as
+         * when the agent is removed mid-call) mislabels one allocation at most. The exit advice
+         * restores the outer marker in any case.
+         */
+        int takeKind()
+        {
+            final int marker = this.marker;
+            this.marker = 0;
+            return Kind.ofAllocation(marker);
         }
     }
 }

@@ -2,6 +2,8 @@ package io.pageowner.jmx;
 
 import io.pageowner.depot.StackCapture;
 import io.pageowner.agent.AgentControl;
+import io.pageowner.dump.KindTotals;
+import io.pageowner.dump.MemoryFigures;
 import io.pageowner.dump.PageOwnerFormat;
 import io.pageowner.instrument.AgentInstaller;
 import io.pageowner.instrument.Recorder;
@@ -14,6 +16,7 @@ import javax.management.AttributeChangeNotification;
 import javax.management.MBeanNotificationInfo;
 import javax.management.Notification;
 import javax.management.NotificationBroadcasterSupport;
+import java.util.concurrent.Callable;
 
 /**
  * The implementation of {@link PageOwnerMXBean}. Every operation runs with the recorder's guard
@@ -191,6 +194,42 @@ public final class PageOwnerMBean extends NotificationBroadcasterSupport impleme
     }
 
     @Override
+    public Map<String, Long> getLiveAllocationsByKind()
+    {
+        return asAgent(() -> KindTotals.scan(recorder.table()).recordsByName());
+    }
+
+    @Override
+    public Map<String, Long> getLiveBytesByKind()
+    {
+        return asAgent(() -> KindTotals.scan(recorder.table()).bytesByName());
+    }
+
+    @Override
+    public Map<String, Long> getJdkBufferPools()
+    {
+        return asAgent(MemoryFigures::jdkBufferPools);
+    }
+
+    @Override
+    public Map<String, Long> getProcessMemory()
+    {
+        return asAgent(MemoryFigures::processMemory);
+    }
+
+    private Map<String, Long> asAgent(final Callable<Map<String, Long>> work)
+    {
+        try
+        {
+            return recorder.asAgent(work);
+        }
+        catch (final Exception ex)
+        {
+            return Map.of();
+        }
+    }
+
+    @Override
     public long getUntracked()
     {
         return recorder.counters().untracked();
@@ -224,6 +263,12 @@ public final class PageOwnerMBean extends NotificationBroadcasterSupport impleme
     public Map<String, Integer> getAdviceMatches()
     {
         return installer.matches();
+    }
+
+    @Override
+    public Map<String, String> getAdviceVersions()
+    {
+        return installer.versions();
     }
 
     @Override

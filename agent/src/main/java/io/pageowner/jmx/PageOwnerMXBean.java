@@ -103,6 +103,41 @@ public interface PageOwnerMXBean
     long getLivePages();
 
     /**
+     * Live records per kind, summed by a scan of the table when read. A record counts under each of
+     * its kind bits: {@code NIO_TEMP} records also count under {@code UNSAFE} or {@code DIRECT}.
+     *
+     * @return kind name ({@code UNSAFE}, {@code DIRECT}, {@code MAPPED}, {@code ARENA},
+     *         {@code REALLOC}, {@code NIO_TEMP}) to count.
+     */
+    Map<String, Long> getLiveAllocationsByKind();
+
+    /**
+     * Bytes of the live records per kind, as {@link #getLiveAllocationsByKind()}.
+     *
+     * @return kind name to bytes.
+     */
+    Map<String, Long> getLiveBytesByKind();
+
+    /**
+     * The JDK's own view of direct and mapped buffers ({@code BufferPoolMXBean}), to set against the
+     * {@code DIRECT} and {@code MAPPED} totals.
+     *
+     * @return {@code direct.count}, {@code direct.totalCapacity}, {@code direct.memoryUsed} and the
+     *         same for {@code mapped}.
+     */
+    Map<String, Long> getJdkBufferPools();
+
+    /**
+     * The process's resident memory in bytes, to set against everything tracked: the difference is
+     * the heap, the JVM itself, thread stacks and native code's own mallocs, which the agent cannot
+     * see.
+     *
+     * @return {@code VmRSS} ({@code /proc/self/status}), {@code Rss} and {@code Anonymous}
+     *         ({@code /proc/self/smaps_rollup}), each where readable.
+     */
+    Map<String, Long> getProcessMemory();
+
+    /**
      * Allocations that could not be tracked: the table was full, or their free came for an address
      * allocated before the agent started.
      *
@@ -139,11 +174,20 @@ public interface PageOwnerMXBean
     String getStackCapture();
 
     /**
-     * Methods matched by each advice on this JDK; an advice at 0 means the JDK's internals changed.
+     * Methods matched by each advice meant for this JDK; an advice at 0 means the JDK's internals
+     * changed, and the path it hooks is not tracked (a warning at start-up names it).
      *
      * @return advice name to methods matched.
      */
     Map<String, Integer> getAdviceMatches();
+
+    /**
+     * The JDK feature versions each advice of the agent is meant for; those not meant for this JDK
+     * are not installed and not in {@link #getAdviceMatches()}.
+     *
+     * @return advice name to versions, e.g. {@code 17+}, {@code 21} or {@code 22+}.
+     */
+    Map<String, String> getAdviceVersions();
 
     /**
      * The options the agent runs with.

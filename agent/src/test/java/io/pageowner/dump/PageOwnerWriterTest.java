@@ -75,11 +75,32 @@ class PageOwnerWriterTest
             }
         }
         assertEquals(2, headers);
-        assertEquals("# page-owner: records 2, bytes 14096, pages 4, untracked table_full=0 table_full_bytes=0 " +
-            "before_start=0 while_off=0 while_off_bytes=0 agent_own=0", lines.get(lines.size() - 2));
-        assertTrue(lines.get(lines.size() - 1).startsWith("# stacks: 1 distinct, depth 16"), lines.get(lines.size() - 1));
-        assertFalse(lines.get(lines.size() - 1).isEmpty());
+        final int trailer = lines.indexOf("# page-owner: records 2, bytes 14096, pages 4, untracked table_full=0 " +
+            "table_full_bytes=0 before_start=0 while_off=0 while_off_bytes=0 agent_own=0");
+        assertTrue(trailer > 0, text);
+        assertEquals("", lines.get(trailer - 1), "the last record ends with its empty line");
+        assertTrue(lines.get(trailer + 1).startsWith("# stacks: 1 distinct, depth 16"), lines.get(trailer + 1));
+        assertEquals(List.of(
+            "# kind UNSAFE: records 1, bytes 10000",
+            "# kind DIRECT: records 1, bytes 4096",
+            "# kind MAPPED: records 0, bytes 0",
+            "# kind ARENA: records 0, bytes 0",
+            "# kind REALLOC: records 0, bytes 0",
+            "# kind NIO_TEMP: records 0, bytes 0"), lines.subList(trailer + 2, trailer + 8));
+        assertTrue(lines.get(trailer + 8).matches("# jdk buffer pool direct: count \\d+, capacity \\d+, used \\d+"),
+            lines.get(trailer + 8));
+        assertTrue(lines.get(trailer + 9).matches("# jdk buffer pool mapped: count \\d+, capacity \\d+, used \\d+"),
+            lines.get(trailer + 9));
+        assertTrue(lines.get(trailer + 10).matches("# process: VmRSS \\d+ bytes, Rss (\\d+ bytes|n/a), " +
+            "Anonymous (\\d+ bytes|n/a)"), lines.get(trailer + 10));
+        assertTrue(lines.get(trailer + 11).startsWith("# not seen by page-owner: memory malloc'ed by native code"));
+        assertEquals(trailer + 12, lines.size(), "nothing after the trailer");
+        for (final String line : lines.subList(trailer, lines.size()))
+        {
+            assertTrue(line.startsWith("# ") && !line.isBlank(), "no empty line in the trailer: '" + line + "'");
+        }
         assertTrue(Files.readString(file).endsWith("\n"));
+        assertFalse(Files.readString(file).endsWith("\n\n"), "no empty line after the trailer");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         try (var listing = Files.list(dir))
         {

@@ -18,4 +18,26 @@ class KindTest
         assertEquals("Realloc", Kind.type(Kind.UNSAFE | Kind.REALLOC));
         assertEquals("Unknown", Kind.type(0));
     }
+
+    @Test
+    void shouldShowTheNioTemporaryModifierInTheMaskButNotInTheType()
+    {
+        assertEquals("UNSAFE|NIO_TEMP", Kind.names(Kind.UNSAFE | Kind.NIO_TEMP));
+        assertEquals("DIRECT|NIO_TEMP", Kind.names(Kind.DIRECT | Kind.NIO_TEMP));
+        assertEquals("Unsafe", Kind.type(Kind.UNSAFE | Kind.NIO_TEMP));
+        assertEquals("Direct", Kind.type(Kind.DIRECT | Kind.NIO_TEMP));
+        assertEquals("NIO_TEMP", Kind.name(5));
+        assertEquals(Kind.NIO_TEMP, 1 << 5);
+        assertEquals(Kind.BITS, Integer.numberOfTrailingZeros(Kind.NIO_TEMP) + 1);
+    }
+
+    @Test
+    void shouldGiveUnmarkedAllocationsTheUnsafeKind()
+    {
+        assertEquals(Kind.UNSAFE, Kind.ofAllocation(0));
+        assertEquals(Kind.DIRECT, Kind.ofAllocation(Kind.DIRECT));
+        assertEquals(Kind.ARENA, Kind.ofAllocation(Kind.ARENA));
+        assertEquals(Kind.UNSAFE | Kind.NIO_TEMP, Kind.ofAllocation(Kind.NIO_TEMP));
+        assertEquals(Kind.DIRECT | Kind.NIO_TEMP, Kind.ofAllocation(Kind.DIRECT | Kind.NIO_TEMP));
+    }
 }

@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,9 +26,9 @@ public final class Dump
     private static final Pattern TS = Pattern.compile("ts\\s*([0-9]*)\\s*ns");
     // Our full header and PFN line.
     private static final Pattern HEADER = Pattern.compile(
-        "^Page allocated via order (\\d+), mask 0x([0-9a-f]+)\\(([A-Z|]*)\\), pid (\\d+), tgid (\\d+) \\((.*)\\), ts (\\d+) ns$");
+        "^Page allocated via order (\\d+), mask 0x([0-9a-f]+)\\(([A-Z_|]*)\\), pid (\\d+), tgid (\\d+) \\((.*)\\), ts (\\d+) ns$");
     private static final Pattern PFN = Pattern.compile(
-        "^PFN 0x([0-9a-f]+) type (\\w+) Block (\\d+) type (\\w+) Flags 0x0\\(address=0x([0-9a-f]+)\\|bytes=(\\d+)\\|pages=(\\d+)(\\|.*)?\\)$");
+        "^PFN 0x([0-9a-f]+) type (\\w+) Block (\\d+) type (\\w+) Flags 0x0\\(address=0x([0-9a-f]+)\\|bytes=(\\d+)\\|pages=(\\d+)(\\|[^()\\s]*)?\\)$");
 
     private final List<Record> records;
     private final List<String> trailer;
@@ -103,6 +105,44 @@ public final class Dump
     }
 
     /**
+     * The records with a kind bit and a frame.
+     *
+     * @param kind  a kind name, e.g. {@code DIRECT}, or null for any.
+     * @param frame text a frame must contain, e.g. {@code DirectProbe.keepDirect(}.
+     * @return the records, in file order.
+     */
+    public List<Record> having(final String kind, final String frame)
+    {
+        final List<Record> result = new ArrayList<>();
+        for (final Record record : records)
+        {
+            if ((null == kind || record.hasKind(kind)) && record.hasFrame(frame))
+            {
+                result.add(record);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * The trailer line that starts with a text, after the {@code # }.
+     *
+     * @param start e.g. {@code kind DIRECT:}.
+     * @return the rest of the line, trimmed.
+     */
+    public String trailer(final String start)
+    {
+        for (final String line : trailer)
+        {
+            if (line.startsWith("# " + start))
+            {
+                return line.substring(2 + start.length()).trim();
+            }
+        }
+        throw new AssertionError("no trailer line '# " + start + "' in " + trailer);
+    }
+
+    /**
      * The record starting at an address.
      *
      * @param address of the block.
@@ -134,6 +174,8 @@ public final class Dump
         public final long address;
         public final long bytes;
         public final long pages;
+        /** The PFN line's flags after {@code pages=}, e.g. {@code file} and {@code offset} of a mapping. */
+        public final Map<String, String> flags;
         public final List<String> frames;
 
         private Record(
@@ -148,6 +190,7 @@ public final class Dump
             final long address,
             final long bytes,
             final long pages,
+            final Map<String, String> flags,
             final List<String> frames)
         {
             this.order = order;
@@ -161,6 +204,7 @@ public final class Dump
             this.address = address;
             this.bytes = bytes;
             this.pages = pages;
+            this.flags = flags;
             this.frames = frames;
         }
 
@@ -219,7 +263,37 @@ public final class Dump
                 Long.parseUnsignedLong(p.group(5), 16),
                 Long.parseLong(p.group(6)),
                 Long.parseLong(p.group(7)),
+                flags(where, p.group(8)),
                 frames);
+        }
+
+        private static Map<String, String> flags(final String where, final String tail)
+        {
+            final Map<String, String> result = new LinkedHashMap<>();
+            if (null != tail)
+            {
+                for (final String field : tail.substring(1).split("\\|"))
+                {
+                    final int eq = field.indexOf('=');
+                    if (eq <= 0)
+                    {
+                        throw new AssertionError(where + ": flag without a name: " + field);
+                    }
+                    result.put(field.substring(0, eq), field.substring(eq + 1));
+                }
+            }
+            return result;
+        }
+
+        /**
+         * Whether the mask names a kind.
+         *
+         * @param kind e.g. {@code DIRECT}.
+         * @return true if it is one of the names in the mask's parentheses.
+         */
+        public boolean hasKind(final String kind)
+        {
+            return List.of(kinds.split("\\|")).contains(kind);
         }
 
         /**
@@ -244,7 +318,7 @@ public final class Dump
         public String toString()
         {
             return "Record[0x" + Long.toHexString(address) + " bytes=" + bytes + " pages=" + pages + " order=" + order +
-                " " + kinds + " pid=" + pid + " comm=" + comm + " " + frames + "]";
+                " " + kinds + " pid=" + pid + " comm=" + comm + " " + flags + " " + frames + "]";
         }
     }
 }

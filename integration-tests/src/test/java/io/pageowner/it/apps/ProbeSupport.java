@@ -121,6 +121,67 @@ public final class ProbeSupport
     }
 
     /**
+     * The native address of a direct buffer, read from {@code java.nio.Buffer.address} as libraries do.
+     *
+     * @param buffer a direct buffer.
+     * @return the address its content starts at.
+     */
+    @SuppressWarnings("deprecation")
+    public static long address(final java.nio.Buffer buffer)
+    {
+        try
+        {
+            return UNSAFE.getLong(buffer, UNSAFE.objectFieldOffset(java.nio.Buffer.class.getDeclaredField("address")));
+        }
+        catch (final NoSuchFieldException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /**
+     * A JDK buffer pool.
+     *
+     * @param name {@code direct} or {@code mapped}.
+     * @return the pool's MXBean.
+     */
+    public static java.lang.management.BufferPoolMXBean pool(final String name)
+    {
+        for (final java.lang.management.BufferPoolMXBean pool :
+            ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class))
+        {
+            if (name.equals(pool.getName()))
+            {
+                return pool;
+            }
+        }
+        throw new IllegalStateException("no buffer pool " + name);
+    }
+
+    /**
+     * Runs the GC until a buffer pool's count drops to a value: how a test knows that the Cleaners of
+     * buffers it dropped have run (each frees, and so drops its record, before it updates the pool).
+     *
+     * @param name  of the pool.
+     * @param count to wait for, at most.
+     * @throws Exception if it does not happen within 30 s.
+     */
+    public static void awaitPoolCount(final String name, final long count) throws Exception
+    {
+        final java.lang.management.BufferPoolMXBean pool = pool(name);
+        final long deadline = System.nanoTime() + 30_000_000_000L;
+        while (pool.getCount() > count)
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new IllegalStateException("pool " + name + " still at " + pool.getCount() + ", waited for " + count);
+            }
+            System.gc();
+            Thread.sleep(20);
+        }
+    }
+
+    /**
      * Writes ground-truth lines for the test to compare the dump against.
      *
      * @param file  to write.

@@ -37,12 +37,21 @@ public final class UnsafeProbe
         final long large = leakLargeTable();
         final long crossing = leakPageCrossing();
         final long grown = growThenKeep();
+        final long shrunk = shrinkThenKeep();
+        final long fromNothing = reallocFromNothing();
+        final long[] toZero = reallocToZero();
+        final long[] grownFreed = growThenFree();
         final long[] freed = allocateAndRelease();
 
         add("LIVE", small, 100, "leakSmallBuffer");
         add("LIVE", large, 10 * 4096 + 123, "leakLargeTable");
         add("LIVE", crossing, 2 * 4096, "leakPageCrossing");
         add("LIVE", grown, 64 * 1024, "growThenKeep");
+        add("LIVE", shrunk, 100, "shrinkThenKeep");
+        add("LIVE", fromNothing, 3000, "reallocFromNothing");
+        add("FREED", toZero[0], 5000, "reallocToZero");
+        add("FREED", grownFreed[0], 100, "growThenFree");
+        add("FREED", grownFreed[1], 200_000, "growThenFree");
         for (final long address : freed)
         {
             add("FREED", address, 777, "allocateAndRelease");
@@ -73,6 +82,7 @@ public final class UnsafeProbe
             .replace('\n', '|'));
         TRUTH.add("ADVICE " + ProbeSupport.mapAttribute("AdviceMatches"));
         TRUTH.add("CAPTURE " + ProbeSupport.attribute("StackCapture"));
+        TRUTH.add("ADVICE_VERSIONS " + ProbeSupport.mapAttribute("AdviceVersions"));
         TRUTH.add("SUPPRESSED " + ProbeSupport.attribute("SuppressedErrors"));
         TRUTH.add("LIVE_ALLOCATIONS " + ProbeSupport.attribute("LiveAllocations"));
         ProbeSupport.write(truth, TRUTH);
@@ -137,5 +147,41 @@ public final class UnsafeProbe
     {
         final long address = ProbeSupport.UNSAFE.allocateMemory(1024);
         return ProbeSupport.UNSAFE.reallocateMemory(address, 64 * 1024);
+    }
+
+    static long shrinkThenKeep()
+    {
+        final long address = ProbeSupport.UNSAFE.allocateMemory(64 * 1024);
+        return ProbeSupport.UNSAFE.reallocateMemory(address, 100);
+    }
+
+    /**
+     * {@code reallocateMemory(0, n)} is an allocation.
+     */
+    static long reallocFromNothing()
+    {
+        return ProbeSupport.UNSAFE.reallocateMemory(0, 3000);
+    }
+
+    /**
+     * {@code reallocateMemory(p, 0)} is a free, and returns 0.
+     */
+    static long[] reallocToZero()
+    {
+        final long address = ProbeSupport.UNSAFE.allocateMemory(5000);
+        final long result = ProbeSupport.UNSAFE.reallocateMemory(address, 0);
+        if (0 != result)
+        {
+            throw new IllegalStateException("realloc to 0 returned " + result);
+        }
+        return new long[]{ address };
+    }
+
+    static long[] growThenFree()
+    {
+        final long address = ProbeSupport.UNSAFE.allocateMemory(100);
+        final long grown = ProbeSupport.UNSAFE.reallocateMemory(address, 200_000);
+        ProbeSupport.UNSAFE.freeMemory(grown);
+        return new long[]{ address, grown };
     }
 }

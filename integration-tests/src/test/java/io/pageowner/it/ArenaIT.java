@@ -1,0 +1,89 @@
+package io.pageowner.it;
+
+import io.pageowner.it.apps.ArenaProbe;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * FFM {@code Arena.allocate} end to end on JDK 22+ (FFM is final there; JDK 17 has only the
+ * incubator, whose allocations are recorded as {@code UNSAFE}): each arena type's live records with
+ * kind {@code ARENA}, after closes and a GC.
+ */
+class ArenaIT
+{
+    private static Dump dump;
+    private static Truth truth;
+
+    @BeforeAll
+    static void runProbe() throws Exception
+    {
+        assumeTrue(ForkedJvm.jdkVersion() >= 22, "FFM arenas need JDK 22+");
+        final Path work = ForkedJvm.workDir();
+        final Path dumpFile = work.resolve("arena.dump");
+        final Path truthFile = work.resolve("arena.truth");
+        Files.deleteIfExists(dumpFile);
+        Files.deleteIfExists(truthFile);
+        ForkedJvm.main(ArenaProbe.class)
+            .agent("on")
+            .args(dumpFile.toString(), truthFile.toString())
+            .run()
+            .assertSuccess();
+        dump = Dump.parse(dumpFile);
+        truth = Truth.read(truthFile);
+    }
+
+    @Test
+    void shouldHoldEachArenaTypesLiveAllocations()
+    {
+        for (final String site : List.of(
+            "allocateInConfinedArenas", "allocateInSharedArenas", "allocateInAutoArenas", "allocateInGlobalArena"))
+        {
+            final String[] expected = truth.value("SITE " + site).split(" ");
+            final List<Dump.Record> records = dump.having(null, "ArenaProbe." + site + "(");
+            assertEquals(Integer.parseInt(expected[0]), records.size(), site + ": " + records);
+            for (final Dump.Record record : records)
+            {
+                assertEquals("ARENA", record.kinds, record.toString());
+                assertEquals(0x8, record.mask);
+                assertEquals(Long.parseLong(expected[1]), record.bytes, record.toString());
+                assertEquals(((record.address + record.bytes - 1) >>> 12) - (record.address >>> 12) + 1, record.pages);
+                assertTrue(record.frames.get(0).startsWith("jdk.internal.misc.Unsafe.allocateMemory("), record.toString());
+                assertTrue(record.hasFrame("jdk.internal.foreign.SegmentFactories.allocateNativeSegment("),
+                    record.toString());
+            }
+        }
+    }
+
+    @Test
+    void shouldRecordWhatWasMallocedForAnAlignedSegment()
+    {
+        final long segment = truth.longs("ALIGNED")[0];
+        assertEquals(0, segment % 4096);
+        final List<Dump.Record> records = dump.having("ARENA", "ArenaProbe.allocatePageAligned(");
+        assertEquals(1, records.size(), records.toString());
+        final Dump.Record record = records.get(0);
+        // NOTE: 100 rounded up to 8, plus alignment - 16 to align malloc's 16-byte-aligned block (SegmentFactories).
+        assertEquals(104 + 4096 - 16, record.bytes, record.toString());
+        assertTrue(record.address <= segment && segment + 100 <= record.address + record.bytes, record.toString());
+        assertNotNull(dump.at(record.address));
+    }
+
+    @Test
+    void shouldTotalTheArenaKindAndSuppressNothing()
+    {
+        final long[] tracked = truth.longs("TRACKED");
+        assertEquals(2 + 2 + 2 + 2 + 1, tracked[0]);
+        assertEquals(2 * 1000 + 2 * 2000 + 2 * 3000 + 2 * 4000 + 4184, tracked[1]);
+        assertEquals("records " + tracked[0] + ", bytes " + tracked[1], dump.trailer("kind ARENA:"));
+        assertEquals("0", truth.value("SUPPRESSED"));
+    }
+}

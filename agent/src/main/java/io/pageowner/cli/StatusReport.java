@@ -15,8 +15,12 @@ final class StatusReport
 {
     /** The MBean attributes {@code status} reads, in the order it prints them. */
     static final String[] ATTRIBUTES = {
-        "Enabled", "Detached", "LiveAllocations", "LiveBytes", "LivePages", "Untracked", "UntrackedByReason",
-        "SuppressedErrors", "DistinctStacks", "StackCapture", "AdviceMatches", "DumpsWritten", "SignalHandled", "Options" };
+        "Enabled", "Detached", "LiveAllocations", "LiveBytes", "LivePages", "LiveAllocationsByKind", "LiveBytesByKind",
+        "Untracked", "UntrackedByReason", "SuppressedErrors", "DistinctStacks", "StackCapture", "AdviceMatches",
+        "DumpsWritten", "SignalHandled", "Options", "ProcessMemory" };
+
+    /** Kinds in the order of their mask bits; others follow, sorted. */
+    private static final List<String> KINDS = List.of("UNSAFE", "DIRECT", "MAPPED", "ARENA", "REALLOC", "NIO_TEMP");
 
     /** Untracked reasons in the order the agent's trailer gives them; others follow, sorted. */
     private static final List<String> REASONS =
@@ -56,6 +60,22 @@ final class StatusReport
         {
             add(lines, "live", attributes.get("LiveAllocations") + " allocations, " + attributes.get("LiveBytes") +
                 " bytes, " + attributes.get("LivePages") + " pages");
+        }
+
+        if (attributes.containsKey("LiveAllocationsByKind"))
+        {
+            final Map<String, Object> bytes = map(attributes.get("LiveBytesByKind"));
+            final List<String> parts = new ArrayList<>();
+            for (final String kind : ordered(map(attributes.get("LiveAllocationsByKind")), KINDS))
+            {
+                final Object count = map(attributes.get("LiveAllocationsByKind")).get(kind);
+                if (!Long.valueOf(0).equals(count))
+                {
+                    parts.add(kind + " " + count + (bytes.containsKey(kind) ? " (" + bytes.get(kind) + " bytes)" : ""));
+                }
+            }
+            add(lines, "live by kind", parts.isEmpty() ? "none" : String.join(", ", parts) +
+                (parts.stream().anyMatch(p -> p.startsWith("NIO_TEMP")) ? " (NIO_TEMP also counts under its kind)" : ""));
         }
 
         final Map<String, Object> reasons = map(attributes.get("UntrackedByReason"));
@@ -131,7 +151,39 @@ final class StatusReport
             add(lines, "JVM buffer pools", pools(pools) +
                 " (the JVM's own totals, including buffers from before tracking started)");
         }
+        final Map<String, Object> memory = map(attributes.get("ProcessMemory"));
+        if (!memory.isEmpty())
+        {
+            final List<String> parts = new ArrayList<>();
+            for (final String key : ordered(memory, List.of("VmRSS", "Rss", "Anonymous")))
+            {
+                parts.add(key + " " + memory.get(key) + " bytes");
+            }
+            add(lines, "process memory", String.join(", ", parts) +
+                " (everything: heap, the JVM, thread stacks and native mallocs too)");
+        }
         return lines;
+    }
+
+    /** The keys of a map, those of a known order first, then the rest sorted. */
+    private static List<String> ordered(final Map<String, Object> map, final List<String> known)
+    {
+        final List<String> keys = new ArrayList<>();
+        for (final String key : known)
+        {
+            if (map.containsKey(key))
+            {
+                keys.add(key);
+            }
+        }
+        for (final String key : new java.util.TreeSet<>(map.keySet()))
+        {
+            if (!known.contains(key))
+            {
+                keys.add(key);
+            }
+        }
+        return keys;
     }
 
     /**

@@ -19,6 +19,10 @@ class StatusReportTest
         attributes.put("LiveAllocations", 5L);
         attributes.put("LiveBytes", 41083L);
         attributes.put("LivePages", 14L);
+        attributes.put("LiveAllocationsByKind", new TreeMap<>(Map.of(
+            "UNSAFE", 4L, "DIRECT", 1L, "MAPPED", 0L, "ARENA", 0L, "REALLOC", 0L, "NIO_TEMP", 0L)));
+        attributes.put("LiveBytesByKind", new TreeMap<>(Map.of(
+            "UNSAFE", 40987L, "DIRECT", 96L, "MAPPED", 0L, "ARENA", 0L, "REALLOC", 0L, "NIO_TEMP", 0L)));
         attributes.put("Untracked", 3L);
         // NOTE: sorted, as TargetJvm hands over an MXBean's TabularData.
         attributes.put("UntrackedByReason", new TreeMap<>(Map.of(
@@ -32,6 +36,7 @@ class StatusReportTest
         attributes.put("DumpsWritten", 2L);
         attributes.put("SignalHandled", true);
         attributes.put("Options", "on,depth=16,dump=page_owner-%p.txt,max_records=1048576,log=warn,signal=USR1");
+        attributes.put("ProcessMemory", new TreeMap<>(Map.of("VmRSS", 50_000_000L, "Rss", 50_100_000L, "Anonymous", 30_000_000L)));
         return attributes;
     }
 
@@ -45,6 +50,7 @@ class StatusReportTest
             "page-owner in 4242 (com.example.Main, Java 25.0.3)",
             "enabled:           true",
             "live:              5 allocations, 41083 bytes, 14 pages",
+            "live by kind:      UNSAFE 4 (40987 bytes), DIRECT 1 (96 bytes)",
             "untracked:         3 (table_full 0, table_full_bytes 0, before_start 3, while_off 0, while_off_bytes 0)",
             "agent's own:       12 allocations, never recorded",
             "suppressed errors: 0",
@@ -55,7 +61,9 @@ class StatusReportTest
             "dump signal:       SIGUSR1 (kill -USR1 4242 writes a dump)",
             "options:           on,depth=16,dump=page_owner-%p.txt,max_records=1048576,log=warn,signal=USR1",
             "JVM buffer pools:  direct 1 buffer, 1048576 bytes; mapped 0 buffers, 0 bytes (the JVM's own totals, " +
-                "including buffers from before tracking started)"),
+                "including buffers from before tracking started)",
+            "process memory:    VmRSS 50000000 bytes, Rss 50100000 bytes, Anonymous 30000000 bytes (everything: heap, " +
+                "the JVM, thread stacks and native mallocs too)"),
             StatusReport.lines(4242, "com.example.Main, Java 25.0.3", attributes(), pools));
     }
 

@@ -106,6 +106,8 @@ class CliIT
         final String live = line(out, "live:");
         final long allocations = Long.parseLong(live.split("\\s+")[1]);
         assertTrue(allocations >= startBlocks.size(), live);
+        assertTrue(line(out, "live by kind:").matches("live by kind: +UNSAFE \\d+ \\(\\d+ bytes\\), DIRECT .*"), out);
+        assertTrue(line(out, "process memory:").startsWith("process memory:    VmRSS "), out);
         assertTrue(line(out, "untracked:").matches(
             "untracked: +\\d+ \\(table_full 0, table_full_bytes 0, before_start \\d+, while_off 0, while_off_bytes 0\\)"), out);
         assertTrue(line(out, "agent's own:").endsWith("allocations, never recorded"), out);

@@ -17,7 +17,7 @@ final class StatusReport
     static final String[] ATTRIBUTES = {
         "Enabled", "Detached", "LiveAllocations", "LiveBytes", "LivePages", "LiveAllocationsByKind", "LiveBytesByKind",
         "Untracked", "UntrackedByReason", "SuppressedErrors", "DistinctStacks", "StackCapture", "AdviceMatches",
-        "DumpsWritten", "SignalHandled", "Options", "ProcessMemory" };
+        "DumpsWritten", "SignalHandled", "Options", "BeforeStart", "ProcessMemory" };
 
     /** Kinds in the order of their mask bits; others follow, sorted. */
     private static final List<String> KINDS = List.of("UNSAFE", "DIRECT", "MAPPED", "ARENA", "REALLOC", "NIO_TEMP");
@@ -151,6 +151,21 @@ final class StatusReport
             add(lines, "JVM buffer pools", pools(pools) +
                 " (the JVM's own totals, including buffers from before tracking started)");
         }
+        final Map<String, long[]> atStart = new LinkedHashMap<>();
+        final Map<String, Object> beforeStart = map(attributes.get("BeforeStart"));
+        for (final String pool : List.of("direct", "mapped"))
+        {
+            if (beforeStart.get(pool + ".count") instanceof Long && beforeStart.get(pool + ".memoryUsed") instanceof Long)
+            {
+                atStart.put(pool, new long[]{ (Long)beforeStart.get(pool + ".count"), (Long)beforeStart.get(pool + ".memoryUsed") });
+            }
+        }
+        if (!atStart.isEmpty())
+        {
+            add(lines, "before start", pools(atStart) + " (the JVM's buffer pools when page-owner started: never " +
+                "attributed)");
+        }
+
         final Map<String, Object> memory = map(attributes.get("ProcessMemory"));
         if (!memory.isEmpty())
         {

@@ -1,20 +1,38 @@
 package io.pageowner.agent;
 
+import io.pageowner.cli.AttachCli;
+
 import java.io.PrintStream;
 
 /**
- * The jar's command line: {@code sort} (our page_owner_sort) and {@code version}.
+ * The jar's command line: {@code sort} (our page_owner_sort), {@code version}, and the commands that
+ * work on a running JVM by process id ({@code dump}, {@code on}, {@code off}, {@code status},
+ * {@code list}; see {@link AttachCli}).
+ * <p>
+ * Only {@link PageOwnerAgent#main} refers to this class, so a JVM running the agent never loads it,
+ * nor the attach and JMX client code behind it.
  */
 final class Cli
 {
     static final String USAGE = String.join(
         System.lineSeparator(),
         "usage: java -jar page-owner.jar <command> [arguments]",
-        "commands:",
+        "commands on a running JVM of your user, by process id:",
+        "  dump <pid> [<file>]               write a dump of its live off-heap allocations (default: dump= path)",
+        "  on <pid> [<option>,...]           track from now on: load the agent if absent, or resume after off",
+        "  off <pid>                         pause tracking: new allocations are not recorded, frees still are",
+        "  status <pid>                      tracked totals, untracked counts by reason, errors, options",
+        "  list                              the JVMs this command can attach to (your user's)",
+        "  -d, --debug                       with the above: stack traces of failures",
+        "  (a relative <file> or dump= path is taken from this directory; %p is the pid, %t the time)",
+        "other commands:",
         "  sort [options] <input> <output>   group a page_owner dump by stack (sort --help for options)",
         "  version                           print the version",
+        "  help                              print this text",
+        "exit status: 0 done, 1 wrong command line, 2 failed (no such process, cannot attach, cannot load,",
+        "  cannot write), 3 page-owner is not loaded in that JVM (dump, off, status); sort: see sort --help",
         "as an agent: java -javaagent:page-owner.jar=on[,key=value...] -jar app.jar",
-        "agent options: " + AgentOptions.ACCEPTED);
+        "agent options (also for on <pid>): " + AgentOptions.ACCEPTED);
 
     private Cli()
     {
@@ -26,6 +44,10 @@ final class Cli
         {
             err.println(USAGE);
             return 1;
+        }
+        if (AttachCli.handles(args[0]))
+        {
+            return AttachCli.run(args, out, err);
         }
         switch (args[0])
         {

@@ -21,6 +21,8 @@ public final class ForkedJvm
     private boolean withAgent;
     private String mainClass;
     private long timeoutSeconds = 120;
+    private Path directory;
+    private boolean cli;
 
     private ForkedJvm()
     {
@@ -37,6 +39,32 @@ public final class ForkedJvm
         final ForkedJvm jvm = new ForkedJvm();
         jvm.mainClass = mainClass.getName();
         return jvm;
+    }
+
+    /**
+     * The command line of the agent jar: {@code java -jar page-owner.jar <args>}, on the JDK under test.
+     *
+     * @param args the command and its arguments.
+     * @return the builder.
+     */
+    public static ForkedJvm cli(final String... args)
+    {
+        final ForkedJvm jvm = new ForkedJvm();
+        jvm.cli = true;
+        jvm.args.addAll(List.of(args));
+        return jvm;
+    }
+
+    /**
+     * Sets the working directory (default: {@link #workDir()}).
+     *
+     * @param dir the directory, created if missing.
+     * @return this.
+     */
+    public ForkedJvm directory(final Path dir)
+    {
+        directory = dir;
+        return this;
     }
 
     /**
@@ -99,27 +127,10 @@ public final class ForkedJvm
         final Path work = workDir();
         final Path stdout = Files.createTempFile(work, "stdout-", ".txt");
         final Path stderr = Files.createTempFile(work, "stderr-", ".txt");
-        final List<String> command = new ArrayList<>();
-        command.add(java().toString());
-        if (withAgent)
-        {
-            command.add("-javaagent:" + agentJar() + (null == agentOptions ? "" : "=" + agentOptions));
-        }
-        command.add("-Xmx256m");
-        if (jdkVersion() >= 24)
-        {
-            // NOTE: the scenario apps use sun.misc.Unsafe as libraries do; keep JEP 498's warning
-            // about that (the app's, not the agent's) off stderr, which the tests inspect.
-            command.add("--sun-misc-unsafe-memory-access=allow");
-        }
-        command.addAll(jvmArgs);
-        command.add("-cp");
-        command.add(required("pageowner.it.classpath"));
-        command.add(mainClass);
-        command.addAll(args);
+        final List<String> command = command();
 
         final Process process = new ProcessBuilder(command)
-            .directory(work.toFile())
+            .directory(directory().toFile())
             .redirectOutput(stdout.toFile())
             .redirectError(stderr.toFile())
             .start();
@@ -135,6 +146,63 @@ public final class ForkedJvm
             Files.readString(stdout, StandardCharsets.UTF_8),
             Files.readString(stderr, StandardCharsets.UTF_8),
             String.join(" ", command));
+    }
+
+    private List<String> command()
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(java().toString());
+        if (withAgent)
+        {
+            command.add("-javaagent:" + agentJar() + (null == agentOptions ? "" : "=" + agentOptions));
+        }
+        command.add("-Xmx256m");
+        if (jdkVersion() >= 24)
+        {
+            // NOTE: the scenario apps use sun.misc.Unsafe as libraries do; keep JEP 498's warning
+            // about that (the app's, not the agent's) off stderr, which the tests inspect.
+            command.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        command.addAll(jvmArgs);
+        if (cli)
+        {
+            command.add("-jar");
+            command.add(agentJar().toString());
+        }
+        else
+        {
+            command.add("-cp");
+            command.add(required("pageowner.it.classpath"));
+            command.add(mainClass);
+        }
+        command.addAll(args);
+        return command;
+    }
+
+    private Path directory() throws IOException
+    {
+        final Path dir = null == directory ? workDir() : directory;
+        Files.createDirectories(dir);
+        return dir;
+    }
+
+    /**
+     * Starts the JVM and returns at once, for tests that work on a running process (the command
+     * line's attach commands). Its stdout is read line by line as it comes, its stdin stays open
+     * until {@link Background#stop()}, and {@link Background#close()} kills it if it still runs.
+     *
+     * @return the running JVM.
+     * @throws Exception if it cannot start.
+     */
+    public Background start() throws Exception
+    {
+        final Path stderr = Files.createTempFile(workDir(), "stderr-", ".txt");
+        final List<String> command = command();
+        final Process process = new ProcessBuilder(command)
+            .directory(directory().toFile())
+            .redirectError(stderr.toFile())
+            .start();
+        return new Background(process, stderr, String.join(" ", command), timeoutSeconds);
     }
 
     /**
@@ -230,6 +298,190 @@ public final class ForkedJvm
                     "\nstderr:\n" + stderr);
             }
             return this;
+        }
+    }
+    /**
+     * A JVM started by {@link #start()}, running until stopped or closed.
+     */
+    public static final class Background implements AutoCloseable
+    {
+        private final Process process;
+        private final Path stderr;
+        private final String command;
+        private final long timeoutSeconds;
+        private final List<String> lines = new ArrayList<>();
+        private final Thread reader;
+        private final java.io.Writer stdin;
+
+        private Background(final Process process, final Path stderr, final String command, final long timeoutSeconds)
+        {
+            this.process = process;
+            this.stderr = stderr;
+            this.command = command;
+            this.timeoutSeconds = timeoutSeconds;
+            this.stdin = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+            this.reader = new Thread(this::readStdout, "stdout of " + process.pid());
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        private void readStdout()
+        {
+            try (java.io.BufferedReader in = new java.io.BufferedReader(
+                new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
+            {
+                String line;
+                while (null != (line = in.readLine()))
+                {
+                    synchronized (lines)
+                    {
+                        lines.add(line);
+                        lines.notifyAll();
+                    }
+                }
+            }
+            catch (final IOException ex)
+            {
+                // NOTE: the process ended; what it printed is kept.
+            }
+            finally
+            {
+                synchronized (lines)
+                {
+                    lines.notifyAll();
+                }
+            }
+        }
+
+        /**
+         * The process id.
+         *
+         * @return the pid.
+         */
+        public long pid()
+        {
+            return process.pid();
+        }
+
+        /**
+         * Waits for a line of stdout starting with a prefix, printed after the first {@code skip} lines.
+         *
+         * @param prefix  the line's start.
+         * @param skip    lines already seen (see {@link #stdoutLines()}).
+         * @param seconds how long to wait.
+         * @return the line.
+         * @throws Exception if it does not come in time or the process ends first.
+         */
+        public String awaitLine(final String prefix, final int skip, final long seconds) throws Exception
+        {
+            final long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+            synchronized (lines)
+            {
+                int next = skip;
+                while (true)
+                {
+                    for (; next < lines.size(); next++)
+                    {
+                        if (lines.get(next).startsWith(prefix))
+                        {
+                            return lines.get(next);
+                        }
+                    }
+                    final long left = deadline - System.nanoTime();
+                    if (left <= 0 || (!process.isAlive() && !reader.isAlive()))
+                    {
+                        throw new AssertionError("no line '" + prefix + "...' from " + command + "\nstdout:\n" +
+                            String.join("\n", lines) + "\nstderr:\n" + stderr());
+                    }
+                    lines.wait(Math.max(1, left / 1_000_000L));
+                }
+            }
+        }
+
+        /**
+         * Waits for a line of stdout starting with a prefix.
+         *
+         * @param prefix the line's start.
+         * @return the line.
+         * @throws Exception if it does not come within the timeout.
+         */
+        public String awaitLine(final String prefix) throws Exception
+        {
+            return awaitLine(prefix, 0, timeoutSeconds);
+        }
+
+        /**
+         * Writes a line to the process's stdin.
+         *
+         * @param line to write.
+         * @throws IOException if the process has closed its stdin.
+         */
+        public void send(final String line) throws IOException
+        {
+            stdin.write(line);
+            stdin.write('\n');
+            stdin.flush();
+        }
+
+        /**
+         * What the process printed on stdout so far.
+         *
+         * @return the lines.
+         */
+        public List<String> stdoutLines()
+        {
+            synchronized (lines)
+            {
+                return new ArrayList<>(lines);
+            }
+        }
+
+        /**
+         * What the process printed on stderr so far.
+         *
+         * @return the text.
+         * @throws IOException if it cannot be read.
+         */
+        public String stderr() throws IOException
+        {
+            return Files.readString(stderr, StandardCharsets.UTF_8);
+        }
+
+        /**
+         * Closes the process's stdin and waits for it to end.
+         *
+         * @return its exit code and output.
+         * @throws Exception if it does not end in time.
+         */
+        public Result stop() throws Exception
+        {
+            try
+            {
+                stdin.close();
+            }
+            catch (final IOException ex)
+            {
+                // NOTE: it has already gone.
+            }
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS))
+            {
+                close();
+                throw new AssertionError("timed out after " + timeoutSeconds + " s: " + command);
+            }
+            reader.join(TimeUnit.SECONDS.toMillis(timeoutSeconds));
+            return new Result(process.exitValue(), String.join("\n", stdoutLines()), stderr(), command);
+        }
+
+        /**
+         * Kills the process if it still runs.
+         */
+        @Override
+        public void close()
+        {
+            if (process.isAlive())
+            {
+                process.destroyForcibly();
+            }
         }
     }
 }

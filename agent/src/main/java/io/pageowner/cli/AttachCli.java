@@ -1,0 +1,323 @@
+package io.pageowner.cli;
+
+import com.sun.tools.attach.VirtualMachine;
+import com.sun.tools.attach.VirtualMachineDescriptor;
+
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The commands that work on a running JVM by process id: {@code dump}, {@code on}, {@code off},
+ * {@code status} and {@code list}. They use the JDK's attach mechanism (so the same OS user only)
+ * and the agent's MBean over a local JMX connection.
+ */
+public final class AttachCli
+{
+    /** Exit status of a command that did what it was asked. */
+    public static final int EXIT_OK = 0;
+    /** Exit status of a wrong command line (as {@code sort}'s). */
+    public static final int EXIT_USAGE = 1;
+    /** Exit status of a command that failed: no such process, cannot attach, cannot write the dump. */
+    public static final int EXIT_FAILURE = 2;
+    /** Exit status of {@code dump}, {@code off} and {@code status} when page-owner is not loaded in the target. */
+    public static final int EXIT_NOT_LOADED = 3;
+
+    /** The commands this class runs. */
+    public static final List<String> COMMANDS = List.of("dump", "on", "off", "status", "list");
+
+    /** How long {@code on} waits for a freshly loaded agent to register its MBean. */
+    static final long AGENT_START_TIMEOUT_MILLIS = 20_000;
+
+    private static final String PROGRAM = "page-owner: ";
+    private static final String JAR_NAME = "page-owner.jar";
+
+    private final PrintStream out;
+    private final Path jar;
+
+    private AttachCli(final PrintStream out, final Path jar)
+    {
+        this.out = out;
+        this.jar = jar;
+    }
+
+    /**
+     * Whether a word starts one of these commands (or is {@code -d} before one).
+     *
+     * @param word the first argument.
+     * @return true if {@link #run} handles it.
+     */
+    public static boolean handles(final String word)
+    {
+        return COMMANDS.contains(word) || "-d".equals(word) || "--debug".equals(word);
+    }
+
+    /**
+     * Runs a command.
+     *
+     * @param args the command and its arguments, {@code -d} or {@code --debug} anywhere.
+     * @param out  standard output: the results.
+     * @param err  standard error: one line per failure, stack traces with {@code -d}.
+     * @return the exit status: {@link #EXIT_OK}, {@link #EXIT_USAGE}, {@link #EXIT_FAILURE} or {@link #EXIT_NOT_LOADED}.
+     */
+    public static int run(final String[] args, final PrintStream out, final PrintStream err)
+    {
+        return run(args, out, err, Path.of("").toAbsolutePath(), ownJar());
+    }
+
+    static int run(final String[] args, final PrintStream out, final PrintStream err, final Path workingDir, final Path jar)
+    {
+        boolean debug = false;
+        for (final String arg : args)
+        {
+            debug |= "-d".equals(arg) || "--debug".equals(arg);
+        }
+        try
+        {
+            final CliArguments arguments = CliArguments.parse(args, workingDir);
+            new AttachCli(out, jar).run(arguments);
+            return EXIT_OK;
+        }
+        catch (final CliException ex)
+        {
+            // NOTE: "page-owner is not loaded in <pid>" names the program already.
+            err.println(ex.getMessage().startsWith("page-owner ") ? ex.getMessage() : PROGRAM + ex.getMessage());
+            if (debug && null != ex.getCause())
+            {
+                ex.getCause().printStackTrace(err);
+            }
+            return ex.exitStatus();
+        }
+        catch (final NoClassDefFoundError ex)
+        {
+            // NOTE: a runtime image without jdk.attach (a jlink'ed JRE) fails when TargetJvm links.
+            err.println(PROGRAM + "this Java runtime has no jdk.attach module (" + ex.getMessage() +
+                "): run page-owner.jar with a JDK's java");
+            if (debug)
+            {
+                ex.printStackTrace(err);
+            }
+            return EXIT_FAILURE;
+        }
+        catch (final RuntimeException ex)
+        {
+            err.println(PROGRAM + "unexpected error: " + ex + (debug ? "" : " (-d shows the stack trace)"));
+            if (debug)
+            {
+                ex.printStackTrace(err);
+            }
+            return EXIT_FAILURE;
+        }
+        finally
+        {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private void run(final CliArguments arguments) throws CliException
+    {
+        if ("list".equals(arguments.command()))
+        {
+            list();
+            return;
+        }
+        final TargetProcess process = TargetProcess.check(arguments.pid());
+        try (TargetJvm target = TargetJvm.attach(process))
+        {
+            switch (arguments.command())
+            {
+                case "dump":
+                    dump(target, arguments.file());
+                    break;
+                case "on":
+                    on(target, arguments.agentOptions());
+                    break;
+                case "off":
+                    off(target);
+                    break;
+                case "status":
+                    status(target);
+                    break;
+                default:
+                    throw new IllegalStateException(arguments.command());
+            }
+        }
+    }
+
+    private void dump(final TargetJvm target, final String file) throws CliException
+    {
+        requireAgent(target, "");
+        out.println(target.dump(null == file ? "" : file));
+    }
+
+    private void status(final TargetJvm target) throws CliException
+    {
+        requireAgent(target, "");
+        for (final String line : StatusReport.lines(
+            target.pid(), target.describe(), target.attributes(StatusReport.ATTRIBUTES), target.bufferPools()))
+        {
+            out.println(line);
+        }
+    }
+
+    private void off(final TargetJvm target) throws CliException
+    {
+        requireAgent(target, ", so there is nothing to switch off");
+        final long pid = target.pid();
+        if (!enabled(target))
+        {
+            out.println("page-owner is already off in " + pid + " (" + target.describe() + "); `on " + pid + "` resumes");
+            return;
+        }
+        target.setEnabled(false);
+        out.println("page-owner paused in " + pid + " (" + target.describe() + "): new allocations are not recorded " +
+            "until `on " + pid + "`; frees still are, so a dump holds only blocks that are still live");
+    }
+
+    private void on(final TargetJvm target, final String options) throws CliException
+    {
+        final long pid = target.pid();
+        if (target.agentLoaded())
+        {
+            final String running = String.valueOf(target.attributes("Options").getOrDefault("Options", "?"));
+            if (enabled(target))
+            {
+                out.println("page-owner is already on in " + pid + " (" + target.describe() + "), options " + running);
+            }
+            else
+            {
+                final boolean detached = Boolean.TRUE.equals(target.attributes("Detached").get("Detached"));
+                target.setEnabled(true);
+                out.println("page-owner resumed in " + pid + " (" + target.describe() + "): recording from now on" +
+                    (detached ? ", the advice installed again; allocations and frees made while it was detached " +
+                        "were not seen" : "; allocations made while it was off are not attributed (while_off)"));
+            }
+            if (!"on".equals(options))
+            {
+                out.println("options " + options.substring("on,".length()) + " not applied: they take effect only " +
+                    "when page-owner loads, and it runs with " + running);
+            }
+            return;
+        }
+
+        final Path agentJar = requireJar();
+        final Map<String, long[]> before = target.bufferPools();
+        final long start = System.nanoTime();
+        target.loadAgent(agentJar, options);
+        if (!target.awaitAgent(AGENT_START_TIMEOUT_MILLIS))
+        {
+            throw new CliException(EXIT_FAILURE, "page-owner was loaded into " + pid + " but did not start within " +
+                AGENT_START_TIMEOUT_MILLIS / 1000 + " s: its stderr says why, in a line starting with [page-owner]");
+        }
+        final long millis = (System.nanoTime() - start) / 1_000_000;
+
+        out.println("page-owner loaded into " + pid + " (" + target.describe() + ") in " + millis +
+            " ms: tracking off-heap allocations from now on");
+        out.println("options: " + target.attributes("Options").getOrDefault("Options", options));
+        out.println("before start: allocations made before now are not attributed; their frees are counted as " +
+            "untracked (before_start)");
+        if (!before.isEmpty())
+        {
+            out.println("  the JVM already held " + StatusReport.pools(before) +
+                " (BufferPoolMXBean; no JVM counter totals raw Unsafe memory)");
+        }
+        if (target.featureVersion() >= 21)
+        {
+            jep451(target);
+        }
+    }
+
+    /**
+     * JEP 451 (JDK 21+): loading an agent into a running JVM prints a warning on the target's stderr,
+     * unless that JVM was started with {@code -XX:+EnableDynamicAgentLoading}.
+     */
+    private void jep451(final TargetJvm target) throws CliException
+    {
+        final String[] flag = target.dynamicAgentLoading();
+        final String advice = "start the JVM with -XX:+EnableDynamicAgentLoading to allow `on` without a " +
+            "warning, or with -javaagent:" + JAR_NAME + "=on to track from the start";
+        if (null != flag && "true".equals(flag[0]) && !"DEFAULT".equals(flag[1]))
+        {
+            out.println("JEP 451: " + target.pid() + " runs with -XX:+EnableDynamicAgentLoading, so it printed no " +
+                "warning");
+        }
+        else
+        {
+            out.println("JEP 451: Java " + target.featureVersion() + " printed \"WARNING: A Java agent has been loaded " +
+                "dynamically (...)\" on " + target.pid() + "'s stderr; it does no harm, but next time " + advice);
+        }
+    }
+
+    private void list()
+    {
+        final String self = Long.toString(ProcessHandle.current().pid());
+        final List<VirtualMachineDescriptor> jvms = new ArrayList<>(VirtualMachine.list());
+        jvms.sort(Comparator.comparingLong(jvm -> pidOf(jvm.id())));
+        for (final VirtualMachineDescriptor jvm : jvms)
+        {
+            final String name = jvm.displayName().isBlank() ? "(no main class known)" : jvm.displayName();
+            out.println(jvm.id() + " " + name + (self.equals(jvm.id()) ? "   (this command)" : ""));
+        }
+    }
+
+    private static long pidOf(final String id)
+    {
+        try
+        {
+            return Long.parseLong(id);
+        }
+        catch (final NumberFormatException ex)
+        {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private static void requireAgent(final TargetJvm target, final String consequence) throws CliException
+    {
+        if (!target.agentLoaded())
+        {
+            final long pid = target.pid();
+            throw new CliException(EXIT_NOT_LOADED, "page-owner is not loaded in " + pid + " (" + target.describe() +
+                ")" + consequence + "; `java -jar " + JAR_NAME + " on " + pid + "` loads it and tracks from then on");
+        }
+    }
+
+    private static boolean enabled(final TargetJvm target) throws CliException
+    {
+        return !Boolean.FALSE.equals(target.attributes("Enabled").get("Enabled"));
+    }
+
+    private Path requireJar() throws CliException
+    {
+        if (null == jar)
+        {
+            throw new CliException(EXIT_FAILURE, "on needs this command to run from " + JAR_NAME +
+                " (java -jar " + JAR_NAME + " on <pid>), to load that jar into the target");
+        }
+        return jar;
+    }
+
+    /**
+     * The jar this class was loaded from, which {@code on} loads into the target.
+     *
+     * @return its absolute path, or null when not run from a jar (tests).
+     */
+    static Path ownJar()
+    {
+        try
+        {
+            final Path path = Path.of(AttachCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Files.isRegularFile(path) ? path.toAbsolutePath() : null;
+        }
+        catch (final URISyntaxException | RuntimeException ex)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.pageowner.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+class TargetProcessTest
+{
+    private static final String JVM_STATUS = String.join("\n",
+        "Name:\tjava",
+        "Pid:\t4242",
+        "NSpid:\t4242\t7",
+        "SigBlk:\t0000000000000000",
+        "SigIgn:\t0000000000000000",
+        "SigCgt:\t2000000181005ccf",
+        "");
+
+    @Test
+    void shouldSeeSigQuitCaughtInAJvmsStatus()
+    {
+        assertTrue(TargetProcess.catchesSigQuit(JVM_STATUS));
+    }
+
+    @Test
+    void shouldSeeSigQuitNotCaughtInASleepsStatus()
+    {
+        assertFalse(TargetProcess.catchesSigQuit("Name:\tsleep\nSigIgn:\t0000000000000004\nSigCgt:\t0000000000000000\n"));
+        assertFalse(TargetProcess.catchesSigQuit("SigCgt:\t0000000000010000\n"), "only SIGCHLD");
+    }
+
+    @Test
+    void shouldLeaveTheDecisionToAttachWhenTheMaskIsUnreadable()
+    {
+        assertTrue(TargetProcess.catchesSigQuit("Name:\tx\n"));
+        assertTrue(TargetProcess.catchesSigQuit("SigCgt:\tzz\n"));
+    }
+
+    @Test
+    void shouldFindThePidInsideTheContainersNamespace()
+    {
+        assertEquals(7, TargetProcess.namespacePid(JVM_STATUS, 4242));
+        assertEquals(4242, TargetProcess.namespacePid("NSpid:\t4242\n", 1));
+        assertEquals(99, TargetProcess.namespacePid("Name:\told kernel\n", 99));
+    }
+
+    @Test
+    void shouldRefuseItsOwnJvm()
+    {
+        final CliException ex = assertThrows(CliException.class, () -> TargetProcess.check(ProcessHandle.current().pid()));
+        assertEquals(AttachCli.EXIT_FAILURE, ex.exitStatus());
+        assertTrue(ex.getMessage().endsWith("is this command's own JVM"), ex.getMessage());
+    }
+
+    @Test
+    void shouldSayThereIsNoSuchProcess() throws Exception
+    {
+        final Process process = new ProcessBuilder("true").start();
+        process.waitFor();
+        final long gone = process.pid();
+        final CliException ex = assertThrows(CliException.class, () -> TargetProcess.check(gone));
+        assertEquals(AttachCli.EXIT_FAILURE, ex.exitStatus());
+        assertTrue(ex.getMessage().startsWith("no process " + gone), ex.getMessage());
+    }
+
+    @Test
+    void shouldRefuseAProcessThatSigQuitWouldKillAndLeaveItRunning() throws Exception
+    {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self")), "Linux /proc");
+        final Process sleep = new ProcessBuilder("sleep", "30").start();
+        try
+        {
+            final CliException ex = assertThrows(CliException.class, () -> TargetProcess.check(sleep.pid()));
+            assertEquals(AttachCli.EXIT_FAILURE, ex.exitStatus());
+            assertTrue(ex.getMessage().startsWith("process " + sleep.pid() + " (/"), ex.getMessage());
+            assertTrue(ex.getMessage().contains("is not a JVM ready for attach"), ex.getMessage());
+            assertFalse(sleep.waitFor(200, TimeUnit.MILLISECONDS), "still running");
+        }
+        finally
+        {
+            sleep.destroyForcibly().waitFor();
+        }
+    }
+}

@@ -1,0 +1,303 @@
+package io.pageowner.it;
+
+import io.pageowner.it.apps.CliProbe;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * {@code java -jar page-owner.jar dump|status|off|on|list <pid>} against a probe JVM started with
+ * {@code -javaagent:page-owner.jar=on}, each command a separate JVM of the JDK under test, run in
+ * another directory than the probe's. Loading the agent into a JVM started without it is
+ * {@link CliOnIT}.
+ */
+class CliIT
+{
+    private static Path probeDir;
+    private static Path cliDir;
+    private static ForkedJvm.Background probe;
+    private static List<String> startBlocks;
+
+    @BeforeAll
+    static void startProbe() throws Exception
+    {
+        final Path work = ForkedJvm.workDir().resolve("cli");
+        probeDir = work.resolve("probe");
+        cliDir = work.resolve("user");
+        Files.createDirectories(probeDir);
+        Files.createDirectories(cliDir);
+        probe = ForkedJvm.main(CliProbe.class)
+            .agent("on,dump=" + probeDir.resolve("default-%p.txt"))
+            .directory(probeDir)
+            .start();
+        probe.awaitLine("READY");
+        startBlocks = live(probe, 0, "leakAtStart");
+        assertEquals(3, startBlocks.size());
+    }
+
+    @AfterAll
+    static void stopProbe() throws Exception
+    {
+        if (null != probe)
+        {
+            final ForkedJvm.Result result = probe.stop();
+            probe.close();
+            assertEquals(0, result.exitCode(), result.stdout() + result.stderr());
+            assertFalse(result.stderr().contains("[page-owner]"), result.stderr());
+        }
+    }
+
+    @Test
+    void shouldDumpTheProbesLiveBlocksFromItsCallSiteIntoTheUsersDirectory() throws Exception
+    {
+        final Path file = cliDir.resolve("leak-" + probe.pid() + ".txt");
+        Files.deleteIfExists(file);
+        final ForkedJvm.Result result = cli("dump", pid(), "leak-%p.txt").assertSuccess();
+
+        assertEquals("", result.stderr());
+        final String summary = result.stdout().strip();
+        assertEquals(1, summary.lines().count(), summary);
+        assertTrue(summary.startsWith("wrote " + file + ": records "), summary);
+        assertFalse(Files.exists(probeDir.resolve(file.getFileName())), "relative to the command's directory");
+
+        final Dump dump = Dump.parse(file);
+        for (final String line : startBlocks)
+        {
+            final String[] f = line.split(" ");
+            final Dump.Record record = dump.at(Long.parseLong(f[1]));
+            assertNotNull(record, line + " missing from " + file);
+            assertEquals(Long.parseLong(f[2]), record.bytes, record.toString());
+            assertTrue(record.hasFrame("io.pageowner.it.apps.CliProbe.leakAtStart(CliProbe.java:"), record.toString());
+        }
+        assertTrue(summary.contains("records " + dump.records().size() + ","), summary);
+    }
+
+    @Test
+    void shouldDumpToTheAgentsDumpPathWhenNoFileIsGiven() throws Exception
+    {
+        final Path file = probeDir.resolve("default-" + probe.pid() + ".txt");
+        Files.deleteIfExists(file);
+        final ForkedJvm.Result result = cli("dump", pid()).assertSuccess();
+        assertTrue(result.stdout().startsWith("wrote " + file + ": records "), result.stdout());
+        assertTrue(Dump.parse(file).records().size() >= startBlocks.size());
+    }
+
+    @Test
+    void shouldReportTotalsUntrackedCountsAndOptions() throws Exception
+    {
+        final ForkedJvm.Result result = cli("status", pid()).assertSuccess();
+        final String out = result.stdout();
+        assertEquals("", result.stderr());
+        assertTrue(out.startsWith("page-owner in " + pid() + " (io.pageowner.it.apps.CliProbe, Java "), out);
+        assertTrue(out.contains("\nenabled:           true\n"), out);
+        final String live = line(out, "live:");
+        final long allocations = Long.parseLong(live.split("\\s+")[1]);
+        assertTrue(allocations >= startBlocks.size(), live);
+        assertTrue(line(out, "live by kind:").matches("live by kind: +UNSAFE \\d+ \\(\\d+ bytes\\), DIRECT .*"), out);
+        assertTrue(line(out, "process memory:").startsWith("process memory:    VmRSS "), out);
+        assertTrue(line(out, "untracked:").matches(
+            "untracked: +\\d+ \\(table_full 0, table_full_bytes 0, before_start \\d+, while_off 0, while_off_bytes 0\\)"), out);
+        assertTrue(line(out, "agent's own:").endsWith("allocations, never recorded"), out);
+        assertEquals("suppressed errors: 0", line(out, "suppressed errors:"));
+        assertEquals("stack capture:     backtrace", line(out, "stack capture:"));
+        final String advice = line(out, "advice matches:");
+        assertTrue(advice.contains("Unsafe.allocateMemory=1, Unsafe.freeMemory=1, Unsafe.reallocateMemory=1"), advice);
+        assertFalse(advice.contains("=0"), advice);
+        assertEquals("dump signal:       SIGUSR1 (kill -USR1 " + pid() + " writes a dump)", line(out, "dump signal:"));
+        assertTrue(line(out, "options:").startsWith("options:           on,depth=16,dump=" +
+            probeDir.resolve("default-%p.txt") + ",max_records=1048576,log=warn,"), out);
+        assertTrue(line(out, "JVM buffer pools:").matches("JVM buffer pools:  direct \\d+ buffers?, \\d+ bytes; mapped 0 .*"),
+            out);
+    }
+
+    @Test
+    void shouldListTheProbeAndMarkItself() throws Exception
+    {
+        final ForkedJvm.Result result = cli("list").assertSuccess();
+        final String out = result.stdout();
+        assertTrue(out.lines().anyMatch(l -> l.equals(pid() + " io.pageowner.it.apps.CliProbe")), out);
+        assertEquals(1, out.lines().filter(l -> l.endsWith("   (this command)")).count(), out);
+        assertTrue(out.lines().anyMatch(l -> l.contains("page-owner.jar list   (this command)")), out);
+    }
+
+    @Test
+    void shouldStopRecordingWhileOffAndResumeOnOn() throws Exception
+    {
+        final Path dir = ForkedJvm.workDir().resolve("cli").resolve("off");
+        try (ForkedJvm.Background target = ForkedJvm.main(CliProbe.class).agent("on").directory(dir).start())
+        {
+            target.awaitLine("READY");
+            final String pid = Long.toString(target.pid());
+
+            final ForkedJvm.Result off = cli("off", pid).assertSuccess();
+            assertTrue(off.stdout().startsWith("page-owner paused in " + pid + " "), off.stdout());
+            assertTrue(cli("status", pid).assertSuccess().stdout().contains("\nenabled:           false (paused"));
+            assertTrue(cli("off", pid).assertSuccess().stdout().startsWith("page-owner is already off in " + pid));
+            final List<String> whileOff = command(target, "leak whileOff", "leakWhileOff");
+            final String paused = cli("status", pid).assertSuccess().stdout();
+            assertTrue(line(paused, "untracked:").contains("while_off 2, while_off_bytes 60003)"), paused);
+
+            final ForkedJvm.Result on = cli("on", pid).assertSuccess();
+            assertTrue(on.stdout().startsWith("page-owner resumed in " + pid + " "), on.stdout());
+            final List<String> afterResume = command(target, "leak afterResume", "leakAfterResume");
+
+            final Path file = cliDir.resolve("off-on.txt");
+            cli("dump", pid, file.toString()).assertSuccess();
+            final Dump dump = Dump.parse(file);
+            for (final String line : whileOff)
+            {
+                assertNull(dump.at(Long.parseLong(line.split(" ")[1])), "allocated while off, yet recorded: " + line);
+            }
+            for (final Dump.Record record : dump.records())
+            {
+                assertFalse(record.hasFrame("leakWhileOff"), "allocated while off, yet recorded: " + record);
+            }
+            for (final String line : afterResume)
+            {
+                final Dump.Record record = dump.at(Long.parseLong(line.split(" ")[1]));
+                assertNotNull(record, "allocated after on, not recorded: " + line);
+                assertTrue(record.hasFrame("CliProbe.leakAfterResume("), record.toString());
+            }
+            assertEquals("", target.stderr());
+        }
+    }
+
+    @Test
+    void shouldExplainAWrongCommandLineInOneLine() throws Exception
+    {
+        for (final String[] args : new String[][]{
+            { "status", "abc" }, { "dump" }, { "status", "-5" }, { "off", "1", "2" }, { "on", "1", "depht=3" } })
+        {
+            final ForkedJvm.Result result = cli(args);
+            assertEquals(1, result.exitCode(), String.join(" ", args) + ": " + result.stderr());
+            assertOneLine(result);
+        }
+    }
+
+    @Test
+    void shouldExplainAProcessThatCannotBeAttached() throws Exception
+    {
+        final Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        final ForkedJvm.Result noProcess = cli("status", Long.toString(gone.pid()));
+        assertEquals(2, noProcess.exitCode(), noProcess.stderr());
+        assertEquals("page-owner: no process " + gone.pid() + " (`list` shows the JVMs you can attach to)",
+            noProcess.stderr().strip());
+
+        final Process sleep = new ProcessBuilder("sleep", "60").start();
+        try
+        {
+            final long start = System.nanoTime();
+            final ForkedJvm.Result notJava = cli("on", Long.toString(sleep.pid()));
+            assertEquals(2, notJava.exitCode(), notJava.stderr());
+            assertOneLine(notJava);
+            assertTrue(notJava.stderr().contains("is not a JVM ready for attach"), notJava.stderr());
+            assertFalse(sleep.waitFor(100, TimeUnit.MILLISECONDS), "the process must survive");
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(8), "no 10 s attach timeout");
+        }
+        finally
+        {
+            sleep.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void shouldExplainAnUnwritableDumpAndShowTheTraceOnlyWithDebug() throws Exception
+    {
+        final ForkedJvm.Result plain = cli("dump", pid(), "no-such-dir/x.txt");
+        assertEquals(2, plain.exitCode(), plain.stderr());
+        assertOneLine(plain);
+        assertEquals("page-owner: cannot write dump to " + cliDir.resolve("no-such-dir/x.txt") + ": directory " +
+            cliDir.resolve("no-such-dir") + " does not exist (in " + pid() + ")", plain.stderr().strip());
+
+        final ForkedJvm.Result debug = cli("-d", "dump", pid(), "no-such-dir/x.txt");
+        assertEquals(2, debug.exitCode());
+        assertTrue(debug.stderr().startsWith(plain.stderr()), debug.stderr());
+        assertTrue(debug.stderr().contains("\tat "), "a stack trace with -d: " + debug.stderr());
+    }
+
+    @Test
+    void shouldRefuseAnotherUsersJvm() throws Exception
+    {
+        final Path setpriv = Path.of("/usr/bin/setpriv");
+        assumeTrue("root".equals(System.getProperty("user.name")) && Files.isExecutable(setpriv),
+            "needs root and setpriv to run the command as another user");
+        final List<String> command = new ArrayList<>(List.of(
+            setpriv.toString(), "--reuid=65534", "--regid=65534", "--clear-groups",
+            ForkedJvm.java().toString(), "-jar", ForkedJvm.agentJar().toString(), "status", pid()));
+        final Process process = new ProcessBuilder(command).directory(Path.of("/tmp").toFile()).start();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        final String stderr = new String(process.getErrorStream().readAllBytes());
+        assertEquals(2, process.exitValue(), stderr);
+        assertTrue(stderr.startsWith("page-owner: process " + pid() + " belongs to user root, not "), stderr);
+        assertEquals(1, stderr.lines().count(), stderr);
+    }
+
+    private static ForkedJvm.Result cli(final String... args) throws Exception
+    {
+        return cliIn(cliDir, args);
+    }
+
+    static ForkedJvm.Result cliIn(final Path dir, final String... args) throws Exception
+    {
+        return ForkedJvm.cli(args).directory(dir).timeout(60).run();
+    }
+
+    static void assertOneLine(final ForkedJvm.Result result)
+    {
+        assertEquals(1, result.stderr().lines().count(), "one line on stderr: " + result.stderr());
+        assertTrue(result.stderr().startsWith("page-owner"), result.stderr());
+        assertFalse(result.stderr().contains("Exception"), "no stack trace without -d: " + result.stderr());
+        assertEquals("", result.stdout());
+    }
+
+    /**
+     * Sends a command to the probe and returns the LIVE lines it answered with.
+     */
+    static List<String> command(final ForkedJvm.Background target, final String command, final String method)
+        throws Exception
+    {
+        final int seen = target.stdoutLines().size();
+        target.send(command);
+        target.awaitLine("DONE " + command, seen, 60);
+        return live(target, seen, method);
+    }
+
+    static List<String> live(final ForkedJvm.Background target, final int from, final String method)
+    {
+        final List<String> lines = target.stdoutLines();
+        final List<String> live = new ArrayList<>();
+        for (final String line : lines.subList(from, lines.size()))
+        {
+            if (line.startsWith("LIVE ") && line.endsWith(" " + method))
+            {
+                live.add(line);
+            }
+        }
+        return live;
+    }
+
+    static String line(final String text, final String label)
+    {
+        return text.lines().filter(l -> l.startsWith(label)).findFirst()
+            .orElseThrow(() -> new AssertionError("no '" + label + "' in:\n" + text));
+    }
+
+    private static String pid()
+    {
+        return Long.toString(probe.pid());
+    }
+}

@@ -10,6 +10,7 @@
 #   scripts/bench.sh 17 Footprint                        memory per live allocation and dump speed only
 #   scripts/bench.sh 17 --modes none,full --no-footprint DirectBuffer
 #   scripts/bench.sh 17 --mode 'sample 512k:-javaagent:{agent}=on,sample=512k'   a mode is a name and JVM args
+#     ({agent}: the agent jar, {asprof}: libasyncProfiler.so, {out}: scratch folder, nativemem-* deleted)
 #
 # Arguments after the JDK go to BenchRunner (see its javadoc); -jvm is set to the chosen JDK.
 set -euo pipefail

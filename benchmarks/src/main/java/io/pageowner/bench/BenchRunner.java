@@ -109,7 +109,7 @@ public final class BenchRunner
             }
             else if ("--mode".equals(args[i]) && i + 1 < args.length)
             {
-                final Mode mode = parseMode(args[++i], agent, known);
+                final Mode mode = parseMode(args[++i], agent, out, known);
                 known.put(mode.key(), mode);
                 modes.add(mode);
             }
@@ -328,9 +328,11 @@ public final class BenchRunner
 
     /**
      * A mode from the command line: {@code name:jvm args}, {@code {agent}} standing for the agent jar,
-     * e.g. {@code 'sample 512k:-javaagent:{agent}=on,sample=512k'}.
+     * {@code {asprof}} for async-profiler's library and {@code {out}} for the scratch folder (files
+     * named {@code nativemem-*} there are deleted after each run), e.g.
+     * {@code 'sample 512k:-javaagent:{agent}=on,sample=512k'}.
      */
-    private static Mode parseMode(final String spec, final Path agent, final Map<String, Mode> known)
+    private static Mode parseMode(final String spec, final Path agent, final Path out, final Map<String, Mode> known)
     {
         final int colon = spec.indexOf(':');
         if (colon <= 0)
@@ -348,7 +350,8 @@ public final class BenchRunner
             if (!arg.isEmpty())
             {
                 jvmArgs.add(arg.replace("{agent}", agent.toString())
-                    .replace("{asprof}", String.valueOf(AsyncProfiler.library())));
+                    .replace("{asprof}", String.valueOf(AsyncProfiler.library()))
+                    .replace("{out}", out.toString()));
             }
         }
         return new Mode(name, name, jvmArgs, null);

@@ -10,10 +10,11 @@ import sun.misc.Unsafe;
  * <p>
  * The probe is off unless the fork runs with {@code -Dpageowner.bench.probe=true}; {@link #PROBE} is
  * a static final, so the JIT removes the test from the measured loop. It records the number of
- * frames on the thread's stack when {@code jdk.internal.misc.Unsafe.allocateMemory} runs, counted as
- * the agent's capture sees them (the VM backtrace of a {@code Throwable}: reflection frames count,
- * hidden frames do not), and the benchmark prints it at tear-down. The agent's own frames above that
- * point are not counted.
+ * frames on the thread's stack at the allocation, counted as the agent's capture sees them (the VM
+ * backtrace of a {@code Throwable}: reflection frames count, hidden frames do not), and the benchmark
+ * prints it at tear-down. The count runs down to {@code jdk.internal.misc.Unsafe.allocateMemory} for
+ * Unsafe and direct buffers, to {@code FileChannelImpl.map} for mappings and to the call of
+ * {@code Arena.allocate} for FFM; the agent's own frames above that point are not counted.
  */
 final class Frames
 {
@@ -32,8 +33,8 @@ final class Frames
     /**
      * Records the depth; called from the method that calls into the JDK.
      *
-     * @param jdkFrames frames the JDK adds between that call and {@code jdk.internal.misc.Unsafe.allocateMemory},
-     *                  both included (2 for {@code sun.misc.Unsafe.allocateMemory}).
+     * @param jdkFrames frames the JDK adds from that call down to the point counted to, both included
+     *                  (2 for {@code sun.misc.Unsafe.allocateMemory}: it and {@code jdk.internal.misc.Unsafe}'s).
      */
     static void probe(final int jdkFrames)
     {
@@ -50,7 +51,7 @@ final class Frames
     {
         if (PROBE)
         {
-            System.out.println("[probe] " + what + ": " + seen + " frames at jdk.internal.misc.Unsafe.allocateMemory (JDK " +
+            System.out.println("[probe] " + what + ": " + seen + " frames on the stack at the allocation (JDK " +
                 Runtime.version() + ")");
         }
     }

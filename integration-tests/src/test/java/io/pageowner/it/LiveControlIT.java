@@ -173,6 +173,21 @@ class LiveControlIT
     }
 
     @Test
+    void shouldSayWhyTheOutOfMemoryDumpCouldNotBeWritten() throws Exception
+    {
+        final Path dir = freshDir("oom-badpath");
+        final Path truth = dir.resolve("truth");
+        final String bad = dir.resolve("missing").resolve("oom.txt").toString();
+        final ForkedJvm.Result result = ForkedJvm.main(ControlProbe.class)
+            .agent("on,dump=" + bad)
+            .jvmArgs("-XX:MaxDirectMemorySize=16m")
+            .args("oom", truth.toString()).run().assertSuccess();
+        assertTrue(result.stderr().contains("[page-owner] direct memory exhausted: cannot write dump to " + bad +
+            ": directory " + dir.resolve("missing") + " does not exist; tracking goes on"), result.stderr());
+        assertTrue(value(Files.readAllLines(truth), "OOM").startsWith("Cannot reserve"));
+    }
+
+    @Test
     void shouldKeepOnlyTheNewestPeriodicDumps() throws Exception
     {
         final Path dir = freshDir("interval");

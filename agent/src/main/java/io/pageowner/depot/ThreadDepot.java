@@ -3,12 +3,14 @@ package io.pageowner.depot;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.Arrays;
 
 /**
  * Threads that allocated, interned as (thread id, name) pairs and named by an int ref so that a
  * record stores 4 bytes instead of a name. Interning is rare (once per thread, and again when a
- * thread is renamed), so it takes a lock; reading a ref never does.
+ * thread is renamed), so it takes a lock; reading a ref never does. The ref-to-thread array starts
+ * small and is copied to twice its size when full (under the lock), so an idle agent holds a few
+ * KiB, not an array sized for the worst case.
  */
 public final class ThreadDepot
 {
@@ -17,8 +19,12 @@ public final class ThreadDepot
     /** Longest comm, in bytes, as the kernel's TASK_COMM_LEN - 1. */
     public static final int COMM_MAX_BYTES = 15;
 
+    private static final int INITIAL_SIZE = 256;
+    private static final Entry OVERFLOW = new Entry(-1, "<thread depot full>");
+
     private final int capacity;
-    private final AtomicReferenceArray<Entry> byRef;
+    // NOTE: replaced, never written in place after publication of a ref: readers see a complete entry.
+    private volatile Entry[] byRef;
     private final Map<Key, Integer> refs = new HashMap<>();
     private int next = 1;
 
@@ -30,8 +36,9 @@ public final class ThreadDepot
     public ThreadDepot(final int capacity)
     {
         this.capacity = capacity;
-        this.byRef = new AtomicReferenceArray<>(capacity + 1);
-        byRef.set(OVERFLOW_REF, new Entry(-1, "<thread depot full>"));
+        final Entry[] initial = new Entry[Math.min(capacity + 1, INITIAL_SIZE)];
+        initial[OVERFLOW_REF] = OVERFLOW;
+        this.byRef = initial;
     }
 
     /**
@@ -54,7 +61,14 @@ public final class ThreadDepot
             return OVERFLOW_REF;
         }
         final int ref = next++;
-        byRef.set(ref, new Entry(threadId, name));
+        Entry[] entries = byRef;
+        if (ref >= entries.length)
+        {
+            entries = Arrays.copyOf(entries, (int)Math.min((long)capacity + 1, 2L * entries.length));
+        }
+        entries[ref] = new Entry(threadId, name);
+        // NOTE: the volatile store publishes the entry (and a grown array) before the ref is handed out.
+        byRef = entries;
         refs.put(key, ref);
         return ref;
     }
@@ -67,8 +81,9 @@ public final class ThreadDepot
      */
     public Entry entry(final int ref)
     {
-        final Entry entry = ref >= 0 && ref < byRef.length() ? byRef.get(ref) : null;
-        return null == entry ? byRef.get(OVERFLOW_REF) : entry;
+        final Entry[] entries = byRef;
+        final Entry entry = ref >= 0 && ref < entries.length ? entries[ref] : null;
+        return null == entry ? OVERFLOW : entry;
     }
 
     /**

@@ -22,6 +22,21 @@ class ThreadDepotTest
     }
 
     @Test
+    void shouldGrowPastItsInitialSizeAndStopAtCapacity()
+    {
+        final ThreadDepot depot = new ThreadDepot(1000);
+        for (int i = 1; i <= 1000; i++)
+        {
+            final int ref = depot.intern(i, "t-" + i);
+            assertEquals(i, ref);
+            assertEquals("t-" + i, depot.entry(ref).name());
+        }
+        assertEquals("t-1", depot.entry(1).name());
+        assertEquals(ThreadDepot.OVERFLOW_REF, depot.intern(1001, "one too many"));
+        assertEquals(-1, depot.entry(1001).threadId());
+    }
+
+    @Test
     void shouldInternThreadsByIdAndName()
     {
         final ThreadDepot depot = new ThreadDepot(2);

@@ -109,10 +109,7 @@ public final class Recorder extends PageOwnerSink
         state.depth = 1;
         try
         {
-            if (!table.remove(address, null))
-            {
-                counters.beforeStart.incrementAndGet();
-            }
+            drop(address);
         }
         catch (final Throwable ex)
         {
@@ -246,9 +243,13 @@ public final class Recorder extends PageOwnerSink
         {
             if (recording)
             {
-                // NOTE: the file before the record, so that a dump that sees the record finds its file.
+                // NOTE: the file before the record, so that a dump that sees the record finds its file;
+                // taken back if the mapping is not recorded (paused, table full).
                 mappedFiles.put(address, path, offset);
-                record(state, address, size, Kind.MAPPED);
+                if (!record(state, address, size, Kind.MAPPED))
+                {
+                    mappedFiles.remove(address);
+                }
             }
         }
         catch (final Throwable ex)
@@ -272,10 +273,7 @@ public final class Recorder extends PageOwnerSink
         state.depth = 1;
         try
         {
-            if (!table.remove(address, null))
-            {
-                counters.beforeStart.incrementAndGet();
-            }
+            drop(address);
             mappedFiles.remove(address);
         }
         catch (final Throwable ex)
@@ -323,14 +321,19 @@ public final class Recorder extends PageOwnerSink
         }
     }
 
-    private void record(final ThreadState state, final long address, final long bytes, final int kind)
+    /**
+     * Records a block, or counts why it cannot.
+     *
+     * @return true if the block is in the table.
+     */
+    private boolean record(final ThreadState state, final long address, final long bytes, final int kind)
     {
         if (paused)
         {
             // NOTE: frees are still seen while paused, so the table stays true; this is just not recorded.
             counters.whileOff.incrementAndGet();
             counters.whileOffBytes.addAndGet(bytes);
-            return;
+            return false;
         }
         final StackCapture capture = state.capture;
         final int stackId;
@@ -347,6 +350,19 @@ public final class Recorder extends PageOwnerSink
         {
             counters.tableFull.incrementAndGet();
             counters.tableFullBytes.addAndGet(bytes);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Drops the record of a block being freed or unmapped, counting a block it never saw.
+     */
+    private void drop(final long address)
+    {
+        if (!table.remove(address, null))
+        {
+            counters.beforeStart.incrementAndGet();
         }
     }
 

@@ -71,7 +71,7 @@ class UnsafeTrackingIT
                 assertTrue(1L << record.order >= pages && (record.order == 0 || 1L << (record.order - 1) < pages));
                 assertEquals(threadId, record.pid, record.toString());
                 assertEquals(threadName, record.comm, record.toString());
-                assertEquals(ProcessHandle.current().pid() > 0, record.tgid > 0);
+                assertEquals(Long.parseLong(value("PID")), record.tgid, "tgid is the probe's process id: " + record);
                 assertTrue(record.hasFrame("io.pageowner.it.apps.UnsafeProbe." + f[3] + "(UnsafeProbe.java:"),
                     "stack of " + line + " lacks the allocating method: " + record);
                 assertTrue(record.frames.get(0).startsWith("jdk.internal.misc.Unsafe."),

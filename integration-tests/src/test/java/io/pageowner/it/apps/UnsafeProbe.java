@@ -69,6 +69,7 @@ public final class UnsafeProbe
         }
         final String summary = ProbeSupport.dump(dump);
         TRUTH.add("THREAD " + Thread.currentThread().getId() + " " + Thread.currentThread().getName());
+        TRUTH.add("PID " + ProcessHandle.current().pid());
         TRUTH.add("SUMMARY " + summary);
         TRUTH.add("OWNER_MIDDLE " + ProbeSupport.invokeLong("ownerOf", large + 5 * 4096 + 17).toString()
             .replace('\n', '|'));

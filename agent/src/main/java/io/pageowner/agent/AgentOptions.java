@@ -31,7 +31,10 @@ public final class AgentOptions
     public static final String ACCEPTED =
         "on, off, depth=<1-" + DEPTH_MAX + ">, dump=<path, %p pid, %t time>, max_records=<n, k or m suffix>, " +
         "log=<off|warn|info|debug>, signal=<USR1|WINCH|URG|...|none>, dump_on_exit, oom_dump=<on|off>, " +
-        "interval=<n ms|s|m|h>, keep=<n>, notify_bytes=<n, k, m or g suffix>";
+        "interval=<n ms|s|m|h>, keep=<n>, notify_bytes=<n, k, m or g suffix>, sample=<mean bytes between samples, " +
+        "k, m or g suffix, e.g. 512k; off for full mode>";
+    /** Largest accepted mean sampling interval. */
+    public static final long SAMPLE_MAX = 1L << 40;
 
     private final boolean enabled;
     private final int depth;
@@ -44,6 +47,7 @@ public final class AgentOptions
     private final long intervalMillis;
     private final int keep;
     private final long notifyBytes;
+    private final long sampleBytes;
     private final String error;
     private final String text;
 
@@ -60,6 +64,7 @@ public final class AgentOptions
         this.intervalMillis = b.intervalMillis;
         this.keep = b.keep;
         this.notifyBytes = b.notifyBytes;
+        this.sampleBytes = b.sampleBytes;
         this.error = error;
         this.text = text;
     }
@@ -78,6 +83,7 @@ public final class AgentOptions
         long intervalMillis;
         int keep = KEEP_DEFAULT;
         long notifyBytes;
+        long sampleBytes;
     }
 
     /**
@@ -219,6 +225,22 @@ public final class AgentOptions
                             return failed(text, token, "notify_bytes must be a positive size, e.g. 512m or 2g");
                         }
                         b.notifyBytes = parsed;
+                        break;
+                    }
+                    case "sample":
+                    {
+                        if ("off".equalsIgnoreCase(value) || "0".equals(value))
+                        {
+                            b.sampleBytes = 0;
+                            break;
+                        }
+                        final long parsed = parseBytes(value);
+                        if (parsed < 1 || parsed > SAMPLE_MAX)
+                        {
+                            return failed(text, token, "sample must be a mean interval in bytes from 1 to 1024g, e.g. 512k, " +
+                                "or off for full mode");
+                        }
+                        b.sampleBytes = parsed;
                         break;
                     }
                     default:
@@ -488,6 +510,16 @@ public final class AgentOptions
     }
 
     /**
+     * The mean number of bytes allocated between two sampled allocations.
+     *
+     * @return bytes, 0 for full mode (every allocation recorded with its stack).
+     */
+    public long sampleBytes()
+    {
+        return sampleBytes;
+    }
+
+    /**
      * Why the options were rejected.
      *
      * @return the one-line message, or null if they parsed.
@@ -517,6 +549,7 @@ public final class AgentOptions
         return (enabled ? "on" : "off") + ",depth=" + depth + ",dump=" + dumpPath + ",max_records=" + maxRecords +
             ",log=" + logLevel + ",signal=" + signal + ",dump_on_exit=" + (dumpOnExit ? "on" : "off") +
             ",oom_dump=" + (oomDump ? "on" : "off") + (intervalMillis > 0 ? ",interval=" + intervalMillis + "ms" : "") +
-            ",keep=" + keep + (notifyBytes > 0 ? ",notify_bytes=" + notifyBytes : "");
+            ",keep=" + keep + (notifyBytes > 0 ? ",notify_bytes=" + notifyBytes : "") +
+            (sampleBytes > 0 ? ",sample=" + sampleBytes : "");
     }
 }

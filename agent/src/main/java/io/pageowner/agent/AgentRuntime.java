@@ -63,6 +63,7 @@ public final class AgentRuntime
             new StackDepot(MAX_STACKS),
             new ThreadDepot(MAX_THREADS),
             options.depth(),
+            options.sampleBytes(),
             zeroNanos(),
             AgentRuntime.class.getClassLoader(),
             PageOwnerHooks.class);
@@ -95,9 +96,9 @@ public final class AgentRuntime
         }
 
         final PageOwnerFormat format =
-            new PageOwnerFormat(recorder.stacks(), recorder.threads(), pid, recorder.mappedFiles());
+            new PageOwnerFormat(recorder.stacks(), recorder.threads(), pid, recorder.mappedFiles(), recorder.sampleBytes());
         final PageOwnerWriter writer = new PageOwnerWriter(
-            table, format, recorder.counters(), recorder.stacks(), recorder.depth());
+            table, format, recorder.counters(), recorder.stacks(), recorder.depth(), recorder.liveSizes());
         final AgentControl control = new AgentControl(recorder, writer, options, pid, installer, inst);
         control.start(new PageOwnerMBean(recorder, control, format, installer, options.describe(), options.notifyBytes()));
         if (!"backtrace".equals(StackCapture.method()))
@@ -124,6 +125,7 @@ public final class AgentRuntime
         recorder.mapped(fakeAddress, 4096, 0);
         recorder.mappingDone();
         recorder.unmapping(fakeAddress);
+        recorder.warmUpSampled(fakeAddress);
         recorder.counters().reset();
     }
 

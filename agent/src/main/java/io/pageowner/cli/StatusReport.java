@@ -16,7 +16,7 @@ final class StatusReport
     /** The MBean attributes {@code status} reads, in the order it prints them. */
     static final String[] ATTRIBUTES = {
         "Enabled", "Detached", "LiveAllocations", "LiveBytes", "LivePages", "LiveAllocationsByKind", "LiveBytesByKind",
-        "Untracked", "UntrackedByReason", "SuppressedErrors", "DistinctStacks", "StackCapture", "AdviceMatches",
+        "SampleBytes", "SampledRecords", "Untracked", "UntrackedByReason", "SuppressedErrors", "DistinctStacks", "StackCapture", "AdviceMatches",
         "DumpsWritten", "SignalHandled", "Options", "BeforeStart", "ProcessMemory" };
 
     /** Kinds in the order of their mask bits; others follow, sorted. */
@@ -62,6 +62,16 @@ final class StatusReport
                 " bytes, " + attributes.get("LivePages") + " pages");
         }
 
+        final Object sampleBytes = attributes.get("SampleBytes");
+        if (sampleBytes instanceof Long && (Long)sampleBytes > 0)
+        {
+            add(lines, "mode", "sampled, mean interval " + sampleBytes + " bytes: " + attributes.get("SampledRecords") +
+                " live allocations have a stack; the live figures are exact for all");
+        }
+        else if (sampleBytes instanceof Long)
+        {
+            add(lines, "mode", "full: every allocation has its stack");
+        }
         if (attributes.containsKey("LiveAllocationsByKind"))
         {
             final Map<String, Object> bytes = map(attributes.get("LiveBytesByKind"));

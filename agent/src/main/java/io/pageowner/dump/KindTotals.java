@@ -1,6 +1,7 @@
 package io.pageowner.dump;
 
 import io.pageowner.instrument.Kind;
+import io.pageowner.instrument.LiveSizes;
 import io.pageowner.table.OwnerRecord;
 import io.pageowner.table.OwnerTable;
 
@@ -11,11 +12,17 @@ import java.util.Map;
  * Live records and bytes per kind bit, summed by scanning the table when a dump or a JMX client
  * asks: the allocation path keeps no per-kind counter, so it pays nothing for these figures. A
  * record counts under each of its bits, so {@code NIO_TEMP} records also count under their kind.
+ * In sampled mode the exact figures come from {@link LiveSizes}, which holds every live block,
+ * sampled or not ({@link #scan(LiveSizes, int)}).
  */
 public final class KindTotals
 {
     private final long[] records = new long[Kind.BITS];
     private final long[] bytes = new long[Kind.BITS];
+    private long count;
+    private long totalBytes;
+    private long pages;
+    private long sampled;
 
     /**
      * Sums a table's live records.
@@ -28,6 +35,77 @@ public final class KindTotals
         final KindTotals totals = new KindTotals();
         table.forEach((final OwnerRecord record) -> totals.add(record.kind(), record.size()));
         return totals;
+    }
+
+    /**
+     * Sums every live block of sampled mode: exact counts, bytes and pages, and how many are sampled.
+     *
+     * @param sizes     the live blocks.
+     * @param pageShift log2 of the page size.
+     * @return the totals.
+     */
+    public static KindTotals scan(final LiveSizes sizes, final int pageShift)
+    {
+        final KindTotals totals = new KindTotals();
+        sizes.forEach((address, value) ->
+        {
+            final int kind = LiveSizes.kind(value);
+            if (0 == kind)
+            {
+                // NOTE: the agent's own blocks are indexed with no kind: not the application's memory.
+                return;
+            }
+            final long size = LiveSizes.size(value);
+            totals.add(kind, size);
+            totals.count++;
+            totals.totalBytes += size;
+            totals.pages += OwnerRecord.pageCount(address, size, pageShift);
+            if (LiveSizes.sampled(value))
+            {
+                totals.sampled++;
+            }
+        });
+        return totals;
+    }
+
+    /**
+     * Live blocks, from {@link #scan(LiveSizes, int)}.
+     *
+     * @return the count.
+     */
+    public long count()
+    {
+        return count;
+    }
+
+    /**
+     * Live bytes, from {@link #scan(LiveSizes, int)}.
+     *
+     * @return the sum of sizes.
+     */
+    public long totalBytes()
+    {
+        return totalBytes;
+    }
+
+    /**
+     * Pages the live blocks span, each block's counted on its own, from {@link #scan(LiveSizes, int)}.
+     *
+     * @return the sum of page counts.
+     */
+    public long pages()
+    {
+        return pages;
+    }
+
+    /**
+     * Live blocks that were sampled, from {@link #scan(LiveSizes, int)}.
+     *
+     * @return the count.
+     */
+    public long sampled()
+    {
+        return sampled;
     }
 
     /**

@@ -28,6 +28,11 @@ import java.nio.charset.StandardCharsets;
  * <pre>
  * PFN 0x7f3a2c000 type Mapped Block 66934272 type Mapped Flags 0x0(address=0x7f3a2c000000|bytes=10904|pages=3|file=/data/x.bin|offset=4096)
  * </pre>
+ * In sampled mode ({@code sample=P}) every record is a sample and its flags end with its weight,
+ * {@code |weight=W}: the number of allocations it stands for, {@code 1 / (1 - exp(-bytes / P))}, the
+ * inverse of the chance that an allocation of its size was sampled (three decimals; 1.000 for one
+ * much larger than P); the sorter sums weights where it would count records.
+ * <p>
  * The path is percent-escaped ({@link #appendEscaped(String, StringBuilder)}) so that it can neither
  * break the line's syntax nor make the kernel's sorter see an allocator in it.
  */
@@ -42,6 +47,7 @@ public final class PageOwnerFormat
     private final ThreadDepot threads;
     private final long pid;
     private final MappedFiles mappedFiles;
+    private final long sampleBytes;
 
     /**
      * Creates a formatter that knows no mapped files.
@@ -66,6 +72,26 @@ public final class PageOwnerFormat
     public PageOwnerFormat(
         final StackDepot stacks, final ThreadDepot threads, final long pid, final MappedFiles mappedFiles)
     {
+        this(stacks, threads, pid, mappedFiles, 0);
+    }
+
+    /**
+     * Creates a formatter.
+     *
+     * @param stacks      to resolve stack ids.
+     * @param threads     to resolve thread refs.
+     * @param pid         the process id, printed as tgid.
+     * @param mappedFiles the file of each live mapping, or null.
+     * @param sampleBytes the mean sampling interval, 0 in full mode (no weights).
+     */
+    public PageOwnerFormat(
+        final StackDepot stacks,
+        final ThreadDepot threads,
+        final long pid,
+        final MappedFiles mappedFiles,
+        final long sampleBytes)
+    {
+        this.sampleBytes = sampleBytes;
         this.stacks = stacks;
         this.threads = threads;
         this.pid = pid;
@@ -101,12 +127,62 @@ public final class PageOwnerFormat
         {
             appendMapping(mappedFiles.get(record.address()), out);
         }
+        if (sampleBytes > 0)
+        {
+            appendDecimal(weight(record.size(), sampleBytes), out.append("|weight="));
+        }
         out.append(")\n");
         for (final String frame : stacks.frames(record.stackId()))
         {
             out.append(' ').append(frame).append('\n');
         }
         out.append('\n');
+    }
+
+    /**
+     * How many allocations a sampled one of this size stands for.
+     *
+     * @param size        its bytes.
+     * @param sampleBytes the mean sampling interval, above 0.
+     * @return {@code 1 / (1 - exp(-size / sampleBytes))}, at least 1.
+     */
+    public static double weight(final long size, final long sampleBytes)
+    {
+        // NOTE: expm1 keeps the precision for sizes far below the interval, where p is tiny.
+        final double p = -Math.expm1(-(double)Math.max(1, size) / sampleBytes);
+        return p > 0 ? Math.max(1.0, 1.0 / p) : (double)sampleBytes;
+    }
+
+    /**
+     * Appends a positive number with three decimals, without a locale and without formatting objects.
+     *
+     * @param value to append.
+     * @param out   to append to.
+     */
+    static void appendDecimal(final double value, final StringBuilder out)
+    {
+        final long thousandths = Math.round(value * 1000);
+        final long fraction = thousandths % 1000;
+        out.append(thousandths / 1000).append('.');
+        if (fraction < 100)
+        {
+            out.append('0');
+        }
+        if (fraction < 10)
+        {
+            out.append('0');
+        }
+        out.append(fraction);
+    }
+
+    /**
+     * The mean sampling interval this formatter weighs records by.
+     *
+     * @return bytes, 0 in full mode.
+     */
+    public long sampleBytes()
+    {
+        return sampleBytes;
     }
 
     private static void appendMapping(final MappedFiles.Mapping mapping, final StringBuilder out)

@@ -4,6 +4,7 @@ import io.pageowner.depot.StackCapture;
 import io.pageowner.depot.StackDepot;
 import io.pageowner.instrument.Counters;
 import io.pageowner.instrument.Kind;
+import io.pageowner.instrument.LiveSizes;
 import io.pageowner.table.OwnerRecord;
 import io.pageowner.table.OwnerTable;
 import org.agrona.collections.Int2ObjectHashMap;
@@ -41,6 +42,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * removed and the table is untouched. It is written through {@link FileOutputStream}: a file
  * channel would take a temporary direct buffer from the calling thread's NIO cache, and that
  * thread is often the application's (a JMX call runs on the caller's thread).
+ * <p>
+ * In sampled mode the records are the samples, each with its weight (see {@link PageOwnerFormat}),
+ * and the trailer says so; its per-kind lines are then the exact live figures of every allocation,
+ * sampled or not, from {@link LiveSizes}.
  */
 public final class PageOwnerWriter
 {
@@ -51,9 +56,10 @@ public final class PageOwnerWriter
     private final Counters counters;
     private final StackDepot stacks;
     private final int depth;
+    private final LiveSizes sizes;
 
     /**
-     * Creates a writer.
+     * Creates a writer for full mode.
      *
      * @param table    whose live records are dumped.
      * @param format   of each record.
@@ -68,6 +74,28 @@ public final class PageOwnerWriter
         final StackDepot stacks,
         final int depth)
     {
+        this(table, format, counters, stacks, depth, null);
+    }
+
+    /**
+     * Creates a writer.
+     *
+     * @param table    whose live records are dumped.
+     * @param format   of each record; its sampling interval says whether records are samples.
+     * @param counters what could not be tracked, for the trailer.
+     * @param stacks   the stack depot, for the trailer.
+     * @param depth    the stack depth in use, for the trailer.
+     * @param sizes    every live block in sampled mode, for the exact trailer figures; null in full mode.
+     */
+    public PageOwnerWriter(
+        final OwnerTable table,
+        final PageOwnerFormat format,
+        final Counters counters,
+        final StackDepot stacks,
+        final int depth,
+        final LiveSizes sizes)
+    {
+        this.sizes = sizes;
         this.table = table;
         this.format = format;
         this.counters = counters;
@@ -107,25 +135,29 @@ public final class PageOwnerWriter
      */
     public StacksSummary writeStacks(final Path target, final long threshold) throws IOException
     {
-        final Int2ObjectHashMap<long[]> byStack = new Int2ObjectHashMap<>();
+        final Int2ObjectHashMap<double[]> byStack = new Int2ObjectHashMap<>();
+        final long sampleBytes = format.sampleBytes();
+        final long[] samples = new long[1];
         table.forEach(new OwnerRecord(), (final OwnerRecord record) ->
         {
-            long[] totals = byStack.get(record.stackId());
+            double[] totals = byStack.get(record.stackId());
             if (null == totals)
             {
-                totals = new long[1];
+                totals = new double[1];
                 byStack.put(record.stackId(), totals);
             }
-            totals[0] += 1L << record.order();
-
+            final double weight = sampleBytes > 0 ? PageOwnerFormat.weight(record.size(), sampleBytes) : 1;
+            totals[0] += weight * (1L << record.order());
+            samples[0]++;
         });
         // NOTE: {stack id, pages}; the map's own entries are flyweights, so they are copied out.
         final List<long[]> stacksByPages = new ArrayList<>(byStack.size());
         byStack.forEachInt((stackId, totals) ->
         {
-            if (totals[0] >= Math.max(1, threshold))
+            final long stackPages = Math.round(totals[0]);
+            if (stackPages >= Math.max(1, threshold))
             {
-                stacksByPages.add(new long[]{ stackId, totals[0] });
+                stacksByPages.add(new long[]{ stackId, stackPages });
             }
         });
         stacksByPages.sort((a, b) -> a[1] != b[1] ? Long.compare(b[1], a[1]) : Long.compare(a[0], b[0]));
@@ -140,6 +172,13 @@ public final class PageOwnerWriter
                 }
                 out.append("nr_base_pages: ").append(Long.toString(stack[1])).append("\n\n");
                 pages[0] += stack[1];
+            }
+            if (sampleBytes > 0)
+            {
+                // NOTE: after the last block, so a reader of the kernel's format never takes it for a frame.
+                out.append(PageOwnerFormat.TRAILER_PREFIX).append("sampled: nr_base_pages are estimates, the sum of ")
+                    .append("2^order x weight over ").append(Long.toString(samples[0])).append(" sampled records (mean ")
+                    .append("interval ").append(Long.toString(sampleBytes)).append(" bytes)\n");
             }
         });
         return new StacksSummary(stacksByPages.size(), pages[0]);
@@ -242,10 +281,20 @@ public final class PageOwnerWriter
         trailer(sb).append("stacks: ").append(stacks.size()).append(" distinct, depth ").append(depth)
             .append(", capture ").append(StackCapture.method())
             .append(", suppressed_errors ").append(counters.suppressedErrors()).append('\n');
+        final KindTotals exact = null == sizes ? kinds : KindTotals.scan(sizes, table.pageShift());
+        if (null != sizes)
+        {
+            trailer(sb).append("sampling: mean interval ").append(format.sampleBytes()).append(" bytes, exponential by ")
+                .append("bytes; each record carries weight=1/p, the number of allocations it stands for\n");
+            trailer(sb).append("sampled: ").append(summary.records()).append(" records written of ").append(exact.count())
+                .append(" live allocations; exact live totals: allocations ").append(exact.count()).append(", bytes ")
+                .append(exact.totalBytes()).append(", pages ").append(exact.pages())
+                .append("; the kind lines below are exact, for every allocation\n");
+        }
         for (int bit = 0; bit < Kind.BITS; bit++)
         {
-            trailer(sb).append("kind ").append(Kind.name(bit)).append(": records ").append(kinds.records(1 << bit))
-                .append(", bytes ").append(kinds.bytes(1 << bit)).append('\n');
+            trailer(sb).append("kind ").append(Kind.name(bit)).append(": records ").append(exact.records(1 << bit))
+                .append(", bytes ").append(exact.bytes(1 << bit)).append('\n');
         }
         final Map<String, Long> pools = MemoryFigures.jdkBufferPools();
         for (final String pool : MemoryFigures.POOLS)

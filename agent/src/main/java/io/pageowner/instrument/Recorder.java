@@ -15,6 +15,14 @@ import java.util.concurrent.Callable;
  * removes the record. It never throws (everything is caught and counted) and never records the
  * agent's own allocations: a per-thread depth guard is held while it works, and while the agent
  * writes dumps or serves JMX on any thread.
+ * <p>
+ * <b>Sampled mode</b> ({@code sample=P}): each thread counts down the bytes it allocates from an
+ * exponentially distributed interval of mean P, as jemalloc's {@code lg_prof_sample} does; the
+ * allocation that takes the count to zero or below is sampled (probability {@code 1 - exp(-size/P)}
+ * for an allocation of {@code size} bytes, whatever came before it) and recorded with its stack;
+ * every allocation, sampled or not, goes into {@link LiveSizes}, which keeps the live counts and
+ * bytes per kind exact and tells a free whether there is a record to drop. No stack is captured for
+ * an allocation that is not sampled.
  */
 public final class Recorder extends PageOwnerSink
 {
@@ -27,6 +35,8 @@ public final class Recorder extends PageOwnerSink
     private final Counters counters = new Counters();
     private final MappedFiles mappedFiles = new MappedFiles();
     private final int depth;
+    private final long sampleBytes;
+    private final LiveSizes sizes;
     private final long zeroNanos;
     private final ClassLoader agentLoader;
     private final Class<?> hooksClass;
@@ -35,7 +45,10 @@ public final class Recorder extends PageOwnerSink
         @Override
         protected ThreadState initialValue()
         {
-            return new ThreadState(StackCapture.create(depth, agentLoader, hooksClass));
+            final ThreadState state = new ThreadState(StackCapture.create(depth, agentLoader, hooksClass));
+            state.seed = seed();
+            state.untilSample = nextInterval(state);
+            return state;
         }
     };
     private volatile boolean recording = true;
@@ -43,7 +56,7 @@ public final class Recorder extends PageOwnerSink
     private volatile Runnable directMemoryListener;
 
     /**
-     * Creates a recorder.
+     * Creates a recorder in full mode: every allocation recorded with its stack.
      *
      * @param table       where owners live.
      * @param stacks      where stacks are interned.
@@ -62,10 +75,37 @@ public final class Recorder extends PageOwnerSink
         final ClassLoader agentLoader,
         final Class<?> hooksClass)
     {
+        this(table, stacks, threads, depth, 0, zeroNanos, agentLoader, hooksClass);
+    }
+
+    /**
+     * Creates a recorder.
+     *
+     * @param table       where owners live.
+     * @param stacks      where stacks are interned.
+     * @param threads     where threads are interned.
+     * @param depth       frames kept per stack.
+     * @param sampleBytes mean bytes between sampled allocations, 0 for full mode.
+     * @param zeroNanos   the {@link System#nanoTime()} value that timestamps count from.
+     * @param agentLoader whose frames are left out of stacks.
+     * @param hooksClass  the hooks class, whose frames are left out too.
+     */
+    public Recorder(
+        final OwnerTable table,
+        final StackDepot stacks,
+        final ThreadDepot threads,
+        final int depth,
+        final long sampleBytes,
+        final long zeroNanos,
+        final ClassLoader agentLoader,
+        final Class<?> hooksClass)
+    {
         this.table = table;
         this.stacks = stacks;
         this.threads = threads;
         this.depth = depth;
+        this.sampleBytes = Math.max(0, sampleBytes);
+        this.sizes = this.sampleBytes > 0 ? new LiveSizes() : null;
         this.zeroNanos = zeroNanos;
         this.agentLoader = agentLoader;
         this.hooksClass = hooksClass;
@@ -74,6 +114,12 @@ public final class Recorder extends PageOwnerSink
     @Override
     public void allocated(final long address, final long bytes)
     {
+        final LiveSizes live = sizes;
+        if (null != live)
+        {
+            allocatedSampled(live, address, bytes);
+            return;
+        }
         final ThreadState state = states.get();
         if (0 != state.depth)
         {
@@ -101,6 +147,21 @@ public final class Recorder extends PageOwnerSink
     @Override
     public void freeing(final long address)
     {
+        final LiveSizes live = sizes;
+        if (null != live)
+        {
+            // NOTE: no guard: dropping touches only the index and the table, and allocates nothing off-heap;
+            // the agent's own blocks are in the index too, with no kind, so their frees are known.
+            try
+            {
+                dropSampled(live, address);
+            }
+            catch (final Throwable ex)
+            {
+                fail(ex);
+            }
+            return;
+        }
         final ThreadState state = states.get();
         if (0 != state.depth)
         {
@@ -133,13 +194,30 @@ public final class Recorder extends PageOwnerSink
         try
         {
             state.reallocStashed = false;
+            state.reallocOld = LiveSizes.NONE;
             // NOTE: realloc(p, 0) frees p through freeMemory, whose advice drops the record.
             if (0 != address && 0 != bytes)
             {
-                state.reallocStashed = table.remove(address, state.stash);
-                if (!state.reallocStashed)
+                if (null == sizes)
                 {
-                    counters.beforeStart.incrementAndGet();
+                    state.reallocStashed = table.remove(address, state.stash);
+                    if (!state.reallocStashed)
+                    {
+                        counters.beforeStart.incrementAndGet();
+                    }
+                }
+                else
+                {
+                    final long old = sizes.remove(address);
+                    state.reallocOld = old;
+                    if (LiveSizes.NONE == old)
+                    {
+                        counters.beforeStart.incrementAndGet();
+                    }
+                    else if (LiveSizes.sampled(old))
+                    {
+                        state.reallocStashed = table.remove(address, state.stash);
+                    }
                 }
             }
         }
@@ -168,20 +246,39 @@ public final class Recorder extends PageOwnerSink
             {
                 if (recording)
                 {
-                    record(state, newAddress, bytes, Kind.REALLOC);
+                    if (null == sizes)
+                    {
+                        record(state, newAddress, bytes, Kind.REALLOC);
+                    }
+                    else
+                    {
+                        recordSampled(state, newAddress, bytes, Kind.REALLOC);
+                    }
                 }
             }
-            else if (state.reallocStashed)
+            else
             {
                 // NOTE: the call threw, so the old block is still the caller's: put its record back.
-                final OwnerRecord old = state.stash;
-                if (table.insert(old.address(), old.size(), old.timestampNs(), old.threadRef(), old.stackId(), old.kind()) < 0)
+                boolean restored = false;
+                if (state.reallocStashed)
                 {
-                    counters.tableFull.incrementAndGet();
-                    counters.tableFullBytes.addAndGet(old.size());
+                    final OwnerRecord old = state.stash;
+                    restored = table.insert(
+                        old.address(), old.size(), old.timestampNs(), old.threadRef(), old.stackId(), old.kind()) >= 0;
+                    if (!restored)
+                    {
+                        counters.tableFull.incrementAndGet();
+                        counters.tableFullBytes.addAndGet(old.size());
+                    }
+                }
+                if (LiveSizes.NONE != state.reallocOld)
+                {
+                    final long old = state.reallocOld;
+                    sizes.put(address, LiveSizes.pack(LiveSizes.size(old), LiveSizes.kind(old), restored));
                 }
             }
             state.reallocStashed = false;
+            state.reallocOld = LiveSizes.NONE;
         }
         catch (final Throwable ex)
         {
@@ -244,9 +341,11 @@ public final class Recorder extends PageOwnerSink
             if (recording)
             {
                 // NOTE: the file before the record, so that a dump that sees the record finds its file;
-                // taken back if the mapping is not recorded (paused, table full).
+                // taken back if the mapping is not recorded (paused, table full, not sampled).
                 mappedFiles.put(address, path, offset);
-                if (!record(state, address, size, Kind.MAPPED))
+                final boolean recorded = null == sizes ? record(state, address, size, Kind.MAPPED) :
+                    recordSampled(state, address, size, Kind.MAPPED);
+                if (!recorded)
                 {
                     mappedFiles.remove(address);
                 }
@@ -356,14 +455,156 @@ public final class Recorder extends PageOwnerSink
     }
 
     /**
+     * Sampled mode's allocation path. A block that is not sampled costs a count-down and an index
+     * entry, with no guard (nothing here allocates off-heap); the sampled one takes the guarded path.
+     */
+    private void allocatedSampled(final LiveSizes live, final long address, final long bytes)
+    {
+        final ThreadState state = states.get();
+        try
+        {
+            if (0 != state.depth)
+            {
+                // NOTE: the agent's own block: indexed with no kind, so that its free is not taken for one
+                // of a block allocated before start, and counted nowhere else.
+                counters.agentOwn.incrementAndGet();
+                if (bytes <= LiveSizes.MAX_SIZE)
+                {
+                    live.put(address, LiveSizes.pack(bytes, 0, false));
+                }
+                return;
+            }
+            if (!recording)
+            {
+                return;
+            }
+            final int kind = state.takeKind();
+            final long left = state.untilSample - bytes;
+            if (left > 0 && !paused && bytes <= LiveSizes.MAX_SIZE)
+            {
+                state.untilSample = left;
+                final long stale = live.put(address, LiveSizes.pack(bytes, kind, false));
+                if (LiveSizes.NONE != stale && LiveSizes.sampled(stale))
+                {
+                    // NOTE: a block at this address was freed unseen; its record must not outlive it.
+                    table.remove(address, null);
+                }
+                return;
+            }
+            state.depth = 1;
+            try
+            {
+                recordSampled(state, address, bytes, kind);
+            }
+            finally
+            {
+                state.depth = 0;
+            }
+        }
+        catch (final Throwable ex)
+        {
+            fail(ex);
+        }
+    }
+
+    /**
+     * Sampled mode: drops a block from the index, and its record if it was sampled.
+     */
+    private void dropSampled(final LiveSizes live, final long address)
+    {
+        final long value = live.remove(address);
+        if (LiveSizes.NONE == value)
+        {
+            counters.beforeStart.incrementAndGet();
+        }
+        else if (LiveSizes.sampled(value))
+        {
+            table.remove(address, null);
+        }
+    }
+
+    /**
+     * Sampled mode: counts a block down from the thread's interval, records it with its stack if it
+     * is the one sampled, and puts it in {@link LiveSizes} either way.
+     *
+     * @return true if the block is in the owner table.
+     */
+    private boolean recordSampled(final ThreadState state, final long address, final long bytes, final int kind)
+    {
+        if (paused)
+        {
+            counters.whileOff.incrementAndGet();
+            counters.whileOffBytes.addAndGet(bytes);
+            return false;
+        }
+        if (bytes > LiveSizes.MAX_SIZE)
+        {
+            // NOTE: no such block exists in a 48-bit address space; counted, never silently truncated.
+            counters.tableFull.incrementAndGet();
+            counters.tableFullBytes.addAndGet(bytes);
+            return false;
+        }
+        final long left = state.untilSample - bytes;
+        boolean recorded = false;
+        if (left > 0)
+        {
+            state.untilSample = left;
+        }
+        else
+        {
+            state.untilSample = nextInterval(state);
+            recorded = record(state, address, bytes, kind);
+        }
+        final long stale = sizes.put(address, LiveSizes.pack(bytes, kind, recorded));
+        if (LiveSizes.NONE != stale && !recorded && LiveSizes.sampled(stale))
+        {
+            // NOTE: a block at this address was freed unseen; its record must not outlive it.
+            table.remove(address, null);
+        }
+        return recorded;
+    }
+
+    /**
      * Drops the record of a block being freed or unmapped, counting a block it never saw.
      */
     private void drop(final long address)
     {
+        if (null != sizes)
+        {
+            dropSampled(sizes, address);
+            return;
+        }
         if (!table.remove(address, null))
         {
             counters.beforeStart.incrementAndGet();
         }
+    }
+
+    /**
+     * The next sampling interval of a thread: exponential with mean {@link #sampleBytes}, from the
+     * thread's own xorshift generator (no shared state, no allocation).
+     */
+    private long nextInterval(final ThreadState state)
+    {
+        if (0 == sampleBytes)
+        {
+            return 0;
+        }
+        long x = state.seed;
+        x ^= x << 13;
+        x ^= x >>> 7;
+        x ^= x << 17;
+        state.seed = x;
+        // NOTE: u in (0, 1], so the log is finite.
+        final double u = ((x >>> 11) + 1) * 0x1.0p-53;
+        return Math.max(1, (long)(-Math.log(u) * sampleBytes));
+    }
+
+    @SuppressWarnings("deprecation")
+    private static long seed()
+    {
+        final long s = (System.nanoTime() ^ (Thread.currentThread().getId() * 0x9E3779B97F4A7C15L)) * 0xBF58476D1CE4E5B9L;
+        return 0 == s ? 0x2545F4914F6CDD1DL : s;
     }
 
     @SuppressWarnings("deprecation")
@@ -411,6 +652,26 @@ public final class Recorder extends PageOwnerSink
         {
             state.depth = saved;
         }
+    }
+
+    /**
+     * Sampled mode: runs one sampled allocation and its free at a fake address, so that the classes of
+     * the sampled path are loaded before the first real allocation needs them. Nothing in full mode.
+     *
+     * @param fakeAddress an address no real allocation has.
+     */
+    public void warmUpSampled(final long fakeAddress)
+    {
+        if (null == sizes)
+        {
+            return;
+        }
+        final ThreadState state = states.get();
+        final long saved = state.untilSample;
+        state.untilSample = 1;
+        allocated(fakeAddress, 1);
+        freeing(fakeAddress);
+        state.untilSample = saved;
     }
 
     /**
@@ -503,6 +764,26 @@ public final class Recorder extends PageOwnerSink
     }
 
     /**
+     * The mean sampling interval.
+     *
+     * @return bytes, 0 in full mode.
+     */
+    public long sampleBytes()
+    {
+        return sampleBytes;
+    }
+
+    /**
+     * Every live block, sampled or not: sampled mode only.
+     *
+     * @return the index, or null in full mode.
+     */
+    public LiveSizes liveSizes()
+    {
+        return sizes;
+    }
+
+    /**
      * The stack depth in use.
      *
      * @return frames kept per stack.
@@ -524,6 +805,12 @@ public final class Recorder extends PageOwnerSink
         String threadName;
         int threadRef;
         boolean reallocStashed;
+        /** Sampled mode: the {@link LiveSizes} value of the block being reallocated, or NONE. */
+        long reallocOld = LiveSizes.NONE;
+        /** Sampled mode: bytes this thread may still allocate before the next sample. */
+        long untilSample;
+        /** Sampled mode: the thread's xorshift state, never 0. */
+        long seed;
         /** Kind bits set by the entry advice of the JDK method this thread is in; see {@link #takeKind()}. */
         int marker;
         /** The file of the mapping this thread is making, from {@code mapInternal}'s entry. */

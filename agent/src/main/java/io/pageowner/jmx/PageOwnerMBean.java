@@ -73,7 +73,7 @@ public final class PageOwnerMBean extends NotificationBroadcasterSupport impleme
         {
             return;
         }
-        final long live = recorder.table().liveBytes();
+        final long live = getLiveBytes();
         if (live > notifyBytes && !aboveThreshold)
         {
             aboveThreshold = true;
@@ -134,6 +134,10 @@ public final class PageOwnerMBean extends NotificationBroadcasterSupport impleme
                 final org.agrona.collections.LongArrayList addresses = new org.agrona.collections.LongArrayList();
                 recorder.table().forEach(new OwnerRecord(), (final OwnerRecord record) -> addresses.addLong(record.address()));
                 long removed = 0;
+                if (null != recorder.liveSizes())
+                {
+                    recorder.liveSizes().clear();
+                }
                 for (int i = 0; i < addresses.size(); i++)
                 {
                     if (recorder.table().remove(addresses.getLong(i), null))
@@ -184,31 +188,55 @@ public final class PageOwnerMBean extends NotificationBroadcasterSupport impleme
     @Override
     public long getLiveAllocations()
     {
+        return null == recorder.liveSizes() ? recorder.table().liveCount() : exactTotals().count();
+    }
+
+    @Override
+    public long getSampleBytes()
+    {
+        return recorder.sampleBytes();
+    }
+
+    @Override
+    public long getSampledRecords()
+    {
         return recorder.table().liveCount();
     }
 
     @Override
     public long getLiveBytes()
     {
-        return recorder.table().liveBytes();
+        return null == recorder.liveSizes() ? recorder.table().liveBytes() : exactTotals().totalBytes();
     }
 
     @Override
     public long getLivePages()
     {
-        return recorder.table().livePages();
+        return null == recorder.liveSizes() ? recorder.table().livePages() : exactTotals().pages();
     }
 
     @Override
     public Map<String, Long> getLiveAllocationsByKind()
     {
-        return asAgent(() -> KindTotals.scan(recorder.table()).recordsByName());
+        return asAgent(() -> kindTotals().recordsByName());
     }
 
     @Override
     public Map<String, Long> getLiveBytesByKind()
     {
-        return asAgent(() -> KindTotals.scan(recorder.table()).bytesByName());
+        return asAgent(() -> kindTotals().bytesByName());
+    }
+
+    /** Per-kind live totals: a scan of the table in full mode, of every live block in sampled mode. */
+    private KindTotals kindTotals()
+    {
+        return null == recorder.liveSizes() ? KindTotals.scan(recorder.table()) : exactTotals();
+    }
+
+    /** Sampled mode's exact live totals, from every live block. */
+    private KindTotals exactTotals()
+    {
+        return KindTotals.scan(recorder.liveSizes(), recorder.table().pageShift());
     }
 
     @Override

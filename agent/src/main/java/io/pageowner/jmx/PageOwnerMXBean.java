@@ -91,21 +91,37 @@ public interface PageOwnerMXBean
     boolean isSignalHandled();
 
     /**
-     * Live records in the owner table.
+     * Live tracked allocations: the records in the owner table in full mode; in sampled mode every
+     * live allocation, sampled or not (exact).
      *
      * @return the count.
      */
     long getLiveAllocations();
 
     /**
-     * Bytes of the live records.
+     * The mean sampling interval ({@code sample=}).
+     *
+     * @return bytes, 0 in full mode (every allocation recorded with its stack).
+     */
+    long getSampleBytes();
+
+    /**
+     * Live allocations that have a record with a stack: all of them in full mode, the sampled ones in
+     * sampled mode.
+     *
+     * @return the count.
+     */
+    long getSampledRecords();
+
+    /**
+     * Bytes of the live tracked allocations (exact in sampled mode too).
      *
      * @return the total requested size.
      */
     long getLiveBytes();
 
     /**
-     * Pages spanned by the live records.
+     * Pages spanned by the live tracked allocations (exact in sampled mode too).
      *
      * @return the total page span.
      */

@@ -112,4 +112,30 @@ class AgentOptionsTest
         assertTrue(error.contains("Accepted: " + AgentOptions.ACCEPTED), error);
         assertTrue(error.endsWith("page-owner stays off."), error);
     }
+
+    @Test
+    void shouldParseTheSamplingInterval()
+    {
+        assertEquals(0, AgentOptions.parse("on").sampleBytes(), "full mode by default");
+        assertEquals(524288, AgentOptions.parse("on,sample=512k").sampleBytes());
+        assertEquals(2L << 20, AgentOptions.parse("on,sample=2m").sampleBytes());
+        assertEquals(1L << 30, AgentOptions.parse("on,sample=1g").sampleBytes());
+        assertEquals(1, AgentOptions.parse("on,sample=1").sampleBytes());
+        assertEquals(0, AgentOptions.parse("on,sample=512k,sample=off").sampleBytes());
+        assertEquals(0, AgentOptions.parse("on,sample=0").sampleBytes());
+        assertTrue(AgentOptions.parse("on,sample=512k").describe().endsWith(",sample=524288"));
+        assertFalse(AgentOptions.parse("on").describe().contains("sample"));
+    }
+
+    @Test
+    void shouldRefuseABadSamplingInterval()
+    {
+        for (final String bad : new String[]{ "sample=", "sample=-1", "sample=fast", "sample=1.5m", "sample=2048g" })
+        {
+            final AgentOptions options = AgentOptions.parse("on," + bad);
+            assertFalse(options.enabled(), bad);
+            assertTrue(options.error().startsWith("bad agent option '" + bad + "' in 'on," + bad + "': sample must be a " +
+                "mean interval in bytes from 1 to 1024g, e.g. 512k, or off for full mode."), options.error());
+        }
+    }
 }

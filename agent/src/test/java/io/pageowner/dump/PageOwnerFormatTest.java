@@ -75,6 +75,42 @@ class PageOwnerFormatTest
         }
     }
 
+    @Test
+    void shouldWeighEachRecordOfASampledDumpLast()
+    {
+        final PageOwnerFormat sampled = new PageOwnerFormat(stacks, threads, 4242, mappedFiles, 65536);
+        table.insert(0x7f0000002000L, 4096, 5L, threads.intern(1, "main"), 0, Kind.MAPPED);
+        mappedFiles.put(0x7f0000002000L, "/x", 0);
+        final OwnerRecord record = new OwnerRecord();
+        assertTrue(table.ownerOf(0x7f0000002000L, record));
+        final StringBuilder sb = new StringBuilder();
+        sampled.append(record, sb);
+        // NOTE: 1 / (1 - exp(-4096 / 65536)) = 16.5052...
+        assertTrue(sb.toString().contains("|pages=1|file=/x|offset=0|weight=16.505)\n"), sb.toString());
+        assertFalse(formatted(0x7f0000002000L).contains("weight"), "full mode has no weights");
+    }
+
+    @Test
+    void shouldComputeWeightsAsTheInverseOfTheSamplingProbability()
+    {
+        assertEquals(1 / (1 - Math.exp(-1)), PageOwnerFormat.weight(65536, 65536), 1e-12);
+        // NOTE: far below the interval the weight is about interval / size, kept precise by expm1.
+        assertEquals(524288.5, PageOwnerFormat.weight(1, 524288), 1e-3);
+        assertEquals(1.0, PageOwnerFormat.weight(1L << 40, 4096));
+        assertEquals(524288.5, PageOwnerFormat.weight(0, 524288), 1e-3, "a 0-byte block weighs as a 1-byte one");
+        assertEquals("1.000", decimal(1.0));
+        assertEquals("16.510", decimal(16.5104));
+        assertEquals("2.005", decimal(2.0049999));
+        assertEquals("524288.500", decimal(524288.5));
+    }
+
+    private static String decimal(final double value)
+    {
+        final StringBuilder sb = new StringBuilder();
+        PageOwnerFormat.appendDecimal(value, sb);
+        return sb.toString();
+    }
+
     private String formatted(final long address)
     {
         final OwnerRecord record = new OwnerRecord();

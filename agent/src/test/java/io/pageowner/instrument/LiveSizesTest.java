@@ -1,0 +1,160 @@
+package io.pageowner.instrument;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LiveSizesTest
+{
+    @Test
+    void shouldPackSizeKindAndSampledFlag()
+    {
+        final long value = LiveSizes.pack(LiveSizes.MAX_SIZE, Kind.DIRECT | Kind.NIO_TEMP, true);
+        assertEquals(LiveSizes.MAX_SIZE, LiveSizes.size(value));
+        assertEquals(Kind.DIRECT | Kind.NIO_TEMP, LiveSizes.kind(value));
+        assertTrue(LiveSizes.sampled(value));
+        assertTrue(value > 0, "a value word is never negative, so NONE cannot be one");
+
+        final long plain = LiveSizes.pack(1, Kind.UNSAFE, false);
+        assertEquals(1, LiveSizes.size(plain));
+        assertEquals(Kind.UNSAFE, LiveSizes.kind(plain));
+        assertFalse(LiveSizes.sampled(plain));
+
+        assertThrows(IllegalArgumentException.class, () -> LiveSizes.pack(LiveSizes.MAX_SIZE + 1, Kind.UNSAFE, false));
+        assertThrows(IllegalArgumentException.class, () -> LiveSizes.pack(-1, Kind.UNSAFE, false));
+    }
+
+    @Test
+    void shouldAgreeWithAMapOverRandomPutsAndRemoves()
+    {
+        // NOTE: few distinct addresses, so that probe runs are long, wrap around, grow and shift back.
+        final LiveSizes sizes = new LiveSizes();
+        final Map<Long, Long> model = new HashMap<>();
+        final SplittableRandom random = new SplittableRandom(42);
+        for (int i = 0; i < 400_000; i++)
+        {
+            final long address = 0x7f00_0000_0000L + 16L * random.nextInt(20_000);
+            if (random.nextInt(3) == 0)
+            {
+                final Long expected = model.remove(address);
+                assertEquals(null == expected ? LiveSizes.NONE : expected, sizes.remove(address), "remove " + i);
+            }
+            else
+            {
+                final long value = LiveSizes.pack(1 + random.nextInt(1 << 20), 1 << random.nextInt(5), random.nextBoolean());
+                final Long old = model.put(address, value);
+                assertEquals(null == old ? LiveSizes.NONE : old, sizes.put(address, value), "put " + i);
+            }
+            if (i % 50_000 == 0)
+            {
+                assertSame(model, sizes);
+            }
+        }
+        assertSame(model, sizes);
+        for (final Long address : new ArrayList<>(model.keySet()))
+        {
+            assertEquals(model.remove(address), sizes.remove(address));
+        }
+        final long[] left = new long[1];
+        sizes.forEach((address, value) -> left[0]++);
+        assertEquals(0, left[0]);
+    }
+
+    @Test
+    void shouldKeepEveryBlockOfConcurrentThreads() throws Exception
+    {
+        final LiveSizes sizes = new LiveSizes();
+        final int threads = 4;
+        final int perThread = 100_000;
+        final CyclicBarrier start = new CyclicBarrier(threads);
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final AtomicLong keptBytes = new AtomicLong();
+        final List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++)
+        {
+            final long base = 0x7f00_0000_0000L + (long)t * (1L << 32);
+            final Thread worker = new Thread(() ->
+            {
+                try
+                {
+                    start.await();
+                    long bytes = 0;
+                    for (int i = 0; i < perThread; i++)
+                    {
+                        assertEquals(LiveSizes.NONE, sizes.put(base + 16L * i, LiveSizes.pack(i + 1, Kind.UNSAFE, false)));
+                        // NOTE: free every other block, keeping the odd ones.
+                        if (i % 2 == 0 && i > 0)
+                        {
+                            assertEquals(i - 1, LiveSizes.size(sizes.remove(base + 16L * (i - 2))));
+                        }
+                    }
+                    for (int i = 1; i < perThread; i += 2)
+                    {
+                        bytes += i + 1;
+                    }
+                    keptBytes.addAndGet(bytes + (perThread - 1));
+                }
+                catch (final Throwable ex)
+                {
+                    failure.compareAndSet(null, ex);
+                }
+            });
+            workers.add(worker);
+            worker.start();
+        }
+        for (final Thread worker : workers)
+        {
+            worker.join();
+        }
+        assertNull(failure.get());
+        final long[] totals = new long[2];
+        sizes.forEach((address, value) ->
+        {
+            totals[0]++;
+            totals[1] += LiveSizes.size(value);
+        });
+        // NOTE: per thread the odd blocks and the last even one (perThread - 2) are left.
+        assertEquals(threads * (perThread / 2 + 1), totals[0]);
+        assertEquals(keptBytes.get(), totals[1]);
+    }
+
+    @Test
+    void shouldForgetEverythingOnClear()
+    {
+        final LiveSizes sizes = new LiveSizes();
+        for (int i = 1; i <= 1000; i++)
+        {
+            sizes.put(16L * i, LiveSizes.pack(i, Kind.UNSAFE, false));
+        }
+        assertTrue(sizes.footprintBytes() > 16L * 1000);
+        sizes.clear();
+        assertEquals(LiveSizes.NONE, sizes.get(16));
+        final long[] left = new long[1];
+        sizes.forEach((address, value) -> left[0]++);
+        assertEquals(0, left[0]);
+    }
+
+    private static void assertSame(final Map<Long, Long> model, final LiveSizes sizes)
+    {
+        final Map<Long, Long> seen = new HashMap<>();
+        sizes.forEach((address, value) -> assertNull(seen.put(address, value), "twice: " + address));
+        assertEquals(model, seen);
+        for (final Map.Entry<Long, Long> e : model.entrySet())
+        {
+            assertEquals(e.getValue(), sizes.get(e.getKey()));
+        }
+    }
+}

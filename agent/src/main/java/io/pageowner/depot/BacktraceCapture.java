@@ -101,6 +101,9 @@ final class BacktraceCapture extends StackCapture
         long h = 1;
         int n = 0;
         int frame = 0;
+        // NOTE: the agent's frames (capture, recorder, hooks) are the innermost ones, and the guard keeps
+        // the agent from recording under its own calls, so once a frame is not the agent's none below is.
+        boolean leading = true;
         while (null != chunk && frame < total && n < depth)
         {
             final short[] methods = (short[])chunk[METHODS];
@@ -110,8 +113,9 @@ final class BacktraceCapture extends StackCapture
             for (int i = 0; i < inChunk && n < depth; i++)
             {
                 final Class<?> declaring = (Class<?>)mirrors[i];
-                if (!skip(declaring))
+                if (!leading || !skip(declaring))
                 {
+                    leading = false;
                     final long key = ((long)methods[i] << 32) | (bcis[i] & 0xFFFF_FFFFL);
                     classes[n] = declaring;
                     frameKeys[n] = key;

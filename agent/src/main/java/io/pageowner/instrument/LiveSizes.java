@@ -1,5 +1,8 @@
 package io.pageowner.instrument;
 
+import org.agrona.UnsafeApi;
+import org.agrona.concurrent.UnsafeBuffer;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -12,8 +15,12 @@ import java.lang.invoke.VarHandle;
  * {@value #STRIPES} stripes, chosen by the address's hash, each an open-addressed table (linear
  * probing, backward-shift deletion, so no tombstones) behind its own spin lock, held for one probe
  * sequence: two threads contend only when they touch the same stripe at the same moment, and no
- * lock is global. A stripe doubles when it is 5/8 full, on the heap, under its lock; nothing here
- * allocates off-heap, so it can run inside {@code Unsafe.allocateMemory}'s advice.
+ * lock is global. The stripes are off-heap and sized once, at start, for {@code capacity} blocks
+ * (a stripe takes up to 5/4 of its share, for the imbalance of hashing; 4/3 slots per block it may
+ * take, so about 21 bytes per block of capacity): the index never grows, never allocates after
+ * start, and so can run inside {@code Unsafe.allocateMemory}'s advice and never burdens the
+ * application's heap. A block that finds its stripe full is refused ({@link #FULL}), for the
+ * caller to count.
  * <p>
  * Value word: bits 0–47 the size (user space is below 2^48 bytes, so a larger size is not a real
  * allocation and is refused by {@link #pack(long, int, boolean)}), bits 48–55 the kind, bit 62 the
@@ -24,11 +31,13 @@ public final class LiveSizes
 {
     /** What {@link #remove(long)} returns for an address it does not hold. */
     public static final long NONE = -1;
+    /** What {@link #put(long, long)} returns when the block's stripe is full and the block was not kept. */
+    public static final long FULL = -2;
     /** Largest size a value word holds. */
     public static final long MAX_SIZE = (1L << 48) - 1;
 
     static final int STRIPES = 64;
-    private static final int INITIAL_CAPACITY = 64;
+    private static final int SLOT_LENGTH = 16;
     private static final long SAMPLED_BIT = 1L << 62;
     private static final int KIND_SHIFT = 48;
     private static final VarHandle LOCK;
@@ -46,13 +55,20 @@ public final class LiveSizes
     }
 
     private final Stripe[] stripes = new Stripe[STRIPES];
+    private final long capacity;
 
-    /** Creates an empty index. */
-    public LiveSizes()
+    /**
+     * Allocates and zeroes an empty index.
+     *
+     * @param capacity blocks it is sized for, at least 1.
+     */
+    public LiveSizes(final long capacity)
     {
+        this.capacity = Math.max(1, capacity);
+        final int perStripe = (int)Math.min(1 << 26, Math.max(16, (this.capacity * 5 / 4 + STRIPES - 1) / STRIPES));
         for (int i = 0; i < STRIPES; i++)
         {
-            stripes[i] = new Stripe();
+            stripes[i] = new Stripe(perStripe, perStripe + perStripe / 3 + 1);
         }
     }
 
@@ -112,7 +128,8 @@ public final class LiveSizes
      *
      * @param address start of the allocation, not 0.
      * @param value   from {@link #pack(long, int, boolean)}.
-     * @return the value it replaced (a free that was never seen), or {@link #NONE}.
+     * @return the value it replaced (a free that was never seen), {@link #NONE}, or {@link #FULL} if
+     *         the block's stripe is full and the block was not kept.
      */
     public long put(final long address, final long value)
     {
@@ -164,7 +181,7 @@ public final class LiveSizes
         try
         {
             final int slot = stripe.find(address, (int)hash);
-            return slot < 0 ? NONE : stripe.values[slot];
+            return slot < 0 ? NONE : stripe.buffer.getLong(slot * SLOT_LENGTH + 8);
         }
         finally
         {
@@ -186,13 +203,13 @@ public final class LiveSizes
             stripe.lock();
             try
             {
-                final long[] keys = stripe.keys;
-                final long[] values = stripe.values;
-                for (int i = 0; i < keys.length; i++)
+                final UnsafeBuffer b = stripe.buffer;
+                for (int i = 0; i < stripe.slots; i++)
                 {
-                    if (0 != keys[i])
+                    final long key = b.getLong(i * SLOT_LENGTH);
+                    if (0 != key)
                     {
-                        visitor.visit(keys[i], values[i]);
+                        visitor.visit(key, b.getLong(i * SLOT_LENGTH + 8));
                     }
                 }
             }
@@ -213,8 +230,7 @@ public final class LiveSizes
             stripe.lock();
             try
             {
-                stripe.keys = new long[INITIAL_CAPACITY];
-                stripe.values = new long[INITIAL_CAPACITY];
+                stripe.buffer.setMemory(0, stripe.buffer.capacity(), (byte)0);
                 stripe.size = 0;
             }
             finally
@@ -225,16 +241,26 @@ public final class LiveSizes
     }
 
     /**
-     * Bytes of heap the index holds.
+     * The blocks it was sized for.
      *
-     * @return the sum of its arrays' lengths.
+     * @return the capacity asked for.
+     */
+    public long capacity()
+    {
+        return capacity;
+    }
+
+    /**
+     * Off-heap bytes the index holds.
+     *
+     * @return the sum of its stripes' lengths.
      */
     public long footprintBytes()
     {
         long bytes = 0;
         for (final Stripe stripe : stripes)
         {
-            bytes += 16L * stripe.keys.length;
+            bytes += stripe.buffer.capacity();
         }
         return bytes;
     }
@@ -259,16 +285,30 @@ public final class LiveSizes
         void visit(long address, long value);
     }
 
-    /** One lock's worth of the index. Padded so that two stripes' locks do not share a cache line. */
+    /**
+     * One lock's worth of the index: {@code slots} slots of {key, value} longs off-heap, key 0 empty.
+     * Padded so that two stripes' locks do not share a cache line.
+     */
     @SuppressWarnings("unused")
     static final class Stripe
     {
         long p01, p02, p03, p04, p05, p06, p07;
         volatile int lock;
-        long[] keys = new long[INITIAL_CAPACITY];
-        long[] values = new long[INITIAL_CAPACITY];
+        final UnsafeBuffer buffer;
+        final int slots;
+        final int maxSize;
         int size;
         long p11, p12, p13, p14, p15, p16, p17;
+
+        Stripe(final int maxSize, final int slots)
+        {
+            this.maxSize = maxSize;
+            this.slots = slots;
+            final long length = (long)slots * SLOT_LENGTH;
+            final long address = UnsafeApi.allocateMemory(length);
+            UnsafeApi.setMemory(address, length, (byte)0);
+            this.buffer = new UnsafeBuffer(address, (int)length);
+        }
 
         void lock()
         {
@@ -283,13 +323,18 @@ public final class LiveSizes
             LOCK.setRelease(this, 0);
         }
 
+        /** The slot a hash starts its probe at: the hash's high 32 bits scaled to the slot count. */
+        int home(final int hash)
+        {
+            return (int)(((hash & 0xFFFF_FFFFL) * slots) >>> 32);
+        }
+
         int find(final long address, final int hash)
         {
-            final long[] k = keys;
-            final int mask = k.length - 1;
-            for (int i = hash & mask; ; i = (i + 1) & mask)
+            final UnsafeBuffer b = buffer;
+            for (int i = home(hash); ; i = next(i))
             {
-                final long key = k[i];
+                final long key = b.getLong(i * SLOT_LENGTH);
                 if (key == address)
                 {
                     return i;
@@ -303,29 +348,27 @@ public final class LiveSizes
 
         long put(final long address, final long value, final int hash)
         {
-            final long[] k = keys;
-            final int mask = k.length - 1;
-            int i = hash & mask;
-            while (true)
+            final UnsafeBuffer b = buffer;
+            for (int i = home(hash); ; i = next(i))
             {
-                final long key = k[i];
+                final long key = b.getLong(i * SLOT_LENGTH);
                 if (key == address)
                 {
-                    final long old = values[i];
-                    values[i] = value;
+                    final long old = b.getLong(i * SLOT_LENGTH + 8);
+                    b.putLong(i * SLOT_LENGTH + 8, value);
                     return old;
                 }
                 if (0 == key)
                 {
-                    k[i] = address;
-                    values[i] = value;
-                    if (++size > (k.length >>> 3) * 5)
+                    if (size >= maxSize)
                     {
-                        grow();
+                        return FULL;
                     }
+                    b.putLong(i * SLOT_LENGTH, address);
+                    b.putLong(i * SLOT_LENGTH + 8, value);
+                    size++;
                     return NONE;
                 }
-                i = (i + 1) & mask;
             }
         }
 
@@ -336,59 +379,37 @@ public final class LiveSizes
             {
                 return NONE;
             }
-            final long[] k = keys;
-            final long[] v = values;
-            final long removed = v[i];
-            final int mask = k.length - 1;
+            final UnsafeBuffer b = buffer;
+            final long removed = b.getLong(i * SLOT_LENGTH + 8);
             // NOTE: backward-shift deletion: pull later entries of the probe run into the hole.
             int j = i;
             while (true)
             {
-                j = (j + 1) & mask;
-                final long key = k[j];
+                j = next(j);
+                final long key = b.getLong(j * SLOT_LENGTH);
                 if (0 == key)
                 {
                     break;
                 }
-                final int home = (int)hash(key) & mask;
-                // NOTE: move k[j] into the hole at i unless its home lies cyclically in (i, j].
+                final int home = home((int)hash(key));
+                // NOTE: move the entry at j into the hole at i unless its home lies cyclically in (i, j].
                 if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
                 {
                     continue;
                 }
-                k[i] = key;
-                v[i] = v[j];
+                b.putLong(i * SLOT_LENGTH, key);
+                b.putLong(i * SLOT_LENGTH + 8, b.getLong(j * SLOT_LENGTH + 8));
                 i = j;
             }
-            k[i] = 0;
-            v[i] = 0;
+            b.putLong(i * SLOT_LENGTH, 0);
+            b.putLong(i * SLOT_LENGTH + 8, 0);
             size--;
             return removed;
         }
 
-        private void grow()
+        private int next(final int i)
         {
-            final long[] oldKeys = keys;
-            final long[] oldValues = values;
-            final long[] k = new long[oldKeys.length << 1];
-            final long[] v = new long[k.length];
-            final int mask = k.length - 1;
-            for (int i = 0; i < oldKeys.length; i++)
-            {
-                final long key = oldKeys[i];
-                if (0 != key)
-                {
-                    int j = (int)hash(key) & mask;
-                    while (0 != k[j])
-                    {
-                        j = (j + 1) & mask;
-                    }
-                    k[j] = key;
-                    v[j] = oldValues[i];
-                }
-            }
-            keys = k;
-            values = v;
+            return i + 1 == slots ? 0 : i + 1;
         }
     }
 }

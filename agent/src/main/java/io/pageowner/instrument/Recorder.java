@@ -105,7 +105,7 @@ public final class Recorder extends PageOwnerSink
         this.threads = threads;
         this.depth = depth;
         this.sampleBytes = Math.max(0, sampleBytes);
-        this.sizes = this.sampleBytes > 0 ? new LiveSizes() : null;
+        this.sizes = this.sampleBytes > 0 ? new LiveSizes(table.capacity()) : null;
         this.zeroNanos = zeroNanos;
         this.agentLoader = agentLoader;
         this.hooksClass = hooksClass;
@@ -483,12 +483,7 @@ public final class Recorder extends PageOwnerSink
             if (left > 0 && !paused && bytes <= LiveSizes.MAX_SIZE)
             {
                 state.untilSample = left;
-                final long stale = live.put(address, LiveSizes.pack(bytes, kind, false));
-                if (LiveSizes.NONE != stale && LiveSizes.sampled(stale))
-                {
-                    // NOTE: a block at this address was freed unseen; its record must not outlive it.
-                    table.remove(address, null);
-                }
+                indexed(live, address, bytes, kind, false);
                 return;
             }
             state.depth = 1;
@@ -555,13 +550,36 @@ public final class Recorder extends PageOwnerSink
             state.untilSample = nextInterval(state);
             recorded = record(state, address, bytes, kind);
         }
-        final long stale = sizes.put(address, LiveSizes.pack(bytes, kind, recorded));
+        if (!indexed(sizes, address, bytes, kind, recorded) && recorded)
+        {
+            // NOTE: a record whose block is not in the index would never see its free.
+            table.remove(address, null);
+            return false;
+        }
+        return recorded;
+    }
+
+    /**
+     * Puts a block in the index: counts it as untracked if the index is full, and drops the record of
+     * a block freed unseen at the same address.
+     *
+     * @return false if the index was full.
+     */
+    private boolean indexed(final LiveSizes live, final long address, final long bytes, final int kind, final boolean recorded)
+    {
+        final long stale = live.put(address, LiveSizes.pack(bytes, kind, recorded));
+        if (LiveSizes.FULL == stale)
+        {
+            counters.tableFull.incrementAndGet();
+            counters.tableFullBytes.addAndGet(bytes);
+            return false;
+        }
         if (LiveSizes.NONE != stale && !recorded && LiveSizes.sampled(stale))
         {
             // NOTE: a block at this address was freed unseen; its record must not outlive it.
             table.remove(address, null);
         }
-        return recorded;
+        return true;
     }
 
     /**

@@ -41,7 +41,7 @@ class LiveSizesTest
     void shouldAgreeWithAMapOverRandomPutsAndRemoves()
     {
         // NOTE: few distinct addresses, so that probe runs are long, wrap around, grow and shift back.
-        final LiveSizes sizes = new LiveSizes();
+        final LiveSizes sizes = new LiveSizes(20_000);
         final Map<Long, Long> model = new HashMap<>();
         final SplittableRandom random = new SplittableRandom(42);
         for (int i = 0; i < 400_000; i++)
@@ -76,7 +76,7 @@ class LiveSizesTest
     @Test
     void shouldKeepEveryBlockOfConcurrentThreads() throws Exception
     {
-        final LiveSizes sizes = new LiveSizes();
+        final LiveSizes sizes = new LiveSizes(4 * 100_000);
         final int threads = 4;
         final int perThread = 100_000;
         final CyclicBarrier start = new CyclicBarrier(threads);
@@ -134,17 +134,49 @@ class LiveSizesTest
     @Test
     void shouldForgetEverythingOnClear()
     {
-        final LiveSizes sizes = new LiveSizes();
+        final LiveSizes sizes = new LiveSizes(1000);
         for (int i = 1; i <= 1000; i++)
         {
             sizes.put(16L * i, LiveSizes.pack(i, Kind.UNSAFE, false));
         }
-        assertTrue(sizes.footprintBytes() > 16L * 1000);
+        assertTrue(sizes.footprintBytes() >= 16L * 1000 * 5 / 4 * 4 / 3, "sized at start: " + sizes.footprintBytes());
         sizes.clear();
         assertEquals(LiveSizes.NONE, sizes.get(16));
         final long[] left = new long[1];
         sizes.forEach((address, value) -> left[0]++);
         assertEquals(0, left[0]);
+    }
+
+    @Test
+    void shouldRefuseBlocksBeyondItsCapacityAndTakeThemAgainAfterFrees()
+    {
+        final LiveSizes sizes = new LiveSizes(6400);
+        long kept = 0;
+        long refused = 0;
+        for (int i = 1; i <= 20_000; i++)
+        {
+            final long result = sizes.put(16L * i, LiveSizes.pack(i, Kind.UNSAFE, false));
+            if (LiveSizes.FULL == result)
+            {
+                refused++;
+            }
+            else
+            {
+                assertEquals(LiveSizes.NONE, result);
+                kept++;
+            }
+        }
+        // NOTE: each stripe takes up to 5/4 of its share: between the capacity and 5/4 of it in all.
+        assertTrue(kept >= 6400 && kept <= 8000, kept + " kept");
+        assertEquals(20_000, kept + refused);
+        for (int i = 1; i <= 20_000; i++)
+        {
+            sizes.remove(16L * i);
+        }
+        for (int i = 1; i <= 6400; i++)
+        {
+            assertEquals(LiveSizes.NONE, sizes.put(16L * i, LiveSizes.pack(i, Kind.UNSAFE, false)), "after frees " + i);
+        }
     }
 
     private static void assertSame(final Map<Long, Long> model, final LiveSizes sizes)

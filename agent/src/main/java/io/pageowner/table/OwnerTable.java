@@ -16,14 +16,17 @@ import static io.pageowner.table.OwnerTableDescriptor.COUNTER_STRIPES;
 import static io.pageowner.table.OwnerTableDescriptor.FREE_LIST_HEAD_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.GRANULE_SHIFT;
 import static io.pageowner.table.OwnerTableDescriptor.HIGH_WATER_MARK_OFFSET;
-import static io.pageowner.table.OwnerTableDescriptor.KIND_LENGTH;
 import static io.pageowner.table.OwnerTableDescriptor.LEVEL_BITS;
 import static io.pageowner.table.OwnerTableDescriptor.LEVEL_MASK_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.MAX_CAPACITY;
+import static io.pageowner.table.OwnerTableDescriptor.MAX_KIND;
+import static io.pageowner.table.OwnerTableDescriptor.MAX_SIZE;
 import static io.pageowner.table.OwnerTableDescriptor.MAX_SPAN_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.NEXT_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.NULL_LINK;
-import static io.pageowner.table.OwnerTableDescriptor.SIZE_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.OVERSIZE_REJECTED_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.SIZE_AND_KIND_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.SIZE_BITS;
 import static io.pageowner.table.OwnerTableDescriptor.STACK_ID_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.STALE_REPLACED_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.STATE_OFFSET;
@@ -33,8 +36,8 @@ import static io.pageowner.table.OwnerTableDescriptor.STRIPE_LENGTH;
 import static io.pageowner.table.OwnerTableDescriptor.STRIPE_PAGES_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.THREAD_REF_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.TIMESTAMP_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.bucketCount;
 import static io.pageowner.table.OwnerTableDescriptor.bucketsOffset;
-import static io.pageowner.table.OwnerTableDescriptor.kindsOffset;
 import static io.pageowner.table.OwnerTableDescriptor.recordOffset;
 import static io.pageowner.table.OwnerTableDescriptor.requiredLength;
 import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
@@ -66,7 +69,8 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  * one bucket, as a plain start-page index would, and a large record adds the bucket of its level.
  * <p>
  * <b>Hot path.</b> Insert, remove, lookup and the per-record work of a scan allocate nothing, never format and
- * never wait for space: a full table makes {@link #insert(long, long, long, int, int, int)} return -1.
+ * never wait for space: a full table makes {@link #insert(long, long, long, int, int, int)} return -1, as does a
+ * size above {@link OwnerTableDescriptor#MAX_SIZE}, which is counted in {@link #oversizeRejected()}.
  * <p>
  * A table must not be used after {@link #close()}; the caller stops all users first.
  */
@@ -104,7 +108,6 @@ public final class OwnerTable implements AutoCloseable
     private final int capacity;
     private final int pageShift;
     private final int bucketShift;
-    private final int kindsOffset;
     private final int bucketsOffset;
     private final long allocatedAddress;
     private final long allocatedLength;
@@ -133,8 +136,7 @@ public final class OwnerTable implements AutoCloseable
 
         this.capacity = BitUtil.findNextPositivePowerOfTwo(Math.max(capacity, MIN_CAPACITY));
         this.pageShift = pageShift;
-        this.bucketShift = Long.SIZE - Integer.numberOfTrailingZeros(this.capacity);
-        this.kindsOffset = kindsOffset(this.capacity);
+        this.bucketShift = Long.SIZE - Integer.numberOfTrailingZeros(bucketCount(this.capacity));
         this.bucketsOffset = bucketsOffset(this.capacity);
 
         final int length = requiredLength(this.capacity);
@@ -163,15 +165,18 @@ public final class OwnerTable implements AutoCloseable
 
     /**
      * Record a live allocation. If a live record already starts at the same address (its free was never seen),
-     * it is replaced and counted in {@link #staleReplaced()}.
+     * it is replaced and counted in {@link #staleReplaced()}. A size above {@link OwnerTableDescriptor#MAX_SIZE}
+     * (or negative), which no allocation in a 48-bit user space can have, is not recorded: the table is left as it
+     * was, the insert counted in {@link #oversizeRejected()}, and -1 returned.
      *
      * @param address     of the first byte.
-     * @param size        in bytes, 0 or more.
+     * @param size        in bytes, from 0 to {@link OwnerTableDescriptor#MAX_SIZE}.
      * @param timestampNs when the memory was allocated.
      * @param threadRef   of the allocating thread, as interned by the caller.
      * @param stackId     of the allocating stack, as stored by the caller.
-     * @param kind        flags of the allocation, stored as an unsigned 16-bit value.
-     * @return the slot index of the record, or -1 if the table is full and the record was dropped.
+     * @param kind        flags of the allocation, stored as an unsigned 16-bit value (higher bits are dropped).
+     * @return the slot index of the record, or -1 if the table is full or the size too large and the record was
+     * dropped.
      */
     public int insert(
         final long address,
@@ -181,6 +186,12 @@ public final class OwnerTable implements AutoCloseable
         final int stackId,
         final int kind)
     {
+        if (Long.compareUnsigned(size, MAX_SIZE) > 0)
+        {
+            buffer.getAndAddLong(OVERSIZE_REJECTED_OFFSET, 1);
+            return -1;
+        }
+
         final long firstGranule = address >>> GRANULE_SHIFT;
         final long spanGranules = (OwnerRecord.lastAddress(address, size) >>> GRANULE_SHIFT) - firstGranule + 1;
         final int level = level(spanGranules);
@@ -210,11 +221,10 @@ public final class OwnerTable implements AutoCloseable
         final int freeState = buffer.getInt(stateOffset);
 
         buffer.putLong(recordOffset + ADDRESS_OFFSET, address);
-        buffer.putLong(recordOffset + SIZE_OFFSET, size);
+        buffer.putLong(recordOffset + SIZE_AND_KIND_OFFSET, ((long)(kind & MAX_KIND) << SIZE_BITS) | size);
         buffer.putLong(recordOffset + TIMESTAMP_OFFSET, timestampNs);
         buffer.putInt(recordOffset + THREAD_REF_OFFSET, threadRef);
         buffer.putInt(recordOffset + STACK_ID_OFFSET, stackId);
-        buffer.putShort(kindsOffset + (slot * KIND_LENGTH), (short)kind);
         // NOTE: release orders the field stores above before the odd (live) state a scan acquires.
         buffer.putIntRelease(stateOffset, freeState + 1);
 
@@ -446,17 +456,18 @@ public final class OwnerTable implements AutoCloseable
             }
 
             final long address = buffer.getLong(recordOffset + ADDRESS_OFFSET);
-            final long size = buffer.getLong(recordOffset + SIZE_OFFSET);
+            final long sizeAndKind = buffer.getLong(recordOffset + SIZE_AND_KIND_OFFSET);
             final long timestampNs = buffer.getLong(recordOffset + TIMESTAMP_OFFSET);
             final int threadRef = buffer.getInt(recordOffset + THREAD_REF_OFFSET);
             final int stackId = buffer.getInt(recordOffset + STACK_ID_OFFSET);
-            final int kind = buffer.getShort(kindsOffset + (slot * KIND_LENGTH)) & 0xFFFF;
 
             // Keeps the field loads above before the re-check of the state below.
             UnsafeApi.loadFence();
             if (buffer.getInt(stateOffset) == state)
             {
-                into.set(address, size, timestampNs, threadRef, stackId, kind, pageShift);
+                into.set(
+                    address, sizeAndKind & MAX_SIZE, timestampNs, threadRef, stackId, (int)(sizeAndKind >>> SIZE_BITS),
+                    pageShift);
                 return true;
             }
 
@@ -505,6 +516,16 @@ public final class OwnerTable implements AutoCloseable
     public long staleReplaced()
     {
         return buffer.getLongVolatile(STALE_REPLACED_OFFSET);
+    }
+
+    /**
+     * Number of inserts rejected because their size was above {@link OwnerTableDescriptor#MAX_SIZE}.
+     *
+     * @return number of oversize inserts not recorded.
+     */
+    public long oversizeRejected()
+    {
+        return buffer.getLongVolatile(OVERSIZE_REJECTED_OFFSET);
     }
 
     /**
@@ -728,8 +749,7 @@ public final class OwnerTable implements AutoCloseable
         {
             final int slot = link - 1;
             final int recordOffset = recordOffset(slot);
-            if (OwnerRecord.contains(
-                buffer.getLong(recordOffset + ADDRESS_OFFSET), buffer.getLong(recordOffset + SIZE_OFFSET), address))
+            if (OwnerRecord.contains(buffer.getLong(recordOffset + ADDRESS_OFFSET), sizeAt(recordOffset), address))
             {
                 copyLocked(slot, into);
                 found = true;
@@ -768,7 +788,7 @@ public final class OwnerTable implements AutoCloseable
                 if (slot > lastSlot && slot < nextSlot)
                 {
                     final long address = buffer.getLong(recordOffset + ADDRESS_OFFSET);
-                    final long lastAddress = OwnerRecord.lastAddress(address, buffer.getLong(recordOffset + SIZE_OFFSET));
+                    final long lastAddress = OwnerRecord.lastAddress(address, sizeAt(recordOffset));
                     final long firstGranule = address >>> GRANULE_SHIFT;
                     if ((firstGranule >>> shift) == key &&
                         level(((lastAddress >>> GRANULE_SHIFT) - firstGranule) + 1) == level &&
@@ -819,21 +839,27 @@ public final class OwnerTable implements AutoCloseable
     private void copyLocked(final int slot, final OwnerRecord into)
     {
         final int recordOffset = recordOffset(slot);
+        final long sizeAndKind = buffer.getLong(recordOffset + SIZE_AND_KIND_OFFSET);
         into.set(
             buffer.getLong(recordOffset + ADDRESS_OFFSET),
-            buffer.getLong(recordOffset + SIZE_OFFSET),
+            sizeAndKind & MAX_SIZE,
             buffer.getLong(recordOffset + TIMESTAMP_OFFSET),
             buffer.getInt(recordOffset + THREAD_REF_OFFSET),
             buffer.getInt(recordOffset + STACK_ID_OFFSET),
-            buffer.getShort(kindsOffset + (slot * KIND_LENGTH)) & 0xFFFF,
+            (int)(sizeAndKind >>> SIZE_BITS),
             pageShift);
+    }
+
+    private long sizeAt(final int recordOffset)
+    {
+        return buffer.getLong(recordOffset + SIZE_AND_KIND_OFFSET) & MAX_SIZE;
     }
 
     private void release(final int slot, final OwnerRecord removedInto)
     {
         final int recordOffset = recordOffset(slot);
         final long address = buffer.getLong(recordOffset + ADDRESS_OFFSET);
-        final long size = buffer.getLong(recordOffset + SIZE_OFFSET);
+        final long size = sizeAt(recordOffset);
         if (null != removedInto)
         {
             copyLocked(slot, removedInto);

@@ -3,11 +3,10 @@ package io.pageowner.table;
 import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
 import static org.agrona.BitUtil.SIZE_OF_INT;
 import static org.agrona.BitUtil.SIZE_OF_LONG;
-import static org.agrona.BitUtil.SIZE_OF_SHORT;
 
 /**
  * Layout of the off-heap memory of an {@link OwnerTable}: one allocation holding, in order, a header,
- * the striped live counters, the record slots, the kind column and the bucket index.
+ * the striped live counters, the record slots and the bucket index.
  * <pre>
  *  +--------------------------+ 0
  *  | Header                   | HEADER_LENGTH bytes
@@ -15,18 +14,18 @@ import static org.agrona.BitUtil.SIZE_OF_SHORT;
  *  | Counter stripes          | COUNTER_STRIPES * STRIPE_LENGTH bytes
  *  +--------------------------+ RECORDS_OFFSET
  *  | Record slots             | capacity * RECORD_LENGTH bytes
- *  +--------------------------+ kindsOffset(capacity)
- *  | Kind column              | capacity * KIND_LENGTH bytes
  *  +--------------------------+ bucketsOffset(capacity)
- *  | Bucket index             | capacity * BUCKET_LENGTH bytes
+ *  | Bucket index             | (capacity / RECORDS_PER_BUCKET) * BUCKET_LENGTH bytes
  *  +--------------------------+ requiredLength(capacity)
  * </pre>
  * <p>
- * Space per record: {@link #RECORD_LENGTH} (40) + {@link #KIND_LENGTH} (2) + {@link #BUCKET_LENGTH} (4) =
- * {@link #BYTES_PER_RECORD} (46) bytes, with one bucket per record slot; the rest is a fixed
- * {@link #FIXED_LENGTH} bytes per table. The kind lives in its own column, not in the slot, so the slot stays a
- * multiple of 8 bytes and every long in it is naturally aligned, while the state word keeps all 32 bits for its
- * sequence (a narrower sequence would let a stalled reader see the same value after the slot was reused).
+ * Space per record: {@link #RECORD_LENGTH} (40) + {@link #BUCKET_LENGTH} (4) / {@link #RECORDS_PER_BUCKET} (1) =
+ * {@link #BYTES_PER_RECORD} (44) bytes, with one bucket per record slot; the rest is a fixed
+ * {@link #FIXED_LENGTH} bytes per table. The kind shares a long with the size (sizes need 48 bits: user space on
+ * x86-64 and aarch64 is below 2^48, so no allocation can be larger), so the slot stays a multiple of 8 bytes with
+ * every long naturally aligned and no column beside it, while the state word keeps all 32 bits for its sequence
+ * (a narrower sequence would let a stalled reader see the same value after the slot was reused). A size above
+ * {@link #MAX_SIZE} is not recorded: the insert returns -1 and the header counts it, so nothing is truncated.
  * <p>
  * <b>Record slot</b>, {@link #RECORD_LENGTH} bytes, 8-byte aligned:
  * <pre>
@@ -35,10 +34,10 @@ import static org.agrona.BitUtil.SIZE_OF_SHORT;
  *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  *  |                      Address (start byte)                     |
  *  |                                                               |
- *  +---------------------------------------------------------------+
- *  |                         Size in bytes                         |
- *  |                                                               |
- *  +---------------------------------------------------------------+
+ *  +-------------------------------+-------------------------------+
+ *  |                 Size in bytes (bits 0 to 47)                  |
+ *  |                               |   Kind (bits 48 to 63)        |
+ *  +-------------------------------+-------------------------------+
  *  |                          Timestamp ns                         |
  *  |                                                               |
  *  +---------------------------------------------------------------+
@@ -53,11 +52,11 @@ import static org.agrona.BitUtil.SIZE_OF_SHORT;
  * </pre>
  * The state word is a sequence lock: even means free, odd means live, and it is incremented on every insert and
  * every remove. A reader acquires it, reads the fields, and accepts them only if the word is unchanged and odd.
+ * The size-and-kind long holds the size in its low {@link #SIZE_BITS} bits and the unsigned 16-bit kind in its
+ * high {@link #KIND_BITS}; it is written with the other fields before the state word is released, so the
+ * sequence lock covers both.
  * <p>
- * <b>Kind column</b>: one unsigned 16-bit kind per slot at {@code kindsOffset(capacity) + slot * KIND_LENGTH},
- * written before the state word is released, so the sequence lock covers it.
- * <p>
- * <b>Bucket word</b>, {@link #BUCKET_LENGTH} bytes, one per slot:
+ * <b>Bucket word</b>, {@link #BUCKET_LENGTH} bytes, one per {@link #RECORDS_PER_BUCKET} slots:
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -87,6 +86,9 @@ import static org.agrona.BitUtil.SIZE_OF_SHORT;
  *  |                       ... pad to 64 ...                      ...
  *  +---------------------------------------------------------------+
  *  |                     Stale records replaced                    |  STALE_REPLACED_OFFSET
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |               Inserts rejected: size above MAX_SIZE           |  OVERSIZE_REJECTED_OFFSET
  *  |                                                               |
  *  +---------------------------------------------------------------+
  *  |                       ... pad to 64 ...                      ...
@@ -137,14 +139,30 @@ public final class OwnerTableDescriptor
     public static final int ADDRESS_OFFSET = 0;
 
     /**
-     * Offset of the size in bytes ({@code long}) within a record slot.
+     * Offset of the size in bytes and the kind ({@code long}: size in the low {@link #SIZE_BITS} bits, kind in the
+     * high {@link #KIND_BITS}) within a record slot.
      */
-    public static final int SIZE_OFFSET = ADDRESS_OFFSET + SIZE_OF_LONG;
+    public static final int SIZE_AND_KIND_OFFSET = ADDRESS_OFFSET + SIZE_OF_LONG;
+
+    /**
+     * Bits of the size-and-kind long that hold the size.
+     */
+    public static final int SIZE_BITS = 48;
+
+    /**
+     * Largest size in bytes a record can hold: {@code 2^48 - 1}, above any allocation in a 48-bit user space.
+     */
+    public static final long MAX_SIZE = (1L << SIZE_BITS) - 1;
+
+    /**
+     * Bits of the size-and-kind long that hold the kind, above the size.
+     */
+    public static final int KIND_BITS = Long.SIZE - SIZE_BITS;
 
     /**
      * Offset of the allocation timestamp in nanoseconds ({@code long}) within a record slot.
      */
-    public static final int TIMESTAMP_OFFSET = SIZE_OFFSET + SIZE_OF_LONG;
+    public static final int TIMESTAMP_OFFSET = SIZE_AND_KIND_OFFSET + SIZE_OF_LONG;
 
     /**
      * Offset of the caller's interned thread reference ({@code int}) within a record slot.
@@ -177,24 +195,24 @@ public final class OwnerTableDescriptor
     public static final int ALIGNMENT = SIZE_OF_LONG;
 
     /**
-     * Length in bytes of one entry of the kind column (unsigned 16 bits).
+     * Largest kind a record can hold (unsigned 16 bits).
      */
-    public static final int KIND_LENGTH = SIZE_OF_SHORT;
+    public static final int MAX_KIND = (1 << KIND_BITS) - 1;
 
     /**
-     * Largest kind a record can hold.
-     */
-    public static final int MAX_KIND = 0xFFFF;
-
-    /**
-     * Length in bytes of one bucket word; there is one bucket per record slot.
+     * Length in bytes of one bucket word.
      */
     public static final int BUCKET_LENGTH = SIZE_OF_INT;
 
     /**
-     * Off-heap bytes per record slot, counting its kind entry and its share of the bucket index.
+     * Record slots per bucket of the index; a power of two no larger than {@link OwnerTable#MIN_CAPACITY}.
      */
-    public static final int BYTES_PER_RECORD = RECORD_LENGTH + KIND_LENGTH + BUCKET_LENGTH;
+    public static final int RECORDS_PER_BUCKET = 1;
+
+    /**
+     * Off-heap bytes per record slot, counting its share of the bucket index.
+     */
+    public static final int BYTES_PER_RECORD = RECORD_LENGTH + (BUCKET_LENGTH / RECORDS_PER_BUCKET);
 
     /**
      * Link value meaning "no slot", in chains, in bucket heads and in the free list.
@@ -260,6 +278,12 @@ public final class OwnerTableDescriptor
      * Offset in the header of the count of live records replaced by an insert at the same address ({@code long}).
      */
     public static final int STALE_REPLACED_OFFSET = HIGH_WATER_MARK_OFFSET + CACHE_LINE_LENGTH;
+
+    /**
+     * Offset in the header of the count of inserts rejected because their size was above {@link #MAX_SIZE}
+     * ({@code long}); it shares the rarely written line of {@link #STALE_REPLACED_OFFSET}.
+     */
+    public static final int OVERSIZE_REJECTED_OFFSET = STALE_REPLACED_OFFSET + SIZE_OF_LONG;
 
     /**
      * Offset in the header of the mask of index levels ever used ({@code int}).
@@ -339,17 +363,6 @@ public final class OwnerTableDescriptor
     }
 
     /**
-     * The offset of the kind column from the start of the table memory.
-     *
-     * @param capacity of the table in records.
-     * @return offset of the kind of slot 0.
-     */
-    public static int kindsOffset(final int capacity)
-    {
-        return RECORDS_OFFSET + (capacity * RECORD_LENGTH);
-    }
-
-    /**
      * The offset of the bucket index from the start of the table memory.
      *
      * @param capacity of the table in records.
@@ -357,17 +370,28 @@ public final class OwnerTableDescriptor
      */
     public static int bucketsOffset(final int capacity)
     {
-        return kindsOffset(capacity) + (capacity * KIND_LENGTH);
+        return RECORDS_OFFSET + (capacity * RECORD_LENGTH);
+    }
+
+    /**
+     * The number of buckets of the index for a capacity.
+     *
+     * @param capacity of the table in records, a power of two of at least {@link #RECORDS_PER_BUCKET}.
+     * @return number of buckets.
+     */
+    public static int bucketCount(final int capacity)
+    {
+        return capacity / RECORDS_PER_BUCKET;
     }
 
     /**
      * The number of bytes of table memory needed for a capacity.
      *
-     * @param capacity of the table in records, at most {@link #MAX_CAPACITY}.
+     * @param capacity of the table in records, a power of two, at most {@link #MAX_CAPACITY}.
      * @return length of the table memory in bytes.
      */
     public static int requiredLength(final int capacity)
     {
-        return bucketsOffset(capacity) + (capacity * BUCKET_LENGTH);
+        return bucketsOffset(capacity) + (bucketCount(capacity) * BUCKET_LENGTH);
     }
 }

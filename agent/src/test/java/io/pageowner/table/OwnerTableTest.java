@@ -459,15 +459,73 @@ class OwnerTableTest
     void shouldKeepFootprintWithinBudgetPerRecord()
     {
         final long perRecord = table.footprintBytes() / table.capacity();
-        assertTrue(perRecord <= 48 + 4, "bytes per record: " + perRecord);
+        assertTrue(perRecord <= OwnerTableDescriptor.BYTES_PER_RECORD + 4, "bytes per record: " + perRecord);
 
         try (OwnerTable large = new OwnerTable(1 << 20, PAGE_SHIFT))
         {
             final double largePerRecord = (double)large.footprintBytes() / large.capacity();
-            assertTrue(largePerRecord <= 48, "bytes per record: " + largePerRecord);
+            assertTrue(
+                largePerRecord <= OwnerTableDescriptor.BYTES_PER_RECORD + 0.01, "bytes per record: " + largePerRecord);
             assertEquals(
                 OwnerTableDescriptor.requiredLength(large.capacity()) + 64L, large.footprintBytes());
+            assertEquals(
+                OwnerTableDescriptor.FIXED_LENGTH + ((long)OwnerTableDescriptor.BYTES_PER_RECORD << 20),
+                OwnerTableDescriptor.requiredLength(large.capacity()));
         }
+    }
+
+    @Test
+    void shouldKeepLargestSizeAndEveryKindBitInOneWord()
+    {
+        final long maxSize = OwnerTableDescriptor.MAX_SIZE;
+        assertEquals((1L << 48) - 1, maxSize);
+        assertEquals(0xFFFF, OwnerTableDescriptor.MAX_KIND);
+
+        final int slot = table.insert(0, maxSize, 1, 2, 3, 0xFFFF);
+        assertTrue(slot >= 0);
+        assertTrue(table.read(slot, record));
+        assertRecord(record, 0, maxSize, 1, 2, 3, 0xFFFF);
+        assertTrue(table.ownerOf(maxSize - 1, record));
+        assertFalse(table.ownerOf(maxSize, record));
+        assertEquals(maxSize, table.liveBytes());
+
+        table.insert(BASE, 1, 4, 5, 6, 0x8000);
+        table.insert(BASE + 64, 2, 4, 5, 6, 0);
+        table.insert(BASE + 128, 3, 4, 5, 6, 0x1_0021);
+        assertTrue(table.ownerOf(BASE, record));
+        assertEquals(0x8000, record.kind());
+        assertEquals(1, record.size());
+        assertTrue(table.ownerOf(BASE + 64, record));
+        assertEquals(0, record.kind());
+        assertEquals(2, record.size());
+        assertTrue(table.remove(BASE + 128, record));
+        assertEquals(0x21, record.kind(), "bits above 16 are dropped, as the unsigned 16-bit kind says");
+        assertEquals(3, record.size());
+
+        assertTrue(table.remove(0, record));
+        assertRecord(record, 0, maxSize, 1, 2, 3, 0xFFFF);
+        assertEquals(0, table.oversizeRejected());
+    }
+
+    @Test
+    void shouldRejectSizeAboveMaximumWithoutTouchingTheTable()
+    {
+        table.insert(BASE, 100, 1, 1, 1, 1);
+        final long liveBytes = table.liveBytes();
+
+        assertEquals(-1, table.insert(BASE, OwnerTableDescriptor.MAX_SIZE + 1, 2, 2, 2, 2));
+        assertEquals(-1, table.insert(BASE + MIB, Long.MAX_VALUE, 2, 2, 2, 2));
+        assertEquals(-1, table.insert(BASE + 2 * MIB, -1, 2, 2, 2, 2));
+
+        assertEquals(3, table.oversizeRejected());
+        assertEquals(0, table.staleReplaced());
+        assertEquals(1, table.liveCount());
+        assertEquals(liveBytes, table.liveBytes());
+        assertTrue(table.ownerOf(BASE + 50, record));
+        assertRecord(record, BASE, 100, 1, 1, 1, 1);
+        assertFalse(table.ownerOf(BASE + MIB, record));
+        assertFalse(table.remove(BASE + 2 * MIB, record));
+        assertEquals(1, table.forEach((r) -> assertEquals(BASE, r.address())));
     }
 
     @Test

@@ -19,13 +19,18 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  *  +--------------------------+ requiredLength(capacity)
  * </pre>
  * <p>
- * Space per record: {@link #RECORD_LENGTH} (40) + {@link #BUCKET_LENGTH} (4) / {@link #RECORDS_PER_BUCKET} (1) =
- * {@link #BYTES_PER_RECORD} (44) bytes, with one bucket per record slot; the rest is a fixed
+ * Space per record: {@link #RECORD_LENGTH} (40) + {@link #BUCKET_LENGTH} (4) / {@link #RECORDS_PER_BUCKET} (2) =
+ * {@link #BYTES_PER_RECORD} (42) bytes, with one bucket per two record slots; the rest is a fixed
  * {@link #FIXED_LENGTH} bytes per table. The kind shares a long with the size (sizes need 48 bits: user space on
  * x86-64 and aarch64 is below 2^48, so no allocation can be larger), so the slot stays a multiple of 8 bytes with
  * every long naturally aligned and no column beside it, while the state word keeps all 32 bits for its sequence
  * (a narrower sequence would let a stalled reader see the same value after the slot was reused). A size above
  * {@link #MAX_SIZE} is not recorded: the insert returns -1 and the header counts it, so nothing is truncated.
+ * <p>
+ * Two slots per bucket make chains twice as long for the same number of records (on average at most two keys per
+ * bucket in a full table, instead of one). Small records already share chains with their granule's neighbours, so
+ * an insert, a remove or a lookup walks a few more links of slots that are mostly cached; halving the index
+ * saves 2 bytes per record.
  * <p>
  * <b>Record slot</b>, {@link #RECORD_LENGTH} bytes, 8-byte aligned:
  * <pre>
@@ -207,7 +212,7 @@ public final class OwnerTableDescriptor
     /**
      * Record slots per bucket of the index; a power of two no larger than {@link OwnerTable#MIN_CAPACITY}.
      */
-    public static final int RECORDS_PER_BUCKET = 1;
+    public static final int RECORDS_PER_BUCKET = 2;
 
     /**
      * Off-heap bytes per record slot, counting its share of the bucket index.

@@ -405,6 +405,54 @@ class OwnerTableTest
     }
 
     @Test
+    void shouldFindEveryRecordOfChainsSharingBucketsInFullSmallTable()
+    {
+        try (OwnerTable small = new OwnerTable(OwnerTable.MIN_CAPACITY, PAGE_SHIFT))
+        {
+            // More keys than buckets (capacity / RECORDS_PER_BUCKET), so chains must hold several keys each.
+            final int count = small.capacity();
+            final long[] addresses = new long[count];
+            final long[] sizes = new long[count];
+            for (int i = 0; i < count; i++)
+            {
+                addresses[i] = BASE + (i * 3 * PAGE) + ((i % 4) * 256L) + 8;
+                sizes[i] = 0 == i % 5 ? 2 * MIB + i : 40 + i;
+                assertTrue(small.insert(addresses[i], sizes[i], i, i, i, i) >= 0);
+            }
+            assertEquals(-1, small.insert(BASE - PAGE, 1, 0, 0, 0, 0));
+
+            final boolean[] live = new boolean[count];
+            java.util.Arrays.fill(live, true);
+            final int[] order = { 7, 0, 15, 3, 10, 1, 12, 5, 14, 2, 9, 4, 11, 6, 13, 8 };
+            for (final int victim : order)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    if (live[i])
+                    {
+                        assertTrue(small.ownerOf(addresses[i] + sizes[i] - 1, record), "record " + i);
+                        if (record.address() == addresses[i])
+                        {
+                            assertRecord(record, addresses[i], sizes[i], i, i, i, i);
+                        }
+                        else
+                        {
+                            // Only a large record may overlap a later one; then the other one must be live.
+                            assertTrue(record.contains(addresses[i] + sizes[i] - 1));
+                        }
+                    }
+                }
+                assertTrue(small.remove(addresses[victim], record));
+                assertRecord(record, addresses[victim], sizes[victim], victim, victim, victim, victim);
+                assertFalse(small.remove(addresses[victim], record));
+                live[victim] = false;
+            }
+            assertEquals(0, small.liveCount());
+            assertEquals(0, small.forEach((r) -> {}));
+        }
+    }
+
+    @Test
     void shouldStayCorrectWhenLargeRecordCountOfHomeBucketSaturates()
     {
         final int large = OwnerTableDescriptor.BUCKET_LARGE_COUNT_MAX + 9;

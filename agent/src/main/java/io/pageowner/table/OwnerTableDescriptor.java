@@ -5,15 +5,19 @@ import static org.agrona.BitUtil.SIZE_OF_INT;
 import static org.agrona.BitUtil.SIZE_OF_LONG;
 
 /**
- * Layout of the off-heap memory of an {@link OwnerTable}: one allocation holding, in order, a header,
- * the striped live counters, the record slots and the bucket index.
+ * Layout of the off-heap memory of an {@link OwnerTable}: an index allocated whole at start, holding in order a
+ * header, the striped live counters, the segment directory and the bucket index; and the record slots, in
+ * segments of {@code 2^segmentShift(capacity)} slots allocated as the high-water mark reaches them.
  * <pre>
- *  +--------------------------+ 0
- *  | Header                   | HEADER_LENGTH bytes
- *  +--------------------------+ COUNTERS_OFFSET
- *  | Counter stripes          | COUNTER_STRIPES * STRIPE_LENGTH bytes
- *  +--------------------------+ RECORDS_OFFSET
- *  | Record slots             | capacity * RECORD_LENGTH bytes
+ *  Index, requiredLength(capacity) bytes:          Segment n, segmentLength(capacity) bytes:
+ *  +--------------------------+ 0                  +--------------------------+ 0
+ *  | Header                   | HEADER_LENGTH      | Record slot n * 2^shift  | RECORD_LENGTH bytes
+ *  +--------------------------+ COUNTERS_OFFSET    +--------------------------+
+ *  | Counter stripes          | COUNTER_STRIPES    | ...                      |
+ *  |                          |   * STRIPE_LENGTH  +--------------------------+
+ *  +--------------------------+ DIRECTORY_OFFSET   | Record slot              |
+ *  | Segment directory        | segmentCount(cap)  |   (n + 1) * 2^shift - 1  |
+ *  |                          |   * 8 bytes        +--------------------------+ segmentLength(capacity)
  *  +--------------------------+ bucketsOffset(capacity)
  *  | Bucket index             | (capacity / RECORDS_PER_BUCKET) * BUCKET_LENGTH bytes
  *  +--------------------------+ requiredLength(capacity)
@@ -21,9 +25,16 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  * <p>
  * Space per record: {@link #RECORD_LENGTH} (40) + {@link #BUCKET_LENGTH} (4) / {@link #RECORDS_PER_BUCKET} (2) =
  * {@link #BYTES_PER_RECORD} (42) bytes, with one bucket per two record slots; the rest is a fixed
- * {@link #FIXED_LENGTH} bytes per table. The kind shares a long with the size (sizes need 48 bits: user space on
- * x86-64 and aarch64 is below 2^48, so no allocation can be larger), so the slot stays a multiple of 8 bytes with
- * every long naturally aligned and no column beside it, while the state word keeps all 32 bits for its sequence
+ * {@link #FIXED_LENGTH} bytes per table and one 8-byte directory entry per segment. The bucket index (2 bytes per
+ * slot) is sized from the capacity at start, since a concurrent index cannot be rehashed cheaply; the slots (40
+ * bytes each) are paid for only up to the most records ever live at once, rounded up to a segment of at most
+ * {@code 2^}{@value #MAX_SEGMENT_SHIFT} slots (320 KiB), so the capacity ({@code max_records=}) is a cap rather
+ * than a cost. A directory entry is 0 until its segment is allocated and zeroed, then set once by compare-and-set
+ * and never changed until the table is closed.
+ * <p>
+ * The kind shares a long with the size (sizes need 48 bits: user space on x86-64 and aarch64 is below 2^48, so no
+ * allocation can be larger), so the slot stays a multiple of 8 bytes with every long naturally aligned and no
+ * column beside it, while the state word keeps all 32 bits for its sequence
  * (a narrower sequence would let a stalled reader see the same value after the slot was reused). A size above
  * {@link #MAX_SIZE} is not recorded: the insert returns -1 and the header counts it, so nothing is truncated.
  * <p>
@@ -32,16 +43,18 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  * an insert, a remove or a lookup walks a few more links of slots that are mostly cached; halving the index
  * saves 2 bytes per record.
  * <p>
- * <b>Record slot</b>, {@link #RECORD_LENGTH} bytes, 8-byte aligned:
+ * <b>Record slot</b>, {@link #RECORD_LENGTH} bytes, 8-byte aligned, at {@code recordOffset(slot & mask)} in its
+ * segment:
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  *  |                      Address (start byte)                     |
  *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                  Size in bytes, bits 0 to 31                  |
  *  +-------------------------------+-------------------------------+
- *  |                 Size in bytes (bits 0 to 47)                  |
- *  |                               |   Kind (bits 48 to 63)        |
+ *  |     Size, bits 32 to 47       |  Kind (unsigned 16 bits)      |
  *  +-------------------------------+-------------------------------+
  *  |                          Timestamp ns                         |
  *  |                                                               |
@@ -337,14 +350,25 @@ public final class OwnerTableDescriptor
     public static final int COUNTERS_OFFSET = HEADER_LENGTH;
 
     /**
-     * Offset of the first record slot from the start of the table memory.
+     * Offset of the segment directory from the start of the index memory: one {@code long} per segment, its
+     * address, 0 until it is allocated.
      */
-    public static final int RECORDS_OFFSET = COUNTERS_OFFSET + (COUNTER_STRIPES * STRIPE_LENGTH);
+    public static final int DIRECTORY_OFFSET = COUNTERS_OFFSET + (COUNTER_STRIPES * STRIPE_LENGTH);
 
     /**
-     * Bytes of table memory that do not depend on capacity.
+     * Length in bytes of one entry of the segment directory.
      */
-    public static final int FIXED_LENGTH = RECORDS_OFFSET;
+    public static final int DIRECTORY_ENTRY_LENGTH = SIZE_OF_LONG;
+
+    /**
+     * Log2 of the most record slots a segment holds: 8 192 slots, 320 KiB.
+     */
+    public static final int MAX_SEGMENT_SHIFT = 13;
+
+    /**
+     * Bytes of index memory that do not depend on capacity.
+     */
+    public static final int FIXED_LENGTH = DIRECTORY_OFFSET;
 
     /**
      * Largest capacity: its memory fits one buffer of at most {@link Integer#MAX_VALUE} bytes, and slot + 1 fits
@@ -357,25 +381,58 @@ public final class OwnerTableDescriptor
     }
 
     /**
-     * The offset of a record slot from the start of the table memory.
+     * The offset of a record slot from the start of its segment.
      *
-     * @param slot index of the record, from 0 to capacity - 1.
-     * @return offset of the record slot.
+     * @param slotInSegment index of the record within its segment: {@code slot & ((1 << segmentShift) - 1)}.
+     * @return offset of the record slot in its segment.
      */
-    public static int recordOffset(final int slot)
+    public static int recordOffset(final int slotInSegment)
     {
-        return RECORDS_OFFSET + (slot * RECORD_LENGTH);
+        return slotInSegment * RECORD_LENGTH;
     }
 
     /**
-     * The offset of the bucket index from the start of the table memory.
+     * Log2 of the record slots per segment for a capacity.
      *
-     * @param capacity of the table in records.
+     * @param capacity of the table in records, a power of two.
+     * @return log2 of the slots per segment: {@link #MAX_SEGMENT_SHIFT}, or less for a smaller capacity.
+     */
+    public static int segmentShift(final int capacity)
+    {
+        return Math.min(MAX_SEGMENT_SHIFT, Integer.numberOfTrailingZeros(capacity));
+    }
+
+    /**
+     * The number of segments, and of directory entries, for a capacity.
+     *
+     * @param capacity of the table in records, a power of two.
+     * @return number of segments when every slot is in use.
+     */
+    public static int segmentCount(final int capacity)
+    {
+        return capacity >>> segmentShift(capacity);
+    }
+
+    /**
+     * The length in bytes of one segment of record slots.
+     *
+     * @param capacity of the table in records, a power of two.
+     * @return bytes per segment.
+     */
+    public static int segmentLength(final int capacity)
+    {
+        return (1 << segmentShift(capacity)) * RECORD_LENGTH;
+    }
+
+    /**
+     * The offset of the bucket index from the start of the index memory.
+     *
+     * @param capacity of the table in records, a power of two.
      * @return offset of bucket 0.
      */
     public static int bucketsOffset(final int capacity)
     {
-        return RECORDS_OFFSET + (capacity * RECORD_LENGTH);
+        return DIRECTORY_OFFSET + (segmentCount(capacity) * DIRECTORY_ENTRY_LENGTH);
     }
 
     /**
@@ -390,10 +447,10 @@ public final class OwnerTableDescriptor
     }
 
     /**
-     * The number of bytes of table memory needed for a capacity.
+     * The number of bytes of index memory, allocated at start, for a capacity; segments come on top.
      *
      * @param capacity of the table in records, a power of two, at most {@link #MAX_CAPACITY}.
-     * @return length of the table memory in bytes.
+     * @return length of the index memory in bytes.
      */
     public static int requiredLength(final int capacity)
     {

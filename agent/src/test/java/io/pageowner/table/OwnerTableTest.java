@@ -506,20 +506,51 @@ class OwnerTableTest
     @Test
     void shouldKeepFootprintWithinBudgetPerRecord()
     {
-        final long perRecord = table.footprintBytes() / table.capacity();
-        assertTrue(perRecord <= OwnerTableDescriptor.BYTES_PER_RECORD + 4, "bytes per record: " + perRecord);
-
         try (OwnerTable large = new OwnerTable(1 << 20, PAGE_SHIFT))
         {
-            final double largePerRecord = (double)large.footprintBytes() / large.capacity();
+            final int segmentLength = OwnerTableDescriptor.segmentLength(large.capacity());
+            assertEquals(8192 * OwnerTableDescriptor.RECORD_LENGTH, segmentLength);
+            final long index = OwnerTableDescriptor.requiredLength(large.capacity());
+            assertEquals(
+                OwnerTableDescriptor.FIXED_LENGTH + (128 * 8) + ((long)OwnerTableDescriptor.BUCKET_LENGTH << 19),
+                index);
+            assertEquals(0, large.segmentsAllocated());
+            assertEquals(index + 64, large.footprintBytes(), "only the index at start");
+
+            for (int i = 0; i < 10_000; i++)
+            {
+                assertTrue(large.insert(BASE + i * 64L, 48, i, i, i, i) >= 0);
+            }
+            assertEquals(2, large.segmentsAllocated());
+            assertEquals(index + 64 + (2L * segmentLength), large.footprintBytes());
+
+            for (int i = 0; i < 10_000; i++)
+            {
+                assertTrue(large.remove(BASE + i * 64L, null));
+            }
+            for (int i = 0; i < 10_000; i++)
+            {
+                assertTrue(large.insert(BASE + MIB + i * 64L, 48, i, i, i, i) >= 0);
+            }
+            assertEquals(2, large.segmentsAllocated(), "freed slots are reused before new segments");
+
+            final double perSlotAtCapacity =
+                (index + 64 + ((long)large.capacity() * OwnerTableDescriptor.RECORD_LENGTH)) / (double)large.capacity();
             assertTrue(
-                largePerRecord <= OwnerTableDescriptor.BYTES_PER_RECORD + 0.01, "bytes per record: " + largePerRecord);
-            assertEquals(
-                OwnerTableDescriptor.requiredLength(large.capacity()) + 64L, large.footprintBytes());
-            assertEquals(
-                OwnerTableDescriptor.FIXED_LENGTH + ((long)OwnerTableDescriptor.BYTES_PER_RECORD << 20),
-                OwnerTableDescriptor.requiredLength(large.capacity()));
+                perSlotAtCapacity <= OwnerTableDescriptor.BYTES_PER_RECORD + 0.01, "per slot: " + perSlotAtCapacity);
         }
+
+        final OwnerTable full = new OwnerTable(OwnerTable.MIN_CAPACITY, PAGE_SHIFT);
+        for (int i = 0; i < full.capacity(); i++)
+        {
+            assertTrue(full.insert(BASE + i * 64L, 48, i, i, i, i) >= 0);
+        }
+        assertEquals(1, full.segmentsAllocated());
+        assertEquals(OwnerTableDescriptor.requiredLength(full.capacity()) + 64 +
+            (long)OwnerTableDescriptor.RECORD_LENGTH * full.capacity(), full.footprintBytes());
+        full.close();
+        assertEquals(0, full.footprintBytes());
+        assertEquals(0, full.segmentsAllocated());
     }
 
     @Test

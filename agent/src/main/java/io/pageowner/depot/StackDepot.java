@@ -1,13 +1,20 @@
 package io.pageowner.depot;
 
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Deduplicated call stacks, stored once each and named by an int id, as the kernel's stackdepot
- * does for page_owner. Stacks are never removed. Lookups are lock-free: an open-addressed array of
- * entries filled by compare-and-set; a stack is compared frame by frame (class, method, bytecode
- * index: see {@link StackCapture}) so two stacks never share an id because their hashes collide.
+ * does for page_owner. Stacks are never removed. Finding a stored stack is lock-free: an
+ * open-addressed array of entries read with volatile loads; a stack is compared frame by frame
+ * (class, method, bytecode index: see {@link StackCapture}) so two stacks never share an id because
+ * their hashes collide.
+ * <p>
+ * Storing a new stack, which happens once per distinct stack, takes this depot's lock. The arrays
+ * start small ({@value #INITIAL_SLOTS} slots, {@value #INITIAL_IDS} ids) and are copied to twice
+ * their size under the lock when needed, the slots keeping a load of at most one half, so an agent
+ * holds arrays for the stacks it has seen, not for {@link #capacity()}. A grown array is published
+ * by a volatile store and the old one is left as it was: a reader still probing it either finds its
+ * stack there or reaches an empty slot and retries under the lock, where it sees the newest array.
  * <p>
  * When {@link #capacity()} distinct stacks exist, further new stacks get {@link #OVERFLOW_ID},
  * whose single frame says so, like the kernel's failure stack.
@@ -19,11 +26,17 @@ public final class StackDepot
     /** Id of the stack given when no stack could be captured. */
     public static final int UNKNOWN_ID = 1;
 
+    private static final int FIXED_IDS = 2;
+    private static final int INITIAL_SLOTS = 256;
+    private static final int INITIAL_IDS = 128;
+
     private final int capacity;
-    private final int mask;
-    private final AtomicReferenceArray<Entry> slots;
-    private final AtomicReferenceArray<Entry> byId;
-    private final AtomicInteger nextId = new AtomicInteger(2);
+    private final int maxSlots;
+    // NOTE: replaced under the lock, never shrunk; entries are immutable, with final fields only.
+    private volatile AtomicReferenceArray<Entry> slots;
+    private volatile AtomicReferenceArray<Entry> byId;
+    // NOTE: written under the lock only; read without it by size() and by the full-depot check.
+    private volatile int nextId = FIXED_IDS;
 
     /**
      * Creates a depot.
@@ -33,12 +46,12 @@ public final class StackDepot
     public StackDepot(final int capacity)
     {
         this.capacity = capacity;
-        final int slotCount = Integer.highestOneBit(Math.max(16, capacity) * 2 - 1) << 1;
-        this.mask = slotCount - 1;
-        this.slots = new AtomicReferenceArray<>(slotCount);
-        this.byId = new AtomicReferenceArray<>(capacity + 2);
-        byId.set(OVERFLOW_ID, Entry.fixed(OVERFLOW_ID, "<stack depot full: raise max_stacks>"));
-        byId.set(UNKNOWN_ID, Entry.fixed(UNKNOWN_ID, "<no stack captured>"));
+        this.maxSlots = Integer.highestOneBit(Math.max(16, capacity) * 2 - 1) << 1;
+        this.slots = new AtomicReferenceArray<>(Math.min(INITIAL_SLOTS, maxSlots));
+        final AtomicReferenceArray<Entry> ids = new AtomicReferenceArray<>(Math.min(INITIAL_IDS, capacity + FIXED_IDS));
+        ids.set(OVERFLOW_ID, Entry.fixed(OVERFLOW_ID, "<stack depot full: raise max_stacks>"));
+        ids.set(UNKNOWN_ID, Entry.fixed(UNKNOWN_ID, "<no stack captured>"));
+        this.byId = ids;
     }
 
     /**
@@ -55,33 +68,16 @@ public final class StackDepot
             return UNKNOWN_ID;
         }
         final long hash = capture.hash();
-        int index = (int)mix(hash) & mask;
-        while (true)
+        final int id = find(slots, capture, hash);
+        if (id >= 0)
         {
-            final Entry entry = slots.get(index);
-            if (null == entry)
-            {
-                final int id = nextId.getAndIncrement();
-                if (id >= capacity + 2)
-                {
-                    nextId.set(capacity + 2);
-                    return OVERFLOW_ID;
-                }
-                final Entry created = capture.toEntry(id, hash);
-                if (slots.compareAndSet(index, null, created))
-                {
-                    byId.set(id, created);
-                    return id;
-                }
-                // NOTE: lost the race for this slot; the id is burnt, which only wastes one number.
-                continue;
-            }
-            if (entry.hash == hash && capture.sameAs(entry))
-            {
-                return entry.id;
-            }
-            index = (index + 1) & mask;
+            return id;
         }
+        if (nextId >= capacity + FIXED_IDS)
+        {
+            return OVERFLOW_ID;
+        }
+        return add(capture, hash);
     }
 
     /**
@@ -92,7 +88,8 @@ public final class StackDepot
      */
     public String[] frames(final int id)
     {
-        final Entry entry = id >= 0 && id < byId.length() ? byId.get(id) : null;
+        final AtomicReferenceArray<Entry> entries = byId;
+        final Entry entry = id >= 0 && id < entries.length() ? entries.get(id) : null;
         return null == entry ? new String[]{ "<unknown stack " + id + ">" } : entry.lines;
     }
 
@@ -103,7 +100,7 @@ public final class StackDepot
      */
     public int size()
     {
-        return Math.min(nextId.get(), capacity + 2) - 2;
+        return nextId - FIXED_IDS;
     }
 
     /**
@@ -114,6 +111,116 @@ public final class StackDepot
     public int capacity()
     {
         return capacity;
+    }
+
+    /**
+     * Slots of the hash array now; it grows with the stacks stored.
+     *
+     * @return the length of the current slot array.
+     */
+    int slotCount()
+    {
+        return slots.length();
+    }
+
+    /**
+     * Length of the id array now; it grows with the stacks stored.
+     *
+     * @return the length of the current id array.
+     */
+    int idCount()
+    {
+        return byId.length();
+    }
+
+    // The id of a stored stack equal to the capture, or -1 once an empty slot is reached.
+    private static int find(final AtomicReferenceArray<Entry> table, final StackCapture capture, final long hash)
+    {
+        final int mask = table.length() - 1;
+        for (int index = (int)mix(hash) & mask; ; index = (index + 1) & mask)
+        {
+            final Entry entry = table.get(index);
+            if (null == entry)
+            {
+                return -1;
+            }
+            if (entry.hash == hash && capture.sameAs(entry))
+            {
+                return entry.id;
+            }
+        }
+    }
+
+    private synchronized int add(final StackCapture capture, final long hash)
+    {
+        final int found = find(slots, capture, hash);
+        if (found >= 0)
+        {
+            return found;
+        }
+        final int id = nextId;
+        if (id >= capacity + FIXED_IDS)
+        {
+            return OVERFLOW_ID;
+        }
+        // NOTE: the id is taken before the entry is built, so that even a nested intern on this thread (the monitor
+        // is reentrant) could not hand out the same id; if building fails, the id is burnt, which only wastes one.
+        nextId = id + 1;
+        final Entry created = capture.toEntry(id, hash);
+
+        AtomicReferenceArray<Entry> entries = byId;
+        if (id >= entries.length())
+        {
+            entries = grown(entries, (int)Math.min((long)capacity + FIXED_IDS, 2L * entries.length()));
+        }
+        entries.set(id, created);
+        byId = entries;
+
+        AtomicReferenceArray<Entry> table = slots;
+        if (2L * (id - FIXED_IDS + 1) > table.length() && table.length() < maxSlots)
+        {
+            table = rehashed(table, 2 * table.length());
+        }
+        final int mask = table.length() - 1;
+        int index = (int)mix(hash) & mask;
+        while (null != table.get(index))
+        {
+            index = (index + 1) & mask;
+        }
+        // NOTE: the entry is in byId before its slot, so any thread that finds the id can read its frames.
+        table.set(index, created);
+        slots = table;
+        return id;
+    }
+
+    private static AtomicReferenceArray<Entry> grown(final AtomicReferenceArray<Entry> entries, final int length)
+    {
+        final AtomicReferenceArray<Entry> copy = new AtomicReferenceArray<>(length);
+        for (int i = 0; i < entries.length(); i++)
+        {
+            copy.set(i, entries.get(i));
+        }
+        return copy;
+    }
+
+    private static AtomicReferenceArray<Entry> rehashed(final AtomicReferenceArray<Entry> table, final int length)
+    {
+        final AtomicReferenceArray<Entry> copy = new AtomicReferenceArray<>(length);
+        final int mask = length - 1;
+        for (int i = 0; i < table.length(); i++)
+        {
+            final Entry entry = table.get(i);
+            if (null != entry)
+            {
+                int index = (int)mix(entry.hash) & mask;
+                while (null != copy.get(index))
+                {
+                    index = (index + 1) & mask;
+                }
+                copy.set(index, entry);
+            }
+        }
+        return copy;
     }
 
     static long mix(final long hash)

@@ -13,17 +13,22 @@ import static io.pageowner.table.OwnerTableDescriptor.BUCKET_LINK_MASK;
 import static io.pageowner.table.OwnerTableDescriptor.BUCKET_LOCK_BIT;
 import static io.pageowner.table.OwnerTableDescriptor.COUNTERS_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.COUNTER_STRIPES;
+import static io.pageowner.table.OwnerTableDescriptor.DIRECTORY_ENTRY_LENGTH;
+import static io.pageowner.table.OwnerTableDescriptor.DIRECTORY_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.FREE_LIST_HEAD_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.GRANULE_SHIFT;
 import static io.pageowner.table.OwnerTableDescriptor.HIGH_WATER_MARK_OFFSET;
-import static io.pageowner.table.OwnerTableDescriptor.KIND_LENGTH;
 import static io.pageowner.table.OwnerTableDescriptor.LEVEL_BITS;
 import static io.pageowner.table.OwnerTableDescriptor.LEVEL_MASK_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.MAX_CAPACITY;
+import static io.pageowner.table.OwnerTableDescriptor.MAX_KIND;
+import static io.pageowner.table.OwnerTableDescriptor.MAX_SIZE;
 import static io.pageowner.table.OwnerTableDescriptor.MAX_SPAN_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.NEXT_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.NULL_LINK;
-import static io.pageowner.table.OwnerTableDescriptor.SIZE_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.OVERSIZE_REJECTED_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.SIZE_AND_KIND_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.SIZE_BITS;
 import static io.pageowner.table.OwnerTableDescriptor.STACK_ID_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.STALE_REPLACED_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.STATE_OFFSET;
@@ -33,9 +38,12 @@ import static io.pageowner.table.OwnerTableDescriptor.STRIPE_LENGTH;
 import static io.pageowner.table.OwnerTableDescriptor.STRIPE_PAGES_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.THREAD_REF_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.TIMESTAMP_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.bucketCount;
 import static io.pageowner.table.OwnerTableDescriptor.bucketsOffset;
-import static io.pageowner.table.OwnerTableDescriptor.kindsOffset;
 import static io.pageowner.table.OwnerTableDescriptor.recordOffset;
+import static io.pageowner.table.OwnerTableDescriptor.segmentCount;
+import static io.pageowner.table.OwnerTableDescriptor.segmentLength;
+import static io.pageowner.table.OwnerTableDescriptor.segmentShift;
 import static io.pageowner.table.OwnerTableDescriptor.requiredLength;
 import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
 import static org.agrona.BitUtil.SIZE_OF_LONG;
@@ -45,9 +53,13 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  * address, by any interior address, or by page, as the kernel's page_owner does for physical pages.
  * <p>
  * The memory comes from {@code Unsafe.allocateMemory}, so it does not count against
- * {@code -XX:MaxDirectMemorySize}; it is zeroed once here and freed by {@link #close()}. Its layout is in
+ * {@code -XX:MaxDirectMemorySize}; it is zeroed when allocated and freed by {@link #close()}. Its layout is in
  * {@link OwnerTableDescriptor}: {@value OwnerTableDescriptor#BYTES_PER_RECORD} bytes per record slot plus
- * {@value OwnerTableDescriptor#FIXED_LENGTH} bytes per table.
+ * {@value OwnerTableDescriptor#FIXED_LENGTH} bytes per table. The index (header, counters, segment directory,
+ * buckets: 2 bytes per slot of capacity) is allocated at start; the record slots (40 bytes each) in segments as
+ * the high-water mark reaches them, so a table costs its capacity's index plus the slots of the most records
+ * ever live at once. Allocating a segment, once per {@code 2^}{@value OwnerTableDescriptor#MAX_SEGMENT_SHIFT}
+ * slots, is the only time an insert allocates; if it fails, the insert returns -1 as for a full table.
  * <p>
  * <b>Concurrency.</b> Any number of threads may insert, remove and look up at once, and one or more threads may
  * scan; there is no global lock. Free slots sit on a lock-free Treiber stack whose head carries an ABA tag, with
@@ -65,8 +77,10 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  * bucket, whose word counts the larger records at home there: an insert or remove of a small record touches that
  * one bucket, as a plain start-page index would, and a large record adds the bucket of its level.
  * <p>
- * <b>Hot path.</b> Insert, remove, lookup and the per-record work of a scan allocate nothing, never format and
- * never wait for space: a full table makes {@link #insert(long, long, long, int, int, int)} return -1.
+ * <b>Hot path.</b> Insert, remove, lookup and the per-record work of a scan allocate nothing on the heap (an
+ * insert allocates off-heap only for a new segment, see above), never format and never wait for space: a full
+ * table makes {@link #insert(long, long, long, int, int, int)} return -1, as does a size above
+ * {@link OwnerTableDescriptor#MAX_SIZE}, which is counted in {@link #oversizeRejected()}.
  * <p>
  * A table must not be used after {@link #close()}; the caller stops all users first.
  */
@@ -104,8 +118,10 @@ public final class OwnerTable implements AutoCloseable
     private final int capacity;
     private final int pageShift;
     private final int bucketShift;
-    private final int kindsOffset;
     private final int bucketsOffset;
+    private final int segmentShift;
+    private final int segmentMask;
+    private final int segmentLength;
     private final long allocatedAddress;
     private final long allocatedLength;
     private final UnsafeBuffer buffer;
@@ -133,9 +149,11 @@ public final class OwnerTable implements AutoCloseable
 
         this.capacity = BitUtil.findNextPositivePowerOfTwo(Math.max(capacity, MIN_CAPACITY));
         this.pageShift = pageShift;
-        this.bucketShift = Long.SIZE - Integer.numberOfTrailingZeros(this.capacity);
-        this.kindsOffset = kindsOffset(this.capacity);
+        this.bucketShift = Long.SIZE - Integer.numberOfTrailingZeros(bucketCount(this.capacity));
         this.bucketsOffset = bucketsOffset(this.capacity);
+        this.segmentShift = segmentShift(this.capacity);
+        this.segmentMask = (1 << segmentShift) - 1;
+        this.segmentLength = segmentLength(this.capacity);
 
         final int length = requiredLength(this.capacity);
         allocatedLength = (long)length + CACHE_LINE_LENGTH;
@@ -163,15 +181,18 @@ public final class OwnerTable implements AutoCloseable
 
     /**
      * Record a live allocation. If a live record already starts at the same address (its free was never seen),
-     * it is replaced and counted in {@link #staleReplaced()}.
+     * it is replaced and counted in {@link #staleReplaced()}. A size above {@link OwnerTableDescriptor#MAX_SIZE}
+     * (or negative), which no allocation in a 48-bit user space can have, is not recorded: the table is left as it
+     * was, the insert counted in {@link #oversizeRejected()}, and -1 returned.
      *
      * @param address     of the first byte.
-     * @param size        in bytes, 0 or more.
+     * @param size        in bytes, from 0 to {@link OwnerTableDescriptor#MAX_SIZE}.
      * @param timestampNs when the memory was allocated.
      * @param threadRef   of the allocating thread, as interned by the caller.
      * @param stackId     of the allocating stack, as stored by the caller.
-     * @param kind        flags of the allocation, stored as an unsigned 16-bit value.
-     * @return the slot index of the record, or -1 if the table is full and the record was dropped.
+     * @param kind        flags of the allocation, stored as an unsigned 16-bit value (higher bits are dropped).
+     * @return the slot index of the record, or -1 if the table is full or the size too large and the record was
+     * dropped.
      */
     public int insert(
         final long address,
@@ -181,6 +202,12 @@ public final class OwnerTable implements AutoCloseable
         final int stackId,
         final int kind)
     {
+        if (Long.compareUnsigned(size, MAX_SIZE) > 0)
+        {
+            buffer.getAndAddLong(OVERSIZE_REJECTED_OFFSET, 1);
+            return -1;
+        }
+
         final long firstGranule = address >>> GRANULE_SHIFT;
         final long spanGranules = (OwnerRecord.lastAddress(address, size) >>> GRANULE_SHIFT) - firstGranule + 1;
         final int level = level(spanGranules);
@@ -205,18 +232,17 @@ public final class OwnerTable implements AutoCloseable
             }
         }
 
-        final int recordOffset = recordOffset(slot);
-        final int stateOffset = recordOffset + STATE_OFFSET;
-        final int freeState = buffer.getInt(stateOffset);
+        final long recordAddress = recordAddress(slot);
+        final long stateAddress = recordAddress + STATE_OFFSET;
+        final int freeState = UnsafeApi.getInt(stateAddress);
 
-        buffer.putLong(recordOffset + ADDRESS_OFFSET, address);
-        buffer.putLong(recordOffset + SIZE_OFFSET, size);
-        buffer.putLong(recordOffset + TIMESTAMP_OFFSET, timestampNs);
-        buffer.putInt(recordOffset + THREAD_REF_OFFSET, threadRef);
-        buffer.putInt(recordOffset + STACK_ID_OFFSET, stackId);
-        buffer.putShort(kindsOffset + (slot * KIND_LENGTH), (short)kind);
+        UnsafeApi.putLong(recordAddress + ADDRESS_OFFSET, address);
+        UnsafeApi.putLong(recordAddress + SIZE_AND_KIND_OFFSET, ((long)(kind & MAX_KIND) << SIZE_BITS) | size);
+        UnsafeApi.putLong(recordAddress + TIMESTAMP_OFFSET, timestampNs);
+        UnsafeApi.putInt(recordAddress + THREAD_REF_OFFSET, threadRef);
+        UnsafeApi.putInt(recordAddress + STACK_ID_OFFSET, stackId);
         // NOTE: release orders the field stores above before the odd (live) state a scan acquires.
-        buffer.putIntRelease(stateOffset, freeState + 1);
+        UnsafeApi.putIntRelease(null, stateAddress, freeState + 1);
 
         addToCounters(slot, 1, size, OwnerRecord.pageCount(address, size, pageShift));
 
@@ -225,7 +251,7 @@ public final class OwnerTable implements AutoCloseable
         final long homeUnlink = unlinkLocked(homeWord & BUCKET_LINK_MASK, address, NULL_LINK);
         if (0 == level)
         {
-            buffer.putInt(recordOffset + NEXT_OFFSET, newHead(homeUnlink));
+            UnsafeApi.putInt(recordAddress + NEXT_OFFSET, newHead(homeUnlink));
             // NOTE: release publishes the link stores to the next thread that locks this bucket, and unlocks it.
             buffer.putIntRelease(homeOffset, (homeWord & BUCKET_LARGE_COUNT_MASK) | (slot + 1));
         }
@@ -247,7 +273,7 @@ public final class OwnerTable implements AutoCloseable
             final int bucketOffset = bucketOffset(level, firstGranule >>> (LEVEL_BITS * level));
             final int word = lockBucket(bucketOffset);
             final long unlink = unlinkLocked(word & BUCKET_LINK_MASK, address, NULL_LINK);
-            buffer.putInt(recordOffset + NEXT_OFFSET, newHead(unlink));
+            UnsafeApi.putInt(recordAddress + NEXT_OFFSET, newHead(unlink));
             // NOTE: release publishes the link stores to the next thread that locks this bucket, and unlocks it.
             buffer.putIntRelease(bucketOffset, (word & BUCKET_LARGE_COUNT_MASK) | (slot + 1));
             replaceStale(unlinkedSlot(unlink));
@@ -435,28 +461,36 @@ public final class OwnerTable implements AutoCloseable
             return false;
         }
 
-        final int recordOffset = recordOffset(slot);
-        final int stateOffset = recordOffset + STATE_OFFSET;
+        // A slot below the high-water mark may be in a segment its claimer is still allocating.
+        final long segment = buffer.getLongVolatile(directoryEntryOffset(slot));
+        if (0 == segment)
+        {
+            return false;
+        }
+
+        final long recordAddress = segment + recordOffset(slot & segmentMask);
+        final long stateAddress = recordAddress + STATE_OFFSET;
         for (int attempt = 0; attempt < MAX_READ_ATTEMPTS; attempt++)
         {
-            final int state = buffer.getIntVolatile(stateOffset);
+            final int state = UnsafeApi.getIntVolatile(null, stateAddress);
             if (0 == (state & 1))
             {
                 return false;
             }
 
-            final long address = buffer.getLong(recordOffset + ADDRESS_OFFSET);
-            final long size = buffer.getLong(recordOffset + SIZE_OFFSET);
-            final long timestampNs = buffer.getLong(recordOffset + TIMESTAMP_OFFSET);
-            final int threadRef = buffer.getInt(recordOffset + THREAD_REF_OFFSET);
-            final int stackId = buffer.getInt(recordOffset + STACK_ID_OFFSET);
-            final int kind = buffer.getShort(kindsOffset + (slot * KIND_LENGTH)) & 0xFFFF;
+            final long address = UnsafeApi.getLong(recordAddress + ADDRESS_OFFSET);
+            final long sizeAndKind = UnsafeApi.getLong(recordAddress + SIZE_AND_KIND_OFFSET);
+            final long timestampNs = UnsafeApi.getLong(recordAddress + TIMESTAMP_OFFSET);
+            final int threadRef = UnsafeApi.getInt(recordAddress + THREAD_REF_OFFSET);
+            final int stackId = UnsafeApi.getInt(recordAddress + STACK_ID_OFFSET);
 
             // Keeps the field loads above before the re-check of the state below.
             UnsafeApi.loadFence();
-            if (buffer.getInt(stateOffset) == state)
+            if (UnsafeApi.getInt(stateAddress) == state)
             {
-                into.set(address, size, timestampNs, threadRef, stackId, kind, pageShift);
+                into.set(
+                    address, sizeAndKind & MAX_SIZE, timestampNs, threadRef, stackId, (int)(sizeAndKind >>> SIZE_BITS),
+                    pageShift);
                 return true;
             }
 
@@ -508,6 +542,16 @@ public final class OwnerTable implements AutoCloseable
     }
 
     /**
+     * Number of inserts rejected because their size was above {@link OwnerTableDescriptor#MAX_SIZE}.
+     *
+     * @return number of oversize inserts not recorded.
+     */
+    public long oversizeRejected()
+    {
+        return buffer.getLongVolatile(OVERSIZE_REJECTED_OFFSET);
+    }
+
+    /**
      * Maximum number of live records.
      *
      * @return maximum number of live records, a power of two.
@@ -528,13 +572,42 @@ public final class OwnerTable implements AutoCloseable
     }
 
     /**
-     * Off-heap bytes the table holds, alignment slack included.
+     * Off-heap bytes the table holds, alignment slack included: the index and the segments allocated so far.
      *
-     * @return off-heap bytes allocated for the table.
+     * @return off-heap bytes allocated for the table, 0 once closed.
      */
-    public long footprintBytes()
+    public synchronized long footprintBytes()
     {
-        return allocatedLength;
+        if (isClosed)
+        {
+            return 0;
+        }
+
+        return allocatedLength + ((long)segmentsAllocated() * segmentLength);
+    }
+
+    /**
+     * Number of segments of record slots allocated so far.
+     *
+     * @return segments allocated, from 0 to capacity / 2^segmentShift; 0 once closed.
+     */
+    public synchronized int segmentsAllocated()
+    {
+        if (isClosed)
+        {
+            return 0;
+        }
+
+        int count = 0;
+        for (int segment = 0, segments = capacity >>> segmentShift; segment < segments; segment++)
+        {
+            if (0 != buffer.getLongVolatile(DIRECTORY_OFFSET + (segment * DIRECTORY_ENTRY_LENGTH)))
+            {
+                count++;
+            }
+        }
+
+        return count;
     }
 
     /**
@@ -555,9 +628,22 @@ public final class OwnerTable implements AutoCloseable
         if (!isClosed)
         {
             isClosed = true;
+            final int segments = segmentCount(capacity);
+            final long[] toFree = new long[segments];
+            for (int segment = 0; segment < segments; segment++)
+            {
+                toFree[segment] = buffer.getLongVolatile(DIRECTORY_OFFSET + (segment * DIRECTORY_ENTRY_LENGTH));
+            }
             // With Agrona's bounds checks on (the default), a use after close fails a check instead of touching
-            // freed memory.
+            // freed memory: every record address is found through the directory in the index buffer.
             buffer.wrap(new byte[0]);
+            for (final long segment : toFree)
+            {
+                if (0 != segment)
+                {
+                    UnsafeApi.freeMemory(segment);
+                }
+            }
             UnsafeApi.freeMemory(allocatedAddress);
         }
     }
@@ -671,16 +757,16 @@ public final class OwnerTable implements AutoCloseable
         for (int link = head; NULL_LINK != link; )
         {
             final int slot = link - 1;
-            final int recordOffset = recordOffset(slot);
-            final int next = buffer.getInt(recordOffset + NEXT_OFFSET);
-            if (buffer.getLong(recordOffset + ADDRESS_OFFSET) == address && link != skipLink)
+            final long recordAddress = recordAddress(slot);
+            final int next = UnsafeApi.getInt(recordAddress + NEXT_OFFSET);
+            if (UnsafeApi.getLong(recordAddress + ADDRESS_OFFSET) == address && link != skipLink)
             {
                 if (previous < 0)
                 {
                     return ((long)link << 32) | (next & LINK_MASK_LONG);
                 }
 
-                buffer.putInt(recordOffset(previous) + NEXT_OFFSET, next);
+                UnsafeApi.putInt(recordAddress(previous) + NEXT_OFFSET, next);
                 return ((long)link << 32) | (head & LINK_MASK_LONG);
             }
 
@@ -727,15 +813,14 @@ public final class OwnerTable implements AutoCloseable
         for (int link = word & BUCKET_LINK_MASK; NULL_LINK != link; )
         {
             final int slot = link - 1;
-            final int recordOffset = recordOffset(slot);
-            if (OwnerRecord.contains(
-                buffer.getLong(recordOffset + ADDRESS_OFFSET), buffer.getLong(recordOffset + SIZE_OFFSET), address))
+            final long recordAddress = recordAddress(slot);
+            if (OwnerRecord.contains(UnsafeApi.getLong(recordAddress + ADDRESS_OFFSET), sizeAt(recordAddress), address))
             {
                 copyLocked(slot, into);
                 found = true;
                 break;
             }
-            link = buffer.getInt(recordOffset + NEXT_OFFSET);
+            link = UnsafeApi.getInt(recordAddress + NEXT_OFFSET);
         }
 
         // NOTE: release keeps the reads above inside the lock, and unlocks it.
@@ -764,11 +849,11 @@ public final class OwnerTable implements AutoCloseable
             for (int link = word & BUCKET_LINK_MASK; NULL_LINK != link; )
             {
                 final int slot = link - 1;
-                final int recordOffset = recordOffset(slot);
+                final long recordAddress = recordAddress(slot);
                 if (slot > lastSlot && slot < nextSlot)
                 {
-                    final long address = buffer.getLong(recordOffset + ADDRESS_OFFSET);
-                    final long lastAddress = OwnerRecord.lastAddress(address, buffer.getLong(recordOffset + SIZE_OFFSET));
+                    final long address = UnsafeApi.getLong(recordAddress + ADDRESS_OFFSET);
+                    final long lastAddress = OwnerRecord.lastAddress(address, sizeAt(recordAddress));
                     final long firstGranule = address >>> GRANULE_SHIFT;
                     if ((firstGranule >>> shift) == key &&
                         level(((lastAddress >>> GRANULE_SHIFT) - firstGranule) + 1) == level &&
@@ -778,7 +863,7 @@ public final class OwnerTable implements AutoCloseable
                         nextSlot = slot;
                     }
                 }
-                link = buffer.getInt(recordOffset + NEXT_OFFSET);
+                link = UnsafeApi.getInt(recordAddress + NEXT_OFFSET);
             }
 
             if (Integer.MAX_VALUE != nextSlot)
@@ -818,22 +903,28 @@ public final class OwnerTable implements AutoCloseable
 
     private void copyLocked(final int slot, final OwnerRecord into)
     {
-        final int recordOffset = recordOffset(slot);
+        final long recordAddress = recordAddress(slot);
+        final long sizeAndKind = UnsafeApi.getLong(recordAddress + SIZE_AND_KIND_OFFSET);
         into.set(
-            buffer.getLong(recordOffset + ADDRESS_OFFSET),
-            buffer.getLong(recordOffset + SIZE_OFFSET),
-            buffer.getLong(recordOffset + TIMESTAMP_OFFSET),
-            buffer.getInt(recordOffset + THREAD_REF_OFFSET),
-            buffer.getInt(recordOffset + STACK_ID_OFFSET),
-            buffer.getShort(kindsOffset + (slot * KIND_LENGTH)) & 0xFFFF,
+            UnsafeApi.getLong(recordAddress + ADDRESS_OFFSET),
+            sizeAndKind & MAX_SIZE,
+            UnsafeApi.getLong(recordAddress + TIMESTAMP_OFFSET),
+            UnsafeApi.getInt(recordAddress + THREAD_REF_OFFSET),
+            UnsafeApi.getInt(recordAddress + STACK_ID_OFFSET),
+            (int)(sizeAndKind >>> SIZE_BITS),
             pageShift);
+    }
+
+    private static long sizeAt(final long recordAddress)
+    {
+        return UnsafeApi.getLong(recordAddress + SIZE_AND_KIND_OFFSET) & MAX_SIZE;
     }
 
     private void release(final int slot, final OwnerRecord removedInto)
     {
-        final int recordOffset = recordOffset(slot);
-        final long address = buffer.getLong(recordOffset + ADDRESS_OFFSET);
-        final long size = buffer.getLong(recordOffset + SIZE_OFFSET);
+        final long recordAddress = recordAddress(slot);
+        final long address = UnsafeApi.getLong(recordAddress + ADDRESS_OFFSET);
+        final long size = sizeAt(recordAddress);
         if (null != removedInto)
         {
             copyLocked(slot, removedInto);
@@ -851,10 +942,10 @@ public final class OwnerTable implements AutoCloseable
 
         addToCounters(slot, -1, -size, -OwnerRecord.pageCount(address, size, pageShift));
 
-        final int stateOffset = recordOffset + STATE_OFFSET;
+        final long stateAddress = recordAddress + STATE_OFFSET;
         // NOTE: release makes the even (free) state visible no later than the push below, so a scan that reads
         // fields written by the slot's next owner, who pops it after that push, re-reads a changed state.
-        buffer.putIntRelease(stateOffset, buffer.getInt(stateOffset) + 1);
+        UnsafeApi.putIntRelease(null, stateAddress, UnsafeApi.getInt(stateAddress) + 1);
         pushFree(slot);
     }
 
@@ -870,7 +961,7 @@ public final class OwnerTable implements AutoCloseable
             }
 
             // A stale read of next, when another thread has already popped the slot, fails the tagged CAS below.
-            final int next = buffer.getIntVolatile(recordOffset(top - 1) + NEXT_OFFSET);
+            final int next = UnsafeApi.getIntVolatile(null, recordAddress(top - 1) + NEXT_OFFSET);
             final long newHead = ((head & ~LINK_MASK_LONG) + TAG_INCREMENT) | (next & LINK_MASK_LONG);
             if (buffer.compareAndSetLong(FREE_LIST_HEAD_OFFSET, head, newHead))
             {
@@ -891,19 +982,61 @@ public final class OwnerTable implements AutoCloseable
 
             if (buffer.compareAndSetInt(HIGH_WATER_MARK_OFFSET, highWaterMark, highWaterMark + 1))
             {
-                return highWaterMark;
+                // A slot whose segment cannot be allocated is never handed out: the mark has passed it, so it stays
+                // unused (one slot lost per failure), and the next claim in its segment tries again.
+                return ensureSegment(highWaterMark) ? highWaterMark : -1;
             }
         }
     }
 
+    private boolean ensureSegment(final int slot)
+    {
+        final int entryOffset = directoryEntryOffset(slot);
+        if (0 != buffer.getLongVolatile(entryOffset))
+        {
+            return true;
+        }
+
+        final long segment;
+        try
+        {
+            segment = UnsafeApi.allocateMemory(segmentLength);
+        }
+        catch (final OutOfMemoryError ex)
+        {
+            return false;
+        }
+
+        // Zeroed before it is published: state 0 is a free slot, link 0 the end of a chain.
+        UnsafeApi.setMemory(segment, segmentLength, (byte)0);
+        if (!buffer.compareAndSetLong(entryOffset, 0, segment))
+        {
+            // Another claimer of this segment installed its own first.
+            UnsafeApi.freeMemory(segment);
+        }
+
+        return true;
+    }
+
+    private int directoryEntryOffset(final int slot)
+    {
+        return DIRECTORY_OFFSET + ((slot >>> segmentShift) * DIRECTORY_ENTRY_LENGTH);
+    }
+
+    // Any slot that was handed out: its segment was published before, through the claim or a lock or CAS since.
+    private long recordAddress(final int slot)
+    {
+        return buffer.getLong(directoryEntryOffset(slot)) + recordOffset(slot & segmentMask);
+    }
+
     private void pushFree(final int slot)
     {
-        final int nextOffset = recordOffset(slot) + NEXT_OFFSET;
+        final long nextAddress = recordAddress(slot) + NEXT_OFFSET;
         while (true)
         {
             final long head = buffer.getLongVolatile(FREE_LIST_HEAD_OFFSET);
             // NOTE: plain store, published by the CAS below before any thread can pop this slot.
-            buffer.putInt(nextOffset, (int)head);
+            UnsafeApi.putInt(nextAddress, (int)head);
             final long newHead = ((head & ~LINK_MASK_LONG) + TAG_INCREMENT) | (slot + 1);
             if (buffer.compareAndSetLong(FREE_LIST_HEAD_OFFSET, head, newHead))
             {

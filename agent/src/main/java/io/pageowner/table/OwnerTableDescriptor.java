@@ -3,32 +3,48 @@ package io.pageowner.table;
 import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
 import static org.agrona.BitUtil.SIZE_OF_INT;
 import static org.agrona.BitUtil.SIZE_OF_LONG;
-import static org.agrona.BitUtil.SIZE_OF_SHORT;
 
 /**
- * Layout of the off-heap memory of an {@link OwnerTable}: one allocation holding, in order, a header,
- * the striped live counters, the record slots, the kind column and the bucket index.
+ * Layout of the off-heap memory of an {@link OwnerTable}: an index allocated whole at start, holding in order a
+ * header, the striped live counters, the segment directory and the bucket index; and the record slots, in
+ * segments of {@code 2^segmentShift(capacity)} slots allocated as the high-water mark reaches them.
  * <pre>
- *  +--------------------------+ 0
- *  | Header                   | HEADER_LENGTH bytes
- *  +--------------------------+ COUNTERS_OFFSET
- *  | Counter stripes          | COUNTER_STRIPES * STRIPE_LENGTH bytes
- *  +--------------------------+ RECORDS_OFFSET
- *  | Record slots             | capacity * RECORD_LENGTH bytes
- *  +--------------------------+ kindsOffset(capacity)
- *  | Kind column              | capacity * KIND_LENGTH bytes
+ *  Index, requiredLength(capacity) bytes:          Segment n, segmentLength(capacity) bytes:
+ *  +--------------------------+ 0                  +--------------------------+ 0
+ *  | Header                   | HEADER_LENGTH      | Record slot n * 2^shift  | RECORD_LENGTH bytes
+ *  +--------------------------+ COUNTERS_OFFSET    +--------------------------+
+ *  | Counter stripes          | COUNTER_STRIPES    | ...                      |
+ *  |                          |   * STRIPE_LENGTH  +--------------------------+
+ *  +--------------------------+ DIRECTORY_OFFSET   | Record slot              |
+ *  | Segment directory        | segmentCount(cap)  |   (n + 1) * 2^shift - 1  |
+ *  |                          |   * 8 bytes        +--------------------------+ segmentLength(capacity)
  *  +--------------------------+ bucketsOffset(capacity)
- *  | Bucket index             | capacity * BUCKET_LENGTH bytes
+ *  | Bucket index             | (capacity / RECORDS_PER_BUCKET) * BUCKET_LENGTH bytes
  *  +--------------------------+ requiredLength(capacity)
  * </pre>
  * <p>
- * Space per record: {@link #RECORD_LENGTH} (40) + {@link #KIND_LENGTH} (2) + {@link #BUCKET_LENGTH} (4) =
- * {@link #BYTES_PER_RECORD} (46) bytes, with one bucket per record slot; the rest is a fixed
- * {@link #FIXED_LENGTH} bytes per table. The kind lives in its own column, not in the slot, so the slot stays a
- * multiple of 8 bytes and every long in it is naturally aligned, while the state word keeps all 32 bits for its
- * sequence (a narrower sequence would let a stalled reader see the same value after the slot was reused).
+ * Space per record: {@link #RECORD_LENGTH} (40) + {@link #BUCKET_LENGTH} (4) / {@link #RECORDS_PER_BUCKET} (2) =
+ * {@link #BYTES_PER_RECORD} (42) bytes, with one bucket per two record slots; the rest is a fixed
+ * {@link #FIXED_LENGTH} bytes per table and one 8-byte directory entry per segment. The bucket index (2 bytes per
+ * slot) is sized from the capacity at start, since a concurrent index cannot be rehashed cheaply; the slots (40
+ * bytes each) are paid for only up to the most records ever live at once, rounded up to a segment of at most
+ * {@code 2^}{@value #MAX_SEGMENT_SHIFT} slots (320 KiB), so the capacity ({@code max_records=}) is a cap rather
+ * than a cost. A directory entry is 0 until its segment is allocated and zeroed, then set once by compare-and-set
+ * and never changed until the table is closed.
  * <p>
- * <b>Record slot</b>, {@link #RECORD_LENGTH} bytes, 8-byte aligned:
+ * The kind shares a long with the size (sizes need 48 bits: user space on x86-64 and aarch64 is below 2^48, so no
+ * allocation can be larger), so the slot stays a multiple of 8 bytes with every long naturally aligned and no
+ * column beside it, while the state word keeps all 32 bits for its sequence
+ * (a narrower sequence would let a stalled reader see the same value after the slot was reused). A size above
+ * {@link #MAX_SIZE} is not recorded: the insert returns -1 and the header counts it, so nothing is truncated.
+ * <p>
+ * Two slots per bucket make chains twice as long for the same number of records (on average at most two keys per
+ * bucket in a full table, instead of one). Small records already share chains with their granule's neighbours, so
+ * an insert, a remove or a lookup walks a few more links of slots that are mostly cached; halving the index
+ * saves 2 bytes per record.
+ * <p>
+ * <b>Record slot</b>, {@link #RECORD_LENGTH} bytes, 8-byte aligned, at {@code recordOffset(slot & mask)} in its
+ * segment:
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -36,9 +52,10 @@ import static org.agrona.BitUtil.SIZE_OF_SHORT;
  *  |                      Address (start byte)                     |
  *  |                                                               |
  *  +---------------------------------------------------------------+
- *  |                         Size in bytes                         |
- *  |                                                               |
- *  +---------------------------------------------------------------+
+ *  |                  Size in bytes, bits 0 to 31                  |
+ *  +-------------------------------+-------------------------------+
+ *  |     Size, bits 32 to 47       |  Kind (unsigned 16 bits)      |
+ *  +-------------------------------+-------------------------------+
  *  |                          Timestamp ns                         |
  *  |                                                               |
  *  +---------------------------------------------------------------+
@@ -53,11 +70,11 @@ import static org.agrona.BitUtil.SIZE_OF_SHORT;
  * </pre>
  * The state word is a sequence lock: even means free, odd means live, and it is incremented on every insert and
  * every remove. A reader acquires it, reads the fields, and accepts them only if the word is unchanged and odd.
+ * The size-and-kind long holds the size in its low {@link #SIZE_BITS} bits and the unsigned 16-bit kind in its
+ * high {@link #KIND_BITS}; it is written with the other fields before the state word is released, so the
+ * sequence lock covers both.
  * <p>
- * <b>Kind column</b>: one unsigned 16-bit kind per slot at {@code kindsOffset(capacity) + slot * KIND_LENGTH},
- * written before the state word is released, so the sequence lock covers it.
- * <p>
- * <b>Bucket word</b>, {@link #BUCKET_LENGTH} bytes, one per slot:
+ * <b>Bucket word</b>, {@link #BUCKET_LENGTH} bytes, one per {@link #RECORDS_PER_BUCKET} slots:
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -87,6 +104,9 @@ import static org.agrona.BitUtil.SIZE_OF_SHORT;
  *  |                       ... pad to 64 ...                      ...
  *  +---------------------------------------------------------------+
  *  |                     Stale records replaced                    |  STALE_REPLACED_OFFSET
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |               Inserts rejected: size above MAX_SIZE           |  OVERSIZE_REJECTED_OFFSET
  *  |                                                               |
  *  +---------------------------------------------------------------+
  *  |                       ... pad to 64 ...                      ...
@@ -137,14 +157,30 @@ public final class OwnerTableDescriptor
     public static final int ADDRESS_OFFSET = 0;
 
     /**
-     * Offset of the size in bytes ({@code long}) within a record slot.
+     * Offset of the size in bytes and the kind ({@code long}: size in the low {@link #SIZE_BITS} bits, kind in the
+     * high {@link #KIND_BITS}) within a record slot.
      */
-    public static final int SIZE_OFFSET = ADDRESS_OFFSET + SIZE_OF_LONG;
+    public static final int SIZE_AND_KIND_OFFSET = ADDRESS_OFFSET + SIZE_OF_LONG;
+
+    /**
+     * Bits of the size-and-kind long that hold the size.
+     */
+    public static final int SIZE_BITS = 48;
+
+    /**
+     * Largest size in bytes a record can hold: {@code 2^48 - 1}, above any allocation in a 48-bit user space.
+     */
+    public static final long MAX_SIZE = (1L << SIZE_BITS) - 1;
+
+    /**
+     * Bits of the size-and-kind long that hold the kind, above the size.
+     */
+    public static final int KIND_BITS = Long.SIZE - SIZE_BITS;
 
     /**
      * Offset of the allocation timestamp in nanoseconds ({@code long}) within a record slot.
      */
-    public static final int TIMESTAMP_OFFSET = SIZE_OFFSET + SIZE_OF_LONG;
+    public static final int TIMESTAMP_OFFSET = SIZE_AND_KIND_OFFSET + SIZE_OF_LONG;
 
     /**
      * Offset of the caller's interned thread reference ({@code int}) within a record slot.
@@ -177,24 +213,24 @@ public final class OwnerTableDescriptor
     public static final int ALIGNMENT = SIZE_OF_LONG;
 
     /**
-     * Length in bytes of one entry of the kind column (unsigned 16 bits).
+     * Largest kind a record can hold (unsigned 16 bits).
      */
-    public static final int KIND_LENGTH = SIZE_OF_SHORT;
+    public static final int MAX_KIND = (1 << KIND_BITS) - 1;
 
     /**
-     * Largest kind a record can hold.
-     */
-    public static final int MAX_KIND = 0xFFFF;
-
-    /**
-     * Length in bytes of one bucket word; there is one bucket per record slot.
+     * Length in bytes of one bucket word.
      */
     public static final int BUCKET_LENGTH = SIZE_OF_INT;
 
     /**
-     * Off-heap bytes per record slot, counting its kind entry and its share of the bucket index.
+     * Record slots per bucket of the index; a power of two no larger than {@link OwnerTable#MIN_CAPACITY}.
      */
-    public static final int BYTES_PER_RECORD = RECORD_LENGTH + KIND_LENGTH + BUCKET_LENGTH;
+    public static final int RECORDS_PER_BUCKET = 2;
+
+    /**
+     * Off-heap bytes per record slot, counting its share of the bucket index.
+     */
+    public static final int BYTES_PER_RECORD = RECORD_LENGTH + (BUCKET_LENGTH / RECORDS_PER_BUCKET);
 
     /**
      * Link value meaning "no slot", in chains, in bucket heads and in the free list.
@@ -262,6 +298,12 @@ public final class OwnerTableDescriptor
     public static final int STALE_REPLACED_OFFSET = HIGH_WATER_MARK_OFFSET + CACHE_LINE_LENGTH;
 
     /**
+     * Offset in the header of the count of inserts rejected because their size was above {@link #MAX_SIZE}
+     * ({@code long}); it shares the rarely written line of {@link #STALE_REPLACED_OFFSET}.
+     */
+    public static final int OVERSIZE_REJECTED_OFFSET = STALE_REPLACED_OFFSET + SIZE_OF_LONG;
+
+    /**
      * Offset in the header of the mask of index levels ever used ({@code int}).
      */
     public static final int LEVEL_MASK_OFFSET = STALE_REPLACED_OFFSET + CACHE_LINE_LENGTH;
@@ -308,14 +350,25 @@ public final class OwnerTableDescriptor
     public static final int COUNTERS_OFFSET = HEADER_LENGTH;
 
     /**
-     * Offset of the first record slot from the start of the table memory.
+     * Offset of the segment directory from the start of the index memory: one {@code long} per segment, its
+     * address, 0 until it is allocated.
      */
-    public static final int RECORDS_OFFSET = COUNTERS_OFFSET + (COUNTER_STRIPES * STRIPE_LENGTH);
+    public static final int DIRECTORY_OFFSET = COUNTERS_OFFSET + (COUNTER_STRIPES * STRIPE_LENGTH);
 
     /**
-     * Bytes of table memory that do not depend on capacity.
+     * Length in bytes of one entry of the segment directory.
      */
-    public static final int FIXED_LENGTH = RECORDS_OFFSET;
+    public static final int DIRECTORY_ENTRY_LENGTH = SIZE_OF_LONG;
+
+    /**
+     * Log2 of the most record slots a segment holds: 8 192 slots, 320 KiB.
+     */
+    public static final int MAX_SEGMENT_SHIFT = 13;
+
+    /**
+     * Bytes of index memory that do not depend on capacity.
+     */
+    public static final int FIXED_LENGTH = DIRECTORY_OFFSET;
 
     /**
      * Largest capacity: its memory fits one buffer of at most {@link Integer#MAX_VALUE} bytes, and slot + 1 fits
@@ -328,46 +381,79 @@ public final class OwnerTableDescriptor
     }
 
     /**
-     * The offset of a record slot from the start of the table memory.
+     * The offset of a record slot from the start of its segment.
      *
-     * @param slot index of the record, from 0 to capacity - 1.
-     * @return offset of the record slot.
+     * @param slotInSegment index of the record within its segment: {@code slot & ((1 << segmentShift) - 1)}.
+     * @return offset of the record slot in its segment.
      */
-    public static int recordOffset(final int slot)
+    public static int recordOffset(final int slotInSegment)
     {
-        return RECORDS_OFFSET + (slot * RECORD_LENGTH);
+        return slotInSegment * RECORD_LENGTH;
     }
 
     /**
-     * The offset of the kind column from the start of the table memory.
+     * Log2 of the record slots per segment for a capacity.
      *
-     * @param capacity of the table in records.
-     * @return offset of the kind of slot 0.
+     * @param capacity of the table in records, a power of two.
+     * @return log2 of the slots per segment: {@link #MAX_SEGMENT_SHIFT}, or less for a smaller capacity.
      */
-    public static int kindsOffset(final int capacity)
+    public static int segmentShift(final int capacity)
     {
-        return RECORDS_OFFSET + (capacity * RECORD_LENGTH);
+        return Math.min(MAX_SEGMENT_SHIFT, Integer.numberOfTrailingZeros(capacity));
     }
 
     /**
-     * The offset of the bucket index from the start of the table memory.
+     * The number of segments, and of directory entries, for a capacity.
      *
-     * @param capacity of the table in records.
+     * @param capacity of the table in records, a power of two.
+     * @return number of segments when every slot is in use.
+     */
+    public static int segmentCount(final int capacity)
+    {
+        return capacity >>> segmentShift(capacity);
+    }
+
+    /**
+     * The length in bytes of one segment of record slots.
+     *
+     * @param capacity of the table in records, a power of two.
+     * @return bytes per segment.
+     */
+    public static int segmentLength(final int capacity)
+    {
+        return (1 << segmentShift(capacity)) * RECORD_LENGTH;
+    }
+
+    /**
+     * The offset of the bucket index from the start of the index memory.
+     *
+     * @param capacity of the table in records, a power of two.
      * @return offset of bucket 0.
      */
     public static int bucketsOffset(final int capacity)
     {
-        return kindsOffset(capacity) + (capacity * KIND_LENGTH);
+        return DIRECTORY_OFFSET + (segmentCount(capacity) * DIRECTORY_ENTRY_LENGTH);
     }
 
     /**
-     * The number of bytes of table memory needed for a capacity.
+     * The number of buckets of the index for a capacity.
      *
-     * @param capacity of the table in records, at most {@link #MAX_CAPACITY}.
-     * @return length of the table memory in bytes.
+     * @param capacity of the table in records, a power of two of at least {@link #RECORDS_PER_BUCKET}.
+     * @return number of buckets.
+     */
+    public static int bucketCount(final int capacity)
+    {
+        return capacity / RECORDS_PER_BUCKET;
+    }
+
+    /**
+     * The number of bytes of index memory, allocated at start, for a capacity; segments come on top.
+     *
+     * @param capacity of the table in records, a power of two, at most {@link #MAX_CAPACITY}.
+     * @return length of the index memory in bytes.
      */
     public static int requiredLength(final int capacity)
     {
-        return bucketsOffset(capacity) + (capacity * BUCKET_LENGTH);
+        return bucketsOffset(capacity) + (bucketCount(capacity) * BUCKET_LENGTH);
     }
 }

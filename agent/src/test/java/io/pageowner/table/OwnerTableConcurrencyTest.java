@@ -28,13 +28,112 @@ class OwnerTableConcurrencyTest
     private static final int SMALL_PER_REGION = 16;
     private static final long MIB = 1024 * 1024;
     private static final long REGION_LENGTH = 32 * MIB;
-    private static final long RUN_NS = TimeUnit.MILLISECONDS.toNanos(3000);
+    private static final long RUN_NS = TimeUnit.MILLISECONDS.toNanos(2000);
 
     @Test
     @Timeout(60)
     void shouldStayConsistentUnderConcurrentInsertRemoveAndScan() throws InterruptedException
     {
-        try (OwnerTable table = new OwnerTable(1024, PAGE_SHIFT))
+        run(1024);
+    }
+
+    /**
+     * A table of 64 slots for 2 048 candidates: full most of the time, with long chains in few shared buckets,
+     * so inserts, removes and lookups keep meeting in the same bucket locks and the same reused slots.
+     */
+    @Test
+    @Timeout(60)
+    void shouldStayConsistentWithFewSharedBucketsAndFullTable() throws InterruptedException
+    {
+        run(64);
+    }
+
+    /**
+     * Four threads fill fresh slots at once across segment boundaries (6 segments of 8 192 slots for 48 000
+     * records) while a scanner reads every slot below the high-water mark, including slots whose segment is
+     * still being allocated; then they empty the table and fill it again from the free list.
+     */
+    @Test
+    @Timeout(60)
+    void shouldAllocateSegmentsOnceUnderConcurrentFirstUse() throws InterruptedException
+    {
+        final int perThread = 12_000;
+        try (OwnerTable table = new OwnerTable(1 << 16, PAGE_SHIFT))
+        {
+            final ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+            for (int round = 0; round < 2; round++)
+            {
+                final long size = 40 + round;
+                final CountDownLatch start = new CountDownLatch(1);
+                final Thread[] fillers = new Thread[WRITERS];
+                for (int t = 0; t < WRITERS; t++)
+                {
+                    final int thread = t;
+                    fillers[t] = new Thread(guard(() ->
+                    {
+                        await(start);
+                        final long base = (thread + 1L) << 40;
+                        for (int i = 0; i < perThread; i++)
+                        {
+                            final long address = base + (i * 64L);
+                            if (table.insert(address, size, timestampOf(address, size), thread,
+                                stackIdOf(address, size), kindOf(address, size)) < 0)
+                            {
+                                throw new AssertionError("insert failed at " + i);
+                            }
+                        }
+                    }, errors), "filler-" + t);
+                    fillers[t].start();
+                }
+                final Scanner scanner = new Scanner(table, fillers);
+                final Thread scannerThread = new Thread(guard(scanner, errors), "scanner");
+                scannerThread.start();
+                start.countDown();
+                for (final Thread filler : fillers)
+                {
+                    filler.join();
+                }
+                scannerThread.join();
+
+                assertTrue(errors.isEmpty(), () -> "errors: " + errors);
+                assertEquals(0, scanner.torn, "torn records seen by forEach");
+                assertEquals((long)WRITERS * perThread, table.liveCount());
+                assertEquals(6, table.segmentsAllocated());
+                final OwnerRecord record = new OwnerRecord();
+                assertEquals((long)WRITERS * perThread, table.forEach(record, (r) ->
+                {
+                    assertTrue(consistent(r), () -> "torn: " + r);
+                    assertEquals(size, r.size());
+                }));
+                for (int t = 0; t < WRITERS; t++)
+                {
+                    for (int i = 0; i < perThread; i++)
+                    {
+                        assertTrue(table.remove(((t + 1L) << 40) + (i * 64L), record));
+                        assertTrue(consistent(record));
+                    }
+                }
+                assertEquals(0, table.liveCount());
+            }
+            assertEquals(6, table.segmentsAllocated(), "the second round reuses the freed slots");
+        }
+    }
+
+    private static void await(final CountDownLatch latch)
+    {
+        try
+        {
+            latch.await();
+        }
+        catch (final InterruptedException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static void run(final int capacity) throws InterruptedException
+    {
+        try (OwnerTable table = new OwnerTable(capacity, PAGE_SHIFT))
         {
             final ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
             final CountDownLatch start = new CountDownLatch(1);

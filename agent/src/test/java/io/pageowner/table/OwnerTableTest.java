@@ -405,6 +405,54 @@ class OwnerTableTest
     }
 
     @Test
+    void shouldFindEveryRecordOfChainsSharingBucketsInFullSmallTable()
+    {
+        try (OwnerTable small = new OwnerTable(OwnerTable.MIN_CAPACITY, PAGE_SHIFT))
+        {
+            // More keys than buckets (capacity / RECORDS_PER_BUCKET), so chains must hold several keys each.
+            final int count = small.capacity();
+            final long[] addresses = new long[count];
+            final long[] sizes = new long[count];
+            for (int i = 0; i < count; i++)
+            {
+                addresses[i] = BASE + (i * 3 * PAGE) + ((i % 4) * 256L) + 8;
+                sizes[i] = 0 == i % 5 ? 2 * MIB + i : 40 + i;
+                assertTrue(small.insert(addresses[i], sizes[i], i, i, i, i) >= 0);
+            }
+            assertEquals(-1, small.insert(BASE - PAGE, 1, 0, 0, 0, 0));
+
+            final boolean[] live = new boolean[count];
+            java.util.Arrays.fill(live, true);
+            final int[] order = { 7, 0, 15, 3, 10, 1, 12, 5, 14, 2, 9, 4, 11, 6, 13, 8 };
+            for (final int victim : order)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    if (live[i])
+                    {
+                        assertTrue(small.ownerOf(addresses[i] + sizes[i] - 1, record), "record " + i);
+                        if (record.address() == addresses[i])
+                        {
+                            assertRecord(record, addresses[i], sizes[i], i, i, i, i);
+                        }
+                        else
+                        {
+                            // Only a large record may overlap a later one; then the other one must be live.
+                            assertTrue(record.contains(addresses[i] + sizes[i] - 1));
+                        }
+                    }
+                }
+                assertTrue(small.remove(addresses[victim], record));
+                assertRecord(record, addresses[victim], sizes[victim], victim, victim, victim, victim);
+                assertFalse(small.remove(addresses[victim], record));
+                live[victim] = false;
+            }
+            assertEquals(0, small.liveCount());
+            assertEquals(0, small.forEach((r) -> {}));
+        }
+    }
+
+    @Test
     void shouldStayCorrectWhenLargeRecordCountOfHomeBucketSaturates()
     {
         final int large = OwnerTableDescriptor.BUCKET_LARGE_COUNT_MAX + 9;
@@ -458,16 +506,105 @@ class OwnerTableTest
     @Test
     void shouldKeepFootprintWithinBudgetPerRecord()
     {
-        final long perRecord = table.footprintBytes() / table.capacity();
-        assertTrue(perRecord <= 48 + 4, "bytes per record: " + perRecord);
-
         try (OwnerTable large = new OwnerTable(1 << 20, PAGE_SHIFT))
         {
-            final double largePerRecord = (double)large.footprintBytes() / large.capacity();
-            assertTrue(largePerRecord <= 48, "bytes per record: " + largePerRecord);
+            final int segmentLength = OwnerTableDescriptor.segmentLength(large.capacity());
+            assertEquals(8192 * OwnerTableDescriptor.RECORD_LENGTH, segmentLength);
+            final long index = OwnerTableDescriptor.requiredLength(large.capacity());
             assertEquals(
-                OwnerTableDescriptor.requiredLength(large.capacity()) + 64L, large.footprintBytes());
+                OwnerTableDescriptor.FIXED_LENGTH + (128 * 8) + ((long)OwnerTableDescriptor.BUCKET_LENGTH << 19),
+                index);
+            assertEquals(0, large.segmentsAllocated());
+            assertEquals(index + 64, large.footprintBytes(), "only the index at start");
+
+            for (int i = 0; i < 10_000; i++)
+            {
+                assertTrue(large.insert(BASE + i * 64L, 48, i, i, i, i) >= 0);
+            }
+            assertEquals(2, large.segmentsAllocated());
+            assertEquals(index + 64 + (2L * segmentLength), large.footprintBytes());
+
+            for (int i = 0; i < 10_000; i++)
+            {
+                assertTrue(large.remove(BASE + i * 64L, null));
+            }
+            for (int i = 0; i < 10_000; i++)
+            {
+                assertTrue(large.insert(BASE + MIB + i * 64L, 48, i, i, i, i) >= 0);
+            }
+            assertEquals(2, large.segmentsAllocated(), "freed slots are reused before new segments");
+
+            final double perSlotAtCapacity =
+                (index + 64 + ((long)large.capacity() * OwnerTableDescriptor.RECORD_LENGTH)) / (double)large.capacity();
+            assertTrue(
+                perSlotAtCapacity <= OwnerTableDescriptor.BYTES_PER_RECORD + 0.01, "per slot: " + perSlotAtCapacity);
         }
+
+        final OwnerTable full = new OwnerTable(OwnerTable.MIN_CAPACITY, PAGE_SHIFT);
+        for (int i = 0; i < full.capacity(); i++)
+        {
+            assertTrue(full.insert(BASE + i * 64L, 48, i, i, i, i) >= 0);
+        }
+        assertEquals(1, full.segmentsAllocated());
+        assertEquals(OwnerTableDescriptor.requiredLength(full.capacity()) + 64 +
+            (long)OwnerTableDescriptor.RECORD_LENGTH * full.capacity(), full.footprintBytes());
+        full.close();
+        assertEquals(0, full.footprintBytes());
+        assertEquals(0, full.segmentsAllocated());
+    }
+
+    @Test
+    void shouldKeepLargestSizeAndEveryKindBitInOneWord()
+    {
+        final long maxSize = OwnerTableDescriptor.MAX_SIZE;
+        assertEquals((1L << 48) - 1, maxSize);
+        assertEquals(0xFFFF, OwnerTableDescriptor.MAX_KIND);
+
+        final int slot = table.insert(0, maxSize, 1, 2, 3, 0xFFFF);
+        assertTrue(slot >= 0);
+        assertTrue(table.read(slot, record));
+        assertRecord(record, 0, maxSize, 1, 2, 3, 0xFFFF);
+        assertTrue(table.ownerOf(maxSize - 1, record));
+        assertFalse(table.ownerOf(maxSize, record));
+        assertEquals(maxSize, table.liveBytes());
+
+        table.insert(BASE, 1, 4, 5, 6, 0x8000);
+        table.insert(BASE + 64, 2, 4, 5, 6, 0);
+        table.insert(BASE + 128, 3, 4, 5, 6, 0x1_0021);
+        assertTrue(table.ownerOf(BASE, record));
+        assertEquals(0x8000, record.kind());
+        assertEquals(1, record.size());
+        assertTrue(table.ownerOf(BASE + 64, record));
+        assertEquals(0, record.kind());
+        assertEquals(2, record.size());
+        assertTrue(table.remove(BASE + 128, record));
+        assertEquals(0x21, record.kind(), "bits above 16 are dropped, as the unsigned 16-bit kind says");
+        assertEquals(3, record.size());
+
+        assertTrue(table.remove(0, record));
+        assertRecord(record, 0, maxSize, 1, 2, 3, 0xFFFF);
+        assertEquals(0, table.oversizeRejected());
+    }
+
+    @Test
+    void shouldRejectSizeAboveMaximumWithoutTouchingTheTable()
+    {
+        table.insert(BASE, 100, 1, 1, 1, 1);
+        final long liveBytes = table.liveBytes();
+
+        assertEquals(-1, table.insert(BASE, OwnerTableDescriptor.MAX_SIZE + 1, 2, 2, 2, 2));
+        assertEquals(-1, table.insert(BASE + MIB, Long.MAX_VALUE, 2, 2, 2, 2));
+        assertEquals(-1, table.insert(BASE + 2 * MIB, -1, 2, 2, 2, 2));
+
+        assertEquals(3, table.oversizeRejected());
+        assertEquals(0, table.staleReplaced());
+        assertEquals(1, table.liveCount());
+        assertEquals(liveBytes, table.liveBytes());
+        assertTrue(table.ownerOf(BASE + 50, record));
+        assertRecord(record, BASE, 100, 1, 1, 1, 1);
+        assertFalse(table.ownerOf(BASE + MIB, record));
+        assertFalse(table.remove(BASE + 2 * MIB, record));
+        assertEquals(1, table.forEach((r) -> assertEquals(BASE, r.address())));
     }
 
     @Test

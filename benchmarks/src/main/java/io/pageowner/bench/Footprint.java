@@ -1,5 +1,7 @@
 package io.pageowner.bench;
 
+import io.pageowner.table.OwnerTableDescriptor;
+
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import java.io.BufferedReader;
@@ -233,7 +235,11 @@ public final class Footprint
                 on.get("mbean.StackCapture")));
             sb.append(String.format(Locale.ROOT,
                 "- owner table (NMT Other, agent - none, all live): %,d B = %.1f B per live allocation " +
-                    "(46 B x max_records + fixed: see OwnerTableDescriptor)%n", table(), table() / (double)live()));
+                    "(index of %d B x max_records + fixed at start, then %d B per slot ever used, in segments of " +
+                    "%,d slots: see OwnerTableDescriptor)%n",
+                table(), table() / (double)live(),
+                OwnerTableDescriptor.BUCKET_LENGTH / OwnerTableDescriptor.RECORDS_PER_BUCKET,
+                OwnerTableDescriptor.RECORD_LENGTH, 1 << OwnerTableDescriptor.MAX_SEGMENT_SHIFT));
             sb.append(String.format(Locale.ROOT,
                 "- agent heap before any allocation (depot arrays and the rest, agent - none): %,d B = %.1f B per live allocation%n",
                 heapFixed(), heapFixed() / (double)live()));

@@ -22,12 +22,25 @@ final class BlockComparators
     }
 
     /**
-     * The comparator for a run.
+     * The comparator for a run of an unsampled dump.
      *
      * @param options of the run.
      * @return the comparator.
      */
     static Comparator<Group> forOptions(final SortOptions options)
+    {
+        return forOptions(options, false);
+    }
+
+    /**
+     * The comparator for a run.
+     *
+     * @param options   of the run.
+     * @param estimated whether times, pages and bytes sort by their estimates (a sampled dump counted with its
+     *                  weights) rather than by the plain sums.
+     * @return the comparator.
+     */
+    static Comparator<Group> forOptions(final SortOptions options, final boolean estimated)
     {
         final SortKey[] keys = options.sortKeys();
         final int[] signs = options.sortSigns();
@@ -36,7 +49,7 @@ final class BlockComparators
         {
             for (int i = 0; i < keys.length; i++)
             {
-                final int c = compare(keys[i], a, b);
+                final int c = estimated ? compareEstimated(keys[i], a, b) : compare(keys[i], a, b);
                 if (c != 0)
                 {
                     return signs[i] * Integer.signum(c);
@@ -79,6 +92,29 @@ final class BlockComparators
             }
         }
         return 0;
+    }
+
+    /**
+     * Compare two groups on one key, ascending, with times, pages and bytes by their estimates.
+     *
+     * @param key to compare on.
+     * @param a   first group.
+     * @param b   second group.
+     * @return negative, zero or positive.
+     */
+    static int compareEstimated(final SortKey key, final Group a, final Group b)
+    {
+        switch (key)
+        {
+            case TIMES:
+                return Double.compare(a.estimatedTimes(), b.estimatedTimes());
+            case PAGES:
+                return Double.compare(a.estimatedPages(), b.estimatedPages());
+            case BYTES:
+                return Double.compare(a.estimatedBytes(), b.estimatedBytes());
+            default:
+                return compare(key, a, b);
+        }
     }
 
     /**

@@ -47,6 +47,16 @@ final class BlockParser
     private static final byte[] CMA = Bytes.ascii("CMA");
     private static final byte[] SLAB = Bytes.ascii("slab");
     private static final byte[] BYTES_FIELD = Bytes.ascii("bytes=");
+    private static final byte[] WEIGHT_FIELD = Bytes.ascii("weight=");
+    private static final byte[] SAMPLING = Bytes.ascii("# sampling:");
+    private static final byte[] MEAN_INTERVAL = Bytes.ascii(" mean interval ");
+    private static final byte[] BYTES_UNIT = Bytes.ascii(" bytes");
+    private static final int WEIGHT_EXCERPT = 40;
+    private static final double[] POWERS_OF_TEN =
+    {
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
+        1e19, 1e20, 1e21, 1e22
+    };
     private static final byte[] JVM_FLAGS = Bytes.ascii(" Flags 0x0(address=");
     private static final byte[] MIGRATED = Bytes.ascii("Page has been migrated, last migrate reason: ");
     private static final String[] MIGRATE_REASONS =
@@ -79,6 +89,7 @@ final class BlockParser
     private int headerEnd;
     private byte[] pfn = new byte[1 << 10];
     private int pfnLength;
+    private long pfnLine;
     private byte[] scratch = new byte[1 << 10];
     private int blockKind = NONE;
     private long blockLine;
@@ -96,6 +107,11 @@ final class BlockParser
     private long missingSeparators;
     private long firstMissingSeparator;
     private long commentLines;
+    private long weightedRecords;
+    private long missingWeights;
+    private long firstMissingWeight;
+    private boolean samplingLine;
+    private long samplingInterval = -1;
     private long lines;
     private long bytesRead;
 
@@ -255,6 +271,10 @@ final class BlockParser
         if (blockKind == COMMENT)
         {
             commentLines++;
+            if (Bytes.startsWith(b, s, e, SAMPLING))
+            {
+                samplingTrailer(b, s, e);
+            }
             if (comments.size() < MAX_COMMENT_LINES)
             {
                 comments.add(Bytes.latin1(b, s, e));
@@ -275,6 +295,7 @@ final class BlockParser
             }
             System.arraycopy(b, s, pfn, 0, length);
             pfnLength = length;
+            pfnLine = line;
             lastLineIsPfn = true;
         }
         else
@@ -367,6 +388,12 @@ final class BlockParser
             return;
         }
 
+        final RecordFields record = this.record;
+        if (!parseWeight(record))
+        {
+            return;
+        }
+
         final int digits = RecordHeader.findTimestamp(block, 0, headerEnd);
         int digitsEnd = digits;
         long timestamp = -1L;
@@ -407,21 +434,178 @@ final class BlockParser
 
         final StackText stack = stacks.intern(block, headerEnd + 1, blockLength - headerEnd - 1, stackFactory);
 
-        final RecordFields record = this.record;
         record.header = header;
         record.stack = stack;
         record.timestamp = timestamp;
         record.tsKey = tsAsKey ? timestamp : -1L;
         parsePfnLine(record, header, stack);
         records++;
+        if (record.hasWeight)
+        {
+            weightedRecords++;
+        }
 
         if (options.filter() != 0 && !passesFilters(record))
         {
             return;
         }
         accepted++;
+        if (!record.hasWeight && missingWeights++ == 0)
+        {
+            firstMissingWeight = blockLine;
+        }
         record.makeKey(cull, frameIds);
         groups.add(record);
+    }
+
+    /**
+     * Read the {@code weight=} field of a sampled dump's PFN line into the record: digits with an optional
+     * fraction, positive and finite, ended by {@code |} or {@code )}. A record without one has weight 1.
+     *
+     * @return false if the weight is malformed (the record is then damaged).
+     */
+    private boolean parseWeight(final RecordFields record)
+    {
+        record.weight = 1.0;
+        record.hasWeight = false;
+        final byte[] pfn = this.pfn;
+        final int pfnLength = this.pfnLength;
+        if (pfnLength == 0)
+        {
+            return true;
+        }
+        int field = -1;
+        int from = 0;
+        while (from < pfnLength)
+        {
+            final int found = Bytes.indexOf(pfn, from, pfnLength, WEIGHT_FIELD);
+            if (found < 0)
+            {
+                break;
+            }
+            if (found > 0 && (pfn[found - 1] == '(' || pfn[found - 1] == '|'))
+            {
+                field = found;
+                break;
+            }
+            from = found + 1;
+        }
+        if (field < 0)
+        {
+            return true;
+        }
+
+        final int start = field + WEIGHT_FIELD.length;
+        int i = start;
+        long mantissa = 0;
+        int significant = 0;
+        while (i < pfnLength && Bytes.isDigit(pfn[i]))
+        {
+            if (significant > 0 || pfn[i] != '0')
+            {
+                significant++;
+            }
+            if (significant <= 18)
+            {
+                mantissa = mantissa * 10 + (pfn[i] - '0');
+            }
+            i++;
+        }
+        final int integerEnd = i;
+        int fractionDigits = 0;
+        boolean wellFormed = integerEnd > start;
+        if (wellFormed && i < pfnLength && pfn[i] == '.')
+        {
+            i++;
+            while (i < pfnLength && Bytes.isDigit(pfn[i]))
+            {
+                if (significant > 0 || pfn[i] != '0')
+                {
+                    significant++;
+                }
+                if (significant <= 18)
+                {
+                    mantissa = mantissa * 10 + (pfn[i] - '0');
+                    fractionDigits++;
+                }
+                i++;
+            }
+            wellFormed = i > integerEnd + 1;
+        }
+        wellFormed &= i < pfnLength && (pfn[i] == '|' || pfn[i] == ')');
+
+        if (!wellFormed)
+        {
+            final String value = weightExcerpt(start);
+            markDamaged(pfnLine, value.isEmpty() ? "malformed weight: 'weight=' has no value; expected a positive " +
+                "decimal such as weight=128.5" : "malformed weight 'weight=" + value + "': expected a positive " +
+                "decimal such as weight=128.5 (digits, optionally '.' and digits)");
+            return false;
+        }
+
+        final double weight;
+        if (significant <= 15 && fractionDigits < POWERS_OF_TEN.length)
+        {
+            // NOTE: both operands are exact doubles, so the quotient is the correctly rounded value of the decimal.
+            weight = mantissa / POWERS_OF_TEN[fractionDigits];
+        }
+        else
+        {
+            weight = Double.parseDouble(Bytes.latin1(pfn, start, i));
+        }
+        if (weight == 0.0)
+        {
+            markDamaged(pfnLine, "malformed weight 'weight=" + weightExcerpt(start) + "': a weight must be " +
+                "positive (the number of allocations the record stands for)");
+            return false;
+        }
+        if (Double.isInfinite(weight))
+        {
+            markDamaged(pfnLine, "malformed weight 'weight=" + weightExcerpt(start) + "': out of range");
+            return false;
+        }
+        record.weight = weight;
+        record.hasWeight = true;
+        return true;
+    }
+
+    /**
+     * The value of a weight field for a message: up to its {@code |} or {@code )}, at most 40 bytes.
+     */
+    private String weightExcerpt(final int start)
+    {
+        int end = start;
+        while (end < pfnLength && end - start < WEIGHT_EXCERPT && pfn[end] != '|' && pfn[end] != ')')
+        {
+            end++;
+        }
+        final boolean cut = end - start == WEIGHT_EXCERPT && end < pfnLength && pfn[end] != '|' && pfn[end] != ')';
+        return Bytes.latin1(pfn, start, end) + (cut ? "..." : "");
+    }
+
+    /**
+     * A trailer's {@code # sampling: mean interval N bytes, ...} line: the dump is sampled, with that interval.
+     */
+    private void samplingTrailer(final byte[] b, final int s, final int e)
+    {
+        samplingLine = true;
+        final int field = Bytes.indexOf(b, s, e, MEAN_INTERVAL);
+        if (field < 0)
+        {
+            return;
+        }
+        int i = field + MEAN_INTERVAL.length;
+        final int digits = i;
+        long value = 0;
+        while (i < e && Bytes.isDigit(b[i]) && value < Long.MAX_VALUE / 10)
+        {
+            value = value * 10 + (b[i] - '0');
+            i++;
+        }
+        if (i > digits && value > 0 && Bytes.startsWith(b, i, e, BYTES_UNIT))
+        {
+            samplingInterval = value;
+        }
     }
 
     private RecordHeader newHeader(final byte[] bytes, final int hash)
@@ -686,6 +870,21 @@ final class BlockParser
     long accepted()
     {
         return accepted;
+    }
+
+    /**
+     * What the run knows about sampling: the dump is sampled if a record carried a weight or the trailer said so.
+     *
+     * @return the sampling of the dump, {@link Sampling#NONE} for an unsampled one.
+     */
+    Sampling sampling()
+    {
+        if (weightedRecords == 0 && !samplingLine)
+        {
+            return Sampling.NONE;
+        }
+        return new Sampling(true, samplingInterval, options.unweighted(), accepted, missingWeights,
+            firstMissingWeight);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.pageowner.sort;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -12,6 +13,11 @@ import java.util.TreeMap;
  * unless {@code --weight} says pages or times. Fields culled on besides the stack (pid, tgid, name, module, kind,
  * allocator) become root frames such as {@code [tgid 48213]}, so a flame graph can split by them. A {@code ;} in a
  * frame is written as {@code :}, since {@code ;} separates frames. Lines are in byte order of their stacks.
+ * <p>
+ * For a sampled dump the weight of a line is the estimate, the sum of weight &times; bytes (pages, or the weights
+ * themselves for times) over its samples, rounded once per line; with {@code --unweighted} it is the plain sum over
+ * the samples. The output then starts with a {@code # sampled dump (...)} line saying which; it ends in no number,
+ * so flame graph tools skip it as a line without a count.
  */
 final class CollapsedWriter implements GroupWriter
 {
@@ -32,30 +38,41 @@ final class CollapsedWriter implements GroupWriter
      */
     public void write(final Group[] groups, final RunSummary summary, final OutputStream out) throws IOException
     {
-        final Map<String, long[]> weights = new TreeMap<>();
+        final Sampling sampling = summary.sampling();
+        final boolean estimated = sampling.estimated();
+        final Map<String, Sum> weights = new TreeMap<>();
         for (final Group group : groups)
         {
-            final long weight;
+            final Sum sum = weights.computeIfAbsent(path(group), k -> new Sum());
             switch (options.weight())
             {
                 case PAGES:
-                    weight = group.pages;
+                    sum.exact += group.pages;
+                    sum.estimate += group.estimatedPages();
                     break;
                 case TIMES:
-                    weight = group.times;
+                    sum.exact += group.times;
+                    sum.estimate += group.estimatedTimes();
                     break;
                 default:
-                    weight = group.bytes;
+                    sum.exact += group.bytes;
+                    sum.estimate += group.estimatedBytes();
                     break;
             }
-            weights.computeIfAbsent(path(group), k -> new long[1])[0] += weight;
         }
 
-        final StringBuilder line = new StringBuilder();
-        for (final Map.Entry<String, long[]> entry : weights.entrySet())
+        if (sampling.sampled())
         {
+            final String what = "the counts (" + options.weight().name().toLowerCase(Locale.ROOT) + ", rounded)";
+            out.write((sampling.statement(what) + "\n").getBytes(StandardCharsets.ISO_8859_1));
+        }
+        final StringBuilder line = new StringBuilder();
+        for (final Map.Entry<String, Sum> entry : weights.entrySet())
+        {
+            final Sum sum = entry.getValue();
             line.setLength(0);
-            line.append(entry.getKey()).append(' ').append(entry.getValue()[0]).append('\n');
+            line.append(entry.getKey()).append(' ').append(estimated ? Sampling.round(sum.estimate) : sum.exact)
+                .append('\n');
             out.write(line.toString().getBytes(StandardCharsets.ISO_8859_1));
         }
     }
@@ -98,6 +115,15 @@ final class CollapsedWriter implements GroupWriter
             root(path, frames[i]);
         }
         return path.toString();
+    }
+
+    /**
+     * The weight of one folded stack: the plain sum and the estimate.
+     */
+    private static final class Sum
+    {
+        long exact;
+        double estimate;
     }
 
     private static void root(final StringBuilder path, final String frame)

@@ -3,6 +3,10 @@ package io.pageowner.sort;
 /**
  * One output group: its key, the fields of the first record seen in it (the representative, as the kernel's
  * sorter keeps the first record of a run of equal ones), and the sums over its records.
+ * <p>
+ * The sums {@link #times}, {@link #pages} and {@link #bytes} count records as they are. A sampled dump's records
+ * also carry a weight, the number of allocations each stands for; the weighted sums are kept in a {@link Weighted}
+ * made at the group's first record whose weight is not 1, so an unsampled dump costs no more than before.
  */
 final class Group
 {
@@ -29,6 +33,7 @@ final class Group
     long pages;
     long bytes;
     long minTimestamp = -1L;
+    Weighted weighted;
 
     Group(final RecordFields key, final int hash, final long firstSeen)
     {
@@ -69,12 +74,73 @@ final class Group
 
     void add(final RecordFields record)
     {
+        final double weight = record.weight;
+        if (null != weighted || weight != 1.0)
+        {
+            Weighted w = weighted;
+            if (null == w)
+            {
+                // NOTE: every record before this one had weight 1, so the weighted sums so far are the plain ones.
+                w = new Weighted(times, pages, bytes);
+                weighted = w;
+            }
+            w.times += weight;
+            w.pages += weight * record.header.pages;
+            w.bytes += weight * record.bytes;
+        }
         times++;
         pages += record.header.pages;
         bytes += record.bytes;
         if (Long.compareUnsigned(record.timestamp, minTimestamp) < 0)
         {
             minTimestamp = record.timestamp;
+        }
+    }
+
+    /**
+     * Estimated number of allocations: the sum of the weights (each record 1 without a weight).
+     *
+     * @return the estimate.
+     */
+    double estimatedTimes()
+    {
+        return null == weighted ? times : weighted.times;
+    }
+
+    /**
+     * Estimated pages: the sum of weight &times; 2^order.
+     *
+     * @return the estimate.
+     */
+    double estimatedPages()
+    {
+        return null == weighted ? pages : weighted.pages;
+    }
+
+    /**
+     * Estimated bytes: the sum of weight &times; bytes.
+     *
+     * @return the estimate.
+     */
+    double estimatedBytes()
+    {
+        return null == weighted ? bytes : weighted.bytes;
+    }
+
+    /**
+     * The weighted sums of a group that holds a record whose weight is not 1.
+     */
+    static final class Weighted
+    {
+        double times;
+        double pages;
+        double bytes;
+
+        Weighted(final double times, final double pages, final double bytes)
+        {
+            this.times = times;
+            this.pages = pages;
+            this.bytes = bytes;
         }
     }
 }

@@ -16,6 +16,10 @@ import java.util.Locale;
  * <p>
  * Without {@code --cull} every group shows all header fields (they are part of its text); with {@code --cull}
  * only the culled ones, since the others differ between the records of a group.
+ * <p>
+ * For a sampled dump a paragraph under the summary says so; times, pages and bytes are then estimates, shown
+ * rounded with a {@code ~} (the unrounded estimate in the cell's tooltip and sort value), and a samples column
+ * gives the number of samples of each group. With {@code --unweighted} the first column counts samples.
  */
 final class HtmlWriter implements GroupWriter
 {
@@ -89,14 +93,28 @@ final class HtmlWriter implements GroupWriter
             columns.add("module");
         }
 
+        final Sampling sampling = summary.sampling();
+        final boolean estimated = sampling.estimated();
+        final String mark = estimated ? "~" : "";
         long times = 0;
         long pages = 0;
         long bytes = 0;
+        double estimatedTimes = 0;
+        double estimatedPages = 0;
+        double estimatedBytes = 0;
         for (final Group group : groups)
         {
             times += group.times;
             pages += group.pages;
             bytes += group.bytes;
+            estimatedTimes += group.estimatedTimes();
+            estimatedPages += group.estimatedPages();
+            estimatedBytes += group.estimatedBytes();
+        }
+        if (estimated)
+        {
+            pages = Sampling.round(estimatedPages);
+            bytes = Sampling.round(estimatedBytes);
         }
 
         w.write("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>page-owner: ");
@@ -108,8 +126,9 @@ final class HtmlWriter implements GroupWriter
         w.write("</h1>\n<p class=\"meta\">");
         w.write(escape("sort " + summary.commandLine()));
         w.write("<br>\n");
-        w.write(summary.accepted() + " records in " + groups.length + " groups, " + pages + " pages, " +
-            escape(humanBytes(bytes)) + " (" + bytes + " bytes)");
+        w.write(summary.accepted() + (sampling.sampled() ? " samples in " : " records in ") + groups.length +
+            " groups, " + (estimated ? "~" + Sampling.round(estimatedTimes) + " allocations, " : "") +
+            mark + pages + " pages, " + mark + escape(humanBytes(bytes)) + " (" + mark + bytes + " bytes)");
         if (summary.accepted() != summary.records())
         {
             w.write("; " + (summary.records() - summary.accepted()) + " records filtered out");
@@ -119,9 +138,16 @@ final class HtmlWriter implements GroupWriter
             w.write("; " + summary.damaged() + " damaged records skipped");
         }
         w.write("</p>\n");
+        if (sampling.sampled())
+        {
+            w.write("<p class=\"meta\">");
+            w.write(escape(sampling.statement("figures marked ~").substring(2)));
+            w.write("</p>\n");
+        }
 
-        w.write("<table id=\"groups\">\n<thead><tr><th data-num>#</th><th data-num>times</th><th data-num>pages</th>" +
-            "<th data-num>bytes</th>");
+        w.write("<table id=\"groups\">\n<thead><tr><th data-num>#</th><th data-num>" +
+            (sampling.sampled() && !estimated ? "samples" : mark + "times") + "</th><th data-num>" + mark +
+            "pages</th><th data-num>" + mark + "bytes</th>" + (estimated ? "<th data-num>samples</th>" : ""));
         for (final String column : columns)
         {
             w.write(column.equals("pid") || column.equals("tgid") ? "<th data-num>" : "<th>");
@@ -135,10 +161,25 @@ final class HtmlWriter implements GroupWriter
         {
             rank++;
             w.write("<tr><td class=\"n\">" + rank + "</td>");
-            w.write("<td class=\"n\">" + group.times + "</td>");
-            w.write("<td class=\"n\">" + group.pages + "</td>");
-            w.write("<td class=\"n\" data-v=\"" + group.bytes + "\" title=\"" + group.bytes + " bytes\">" +
-                escape(humanBytes(group.bytes)) + "</td>");
+            if (estimated)
+            {
+                final String from = " estimated from " + Sampling.samples(group.times);
+                w.write("<td class=\"n\" data-v=\"" + group.estimatedTimes() + "\" title=\"" +
+                    group.estimatedTimes() + from + "\">~" + sampling.times(group) + "</td>");
+                w.write("<td class=\"n\" data-v=\"" + group.estimatedPages() + "\" title=\"" +
+                    group.estimatedPages() + from + "\">~" + sampling.pages(group) + "</td>");
+                w.write("<td class=\"n\" data-v=\"" + group.estimatedBytes() + "\" title=\"~" +
+                    sampling.bytes(group) + " bytes," + from + "\">~" + escape(humanBytes(sampling.bytes(group))) +
+                    "</td>");
+                w.write("<td class=\"n\">" + group.times + "</td>");
+            }
+            else
+            {
+                w.write("<td class=\"n\">" + group.times + "</td>");
+                w.write("<td class=\"n\">" + group.pages + "</td>");
+                w.write("<td class=\"n\" data-v=\"" + group.bytes + "\" title=\"" + group.bytes + " bytes\">" +
+                    escape(humanBytes(group.bytes)) + "</td>");
+            }
             for (final String column : columns)
             {
                 switch (column)

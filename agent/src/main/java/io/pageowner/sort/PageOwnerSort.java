@@ -90,15 +90,29 @@ public final class PageOwnerSort
         "--weight <w>\t\tWeight of folded stacks: bytes (default), pages or times.\n" +
         "--show-bytes\t\tAlso print ', B bytes' after the pages in text output.\n" +
         "\n" +
+        "Sampled dumps (records with weight= in the PFN line, as the agent's sample=<bytes>\n" +
+        "writes them; weight=1/p is the number of allocations a record stands for):\n" +
+        "\t\t\ttimes, pages and bytes, printed and sorted by, are estimates:\n" +
+        "\t\t\tsums of weight, weight x pages and weight x bytes, rounded\n" +
+        "\t\t\tand marked '~N times, ~M pages[, ~B bytes] (S samples)'; the\n" +
+        "\t\t\toutput starts with a '# sampled dump' line saying so, and\n" +
+        "\t\t\tcollapsed weights are the rounded estimates. A record\n" +
+        "\t\t\twithout weight= counts as 1 (with a warning); a malformed\n" +
+        "\t\t\tweight makes the record damaged.\n" +
+        "--unweighted\t\tCount the samples themselves instead: the kernel's plain\n" +
+        "\t\t\t'N times, M pages', after a first line saying they are\n" +
+        "\t\t\tsample counts.\n" +
+        "\n" +
         "Damaged input:\n" +
         "\t\t\tCRLF line ends, a missing last empty line and a missing\n" +
         "\t\t\tempty line between records are read as intended. A record\n" +
         "\t\t\tthat is damaged (binary bytes, a header that is cut short\n" +
-        "\t\t\tor is not one, no stack, cut off at the end of the input)\n" +
-        "\t\t\tis skipped and counted; the count and the first line\n" +
-        "\t\t\tnumbers go to stderr, and the run succeeds if at least one\n" +
-        "\t\t\trecord was read. Lines starting with '#' after the records\n" +
-        "\t\t\t(our dump's trailer) are printed to stderr (and into HTML).\n" +
+        "\t\t\tor is not one, no stack, cut off at the end of the input,\n" +
+        "\t\t\ta malformed weight=) is skipped and counted; the count and\n" +
+        "\t\t\tthe first line numbers go to stderr, and the run succeeds\n" +
+        "\t\t\tif at least one record was read. Lines starting with '#'\n" +
+        "\t\t\tafter the records (our dump's trailer) are printed to\n" +
+        "\t\t\tstderr (and into HTML).\n" +
         "--strict\t\tStop at the first damaged record: no output, exit 2.\n" +
         "-d\t\t\tPrint every problem as it is found, and stack traces.\n" +
         "-h, --help\t\tPrint this help.\n" +
@@ -230,16 +244,25 @@ public final class PageOwnerSort
                 }
             }
 
+            final Sampling sampling = parser.sampling();
+            if (sampling.estimated() && sampling.missingWeights() > 0)
+            {
+                err.println(PROGRAM + ": warning: " + inputName + ": the dump is sampled, but " +
+                    plural(sampling.missingWeights(), "record") + " had no weight= (first at line " +
+                    sampling.firstMissingWeight() + "); " + (sampling.missingWeights() == 1 ? "it was" : "each was") +
+                    " counted as one allocation (weight 1)");
+            }
+
             progress.println("loaded " + parser.accepted());
             progress.println("sorting ....");
             parser.rankTexts();
             final Group[] groups = parser.groups().groups();
-            Arrays.sort(groups, BlockComparators.forOptions(options));
+            Arrays.sort(groups, BlockComparators.forOptions(options, sampling.estimated()));
             progress.println("culling");
             progress.flush();
 
             final RunSummary summary = new RunSummary(inputName, String.join(" ", args), parser.records(),
-                parser.accepted(), parser.damaged(), parser.comments());
+                parser.accepted(), parser.damaged(), parser.comments(), sampling);
             try
             {
                 writer(options).write(groups, summary, output.stream());

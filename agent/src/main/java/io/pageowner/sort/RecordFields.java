@@ -15,6 +15,10 @@ final class RecordFields
     long tsKey;
     long timestamp;
     long bytes;
+    /** Allocations the record stands for: its {@code weight=}, or 1 if it has none. */
+    double weight = 1.0;
+    /** Whether the record carried a {@code weight=}. */
+    boolean hasWeight;
     int allocator;
     String module;
     int moduleId;

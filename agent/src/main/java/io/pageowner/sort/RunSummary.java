@@ -11,7 +11,10 @@ import java.util.List;
  * @param accepted    records that passed the filters.
  * @param damaged     damaged records skipped.
  * @param comments    trailer lines of the dump.
+ * @param sampling    whether the dump is sampled, and how its figures are shown.
  */
-record RunSummary(String input, String commandLine, long records, long accepted, long damaged, List<String> comments)
+record RunSummary(
+    String input, String commandLine, long records, long accepted, long damaged, List<String> comments,
+    Sampling sampling)
 {
 }

@@ -63,13 +63,13 @@ final class SortOptions
     private static final String[] LONG_NAMES =
     {
         "pid", "tgid", "name", "module", "cull", "sort", "help",
-        "kind", "format", "weight", "strict", "show-bytes"
+        "kind", "format", "weight", "strict", "show-bytes", "unweighted"
     };
 
     private static final boolean[] LONG_HAS_ARGUMENT =
     {
         true, true, true, true, true, true, false,
-        true, true, true, false, false
+        true, true, true, false, false, false
     };
 
     /** Cull keys the kernel accepts, plus ours. */
@@ -91,6 +91,7 @@ final class SortOptions
     private boolean strict;
     private boolean debug;
     private boolean showBytes;
+    private boolean unweighted;
     private boolean help;
     private String input;
     private String output;
@@ -346,6 +347,9 @@ final class SortOptions
                 break;
             case "show-bytes":
                 showBytes = true;
+                break;
+            case "unweighted":
+                unweighted = true;
                 break;
             default:
                 help = true;
@@ -645,6 +649,16 @@ final class SortOptions
     Weight weight()
     {
         return weight;
+    }
+
+    /**
+     * Whether a sampled dump is counted as its samples are, without their weights.
+     *
+     * @return whether {@code --unweighted} was given.
+     */
+    boolean unweighted()
+    {
+        return unweighted;
     }
 
     /**

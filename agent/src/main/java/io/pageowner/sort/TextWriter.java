@@ -13,6 +13,14 @@ import java.nio.charset.StandardCharsets;
  * Our additions only appear when asked for: {@code , B bytes} after the pages with {@code -b}, {@code --show-bytes}
  * or a {@code bytes} sort key; {@code , kind: k} and {@code , frame: f} before the allocator when culled on
  * (or, for kind, filtered by).
+ * <p>
+ * A sampled dump's output starts with a {@code # sampled dump (...)} line (and, without {@code --cull}, an empty line
+ * after it, so it is a block of its own) saying what the figures are. Its figures are estimates, each marked with a
+ * {@code ~}, followed by the number of samples they rest on:
+ * <pre>
+ *   ~N times, ~M pages[, ~B bytes] (S samples), allocated by OTHERS :
+ * </pre>
+ * With {@code --unweighted} they are the kernel's plain {@code N times, M pages} of the samples.
  */
 final class TextWriter implements GroupWriter
 {
@@ -35,17 +43,33 @@ final class TextWriter implements GroupWriter
     {
         final boolean showBytes = options.showBytes();
         final int cull = options.cull();
+        final Sampling sampling = summary.sampling();
+        final boolean estimated = sampling.estimated();
+        final String mark = estimated ? "~" : "";
+        if (sampling.sampled())
+        {
+            ascii(out, sampling.statement("figures marked ~"));
+            ascii(out, cull == 0 ? "\n\n" : "\n");
+        }
         for (final Group group : groups)
         {
-            ascii(out, Long.toString(group.times));
+            ascii(out, mark);
+            ascii(out, Long.toString(sampling.times(group)));
             ascii(out, " times, ");
-            ascii(out, Long.toString(group.pages));
+            ascii(out, mark);
+            ascii(out, Long.toString(sampling.pages(group)));
             ascii(out, " pages");
             if (showBytes)
             {
                 ascii(out, ", ");
-                ascii(out, Long.toString(group.bytes));
+                ascii(out, mark);
+                ascii(out, Long.toString(sampling.bytes(group)));
                 ascii(out, " bytes");
+            }
+            if (estimated)
+            {
+                ascii(out, " ");
+                ascii(out, Sampling.samplesText(group.times));
             }
             if (cull == 0)
             {

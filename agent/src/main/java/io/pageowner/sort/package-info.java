@@ -50,5 +50,20 @@
  * parentheses), the top application frame (cull and sort key {@code frame}: the first frame outside
  * {@code java.}, {@code javax.}, {@code jdk.}, {@code sun.} and {@code com.sun.}), sort keys {@code times} and
  * {@code pages}, {@code --format collapsed} and {@code --format html}.
+ * <p>
+ * <b>Sampled dumps.</b> The agent's {@code sample=<bytes>} mode records an allocation of s bytes with probability
+ * p = 1 - exp(-s/P) (mean interval P) and writes {@code weight=1/p}, the number of allocations the record stands
+ * for, as the last field of the PFN line's flags, and a {@code # sampling: mean interval P bytes, ...} trailer line.
+ * In such a dump the times, pages and bytes of a group, printed and sorted by, are estimates: the sums of the
+ * weights, of weight &times; 2^order and of weight &times; bytes, rounded half up when printed. The text output
+ * starts with a {@code # sampled dump (mean interval P bytes): ...} line (a block of its own without
+ * {@code --cull}) and writes a group's figures as {@code ~N times, ~M pages[, ~B bytes] (S samples)}; folded
+ * stacks weigh the rounded estimate under the same first line (it ends in no number, so flame graph tools skip
+ * it); the HTML page says so under its summary and marks each estimate. {@code --unweighted} counts the samples
+ * instead, in the kernel's plain form after a first line saying they are sample counts. A record without a weight
+ * in a sampled dump counts as 1 (one warning on stderr, and the first line says how many); a weight that is not
+ * a positive decimal ({@code digits[.digits]}) makes its record damaged. The weighted sums live in a small object
+ * made at a group's first record whose weight is not 1, so an unsampled dump costs what it did, and a sampled one
+ * about 40 bytes more per group.
  */
 package io.pageowner.sort;

@@ -246,6 +246,15 @@ class SortOptionsTest
     }
 
     @Test
+    void shouldParseUnweighted() throws UsageException
+    {
+        assertFalse(SortOptions.parse(new String[]{ "in", "out" }).unweighted());
+        assertTrue(SortOptions.parse(new String[]{ "--unweighted", "in", "out" }).unweighted());
+        assertTrue(SortOptions.parse(new String[]{ "--unw", "-m", "in", "out" }).unweighted());
+        assertThrows(UsageException.class, () -> SortOptions.parse(new String[]{ "--unweighted=yes", "in", "out" }));
+    }
+
+    @Test
     void shouldSortBytesDescendingWithB() throws UsageException
     {
         final SortOptions options = SortOptions.parse(new String[]{ "-b", "in", "out" });

@@ -285,10 +285,12 @@ public final class AgentControl
         recorder.enterAgentThread();
         try
         {
-            ManagementFactory.getPlatformMBeanServer().registerMBean(mbean, new ObjectName(PageOwnerMXBean.OBJECT_NAME));
-            // NOTE: read here, not in premain, so that premain never initialises management; and after
-            // registering, so that this thread, not an application thread, creates the MBean server.
+            // NOTE: this thread, not an application thread, creates the MBean server; the pools are read
+            // here, not in premain, so that premain never initialises management, and before the MBean is
+            // registered, so that no client ever sees it without its BeforeStart figures.
+            final javax.management.MBeanServer server = ManagementFactory.getPlatformMBeanServer();
             recorder.counters().atStart(MemoryFigures.jdkBufferPools());
+            server.registerMBean(mbean, new ObjectName(PageOwnerMXBean.OBJECT_NAME));
         }
         catch (final Exception ex)
         {

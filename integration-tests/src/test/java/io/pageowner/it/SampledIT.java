@@ -25,12 +25,13 @@ class SampledIT
 
     private static Dump dump;
     private static Truth truth;
+    private static Path dumpFile;
 
     @BeforeAll
     static void runProbe() throws Exception
     {
         final Path work = ForkedJvm.workDir();
-        final Path dumpFile = work.resolve("sampled.dump");
+        dumpFile = work.resolve("sampled.dump");
         final Path truthFile = work.resolve("sampled.truth");
         Files.deleteIfExists(dumpFile);
         Files.deleteIfExists(truthFile);
@@ -105,6 +106,33 @@ class SampledIT
         assertNotNull(sampled);
         assertTrue(sampled.startsWith(dump.records().size() + " records written of "), sampled);
         assertTrue(sampled.endsWith("; the kind lines below are exact, for every allocation"), sampled);
+    }
+
+    @Test
+    void shouldHaveTheSorterScaleTheSampleAndSaySo() throws Exception
+    {
+        final Path sorted = dumpFile.resolveSibling("sampled.sorted");
+        ForkedJvm.cli("sort", "--cull=st", dumpFile.toString(), sorted.toString()).timeout(60).run().assertSuccess();
+        final List<String> lines = Files.readAllLines(sorted);
+        assertTrue(lines.get(0).startsWith("# sampled dump (mean interval 65536 bytes): figures marked ~ are estimates"),
+            lines.get(0));
+        // NOTE: the kept 4 KiB blocks are the biggest group; its estimate is the sum of its weights.
+        final double p = -Math.expm1(-4096.0 / INTERVAL);
+        final long samples = dump.records().stream().filter(r -> r.hasFrame("SampledProbe.keepSmall(")).count();
+        final long estimate = Math.round(samples / p);
+        final String top = lines.stream().filter(l -> l.startsWith("~")).findFirst().orElseThrow();
+        // NOTE: each of the group's weights is printed rounded to 3 decimals, so the sum may differ by one.
+        final long printed = Long.parseLong(top.substring(1, top.indexOf(' ')));
+        assertTrue(Math.abs(printed - estimate) <= 1, top + " for " + samples + " samples, expected ~" + estimate);
+        assertTrue(top.endsWith("(" + samples + " samples):"), top);
+        final int start = lines.indexOf(top);
+        int end = start + 1;
+        while (end < lines.size() && !lines.get(end).isEmpty())
+        {
+            end++;
+        }
+        final List<String> group = lines.subList(start, end);
+        assertTrue(group.stream().anyMatch(l -> l.contains("SampledProbe.keepSmall(")), "the top group is keepSmall's: " + group);
     }
 
     private static List<Long> delta(final String kind)

@@ -38,6 +38,7 @@ public final class LiveSizes
 
     static final int STRIPES = 64;
     private static final int SLOT_LENGTH = 16;
+    private static final int SPINS_BEFORE_YIELD = 100;
     private static final long SAMPLED_BIT = 1L << 62;
     private static final int KIND_SHIFT = 48;
     private static final VarHandle LOCK;
@@ -312,9 +313,19 @@ public final class LiveSizes
 
         void lock()
         {
+            int spins = 0;
             while (!LOCK.weakCompareAndSetAcquire(this, 0, 1))
             {
-                Thread.onSpinWait();
+                // NOTE: held for one probe run; if the holder was descheduled, give it the core back.
+                if (++spins < SPINS_BEFORE_YIELD)
+                {
+                    Thread.onSpinWait();
+                }
+                else
+                {
+                    spins = 0;
+                    Thread.yield();
+                }
             }
         }
 

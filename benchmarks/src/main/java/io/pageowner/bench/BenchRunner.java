@@ -1,5 +1,6 @@
 package io.pageowner.bench;
 
+import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.BenchmarkList;
@@ -40,10 +41,12 @@ import java.util.stream.Stream;
  * A mode is a name and the JVM arguments its forks get ({@link Mode}); {@code {agent}} and
  * {@code {asprof}} in them stand for the agent jar and async-profiler's library. Each benchmark is run
  * in every mode before the next benchmark starts, so a change of machine load hits all modes alike;
- * each row carries the 1-minute load average read when its run ended.
+ * with {@code --rounds N} every mode is run N times in turn ({@code none, off, full, ..., none, off,
+ * ...}) and each row merges its N runs' forks, so that a slow phase of a shared machine lands on all
+ * modes instead of one. Each row carries the highest 1-minute load average read when its runs ended.
  * <p>
  * Usage: {@code java -jar benchmarks.jar <page-owner.jar> [--modes none,off,full,sample,asprof]
- * [--mode 'name:jvm args'] [--no-footprint] [JMH command line]}. The JMH command line is JMH's own:
+ * [--mode 'name:jvm args'] [--rounds N] [--no-footprint] [JMH command line]}. The JMH command line is JMH's own:
  * an include regex ({@code Footprint} selects the footprint run alone), {@code -jvm}, {@code -f},
  * {@code -wi}, {@code -i}, {@code -w}, {@code -r}, {@code -p} and so on override the annotations.
  */
@@ -103,6 +106,7 @@ public final class BenchRunner
         final List<String> jmhArgs = new ArrayList<>();
         List<String> selected = List.of("none", "off", "full", "sample", "asprof");
         boolean footprint = true;
+        int rounds = 1;
         for (int i = 1; i < args.length; i++)
         {
             if ("--modes".equals(args[i]) && i + 1 < args.length)
@@ -114,6 +118,15 @@ public final class BenchRunner
                 final Mode mode = parseMode(args[++i], agent, out, known);
                 known.put(mode.key(), mode);
                 modes.add(mode);
+            }
+            else if ("--rounds".equals(args[i]) && i + 1 < args.length)
+            {
+                rounds = Integer.parseInt(args[++i]);
+                if (rounds < 1)
+                {
+                    System.err.println("--rounds takes a whole number of at least 1");
+                    System.exit(2);
+                }
             }
             else if ("--no-footprint".equals(args[i]))
             {
@@ -182,23 +195,38 @@ public final class BenchRunner
         Recordings recordings = new Recordings(0, 0);
         for (final String benchmark : benchmarks)
         {
-            for (final Mode mode : chosen)
+            // NOTE: rounds interleave the modes, so that a slow phase of the machine hits every mode alike; each
+            // (parameters, mode) row then merges its rounds' forks, as JMH merges the forks of one run.
+            final Map<String, List<RunResult>> byRow = new LinkedHashMap<>();
+            final Map<String, Double> loads = new LinkedHashMap<>();
+            for (int round = 0; round < rounds; round++)
             {
-                if (null != mode.unavailable())
+                for (final Mode mode : chosen)
                 {
-                    continue;
+                    if (null != mode.unavailable())
+                    {
+                        continue;
+                    }
+                    final Collection<RunResult> results = runOne(cmd, benchmark, mode);
+                    final double load = load1();
+                    if (results.isEmpty())
+                    {
+                        notes.add(benchmark + " in mode '" + mode.name() + "', round " + (round + 1) +
+                            ": no result (the fork failed: see its output above)");
+                    }
+                    for (final RunResult result : results)
+                    {
+                        final String key = shortName(result) + "\u0000" + mode.name();
+                        byRow.computeIfAbsent(key, k -> new ArrayList<>()).add(result);
+                        loads.merge(key, load, Math::max);
+                    }
+                    recordings = recordings.plus(cleanOut(out));
                 }
-                final Collection<RunResult> results = runOne(cmd, benchmark, mode);
-                final double load = load1();
-                if (results.isEmpty())
-                {
-                    notes.add(benchmark + " in mode '" + mode.name() + "': no result (the fork failed: see its output above)");
-                }
-                for (final RunResult result : results)
-                {
-                    rows.add(new Row(shortName(result), mode.name(), result, load));
-                }
-                recordings = recordings.plus(cleanOut(out));
+            }
+            for (final Map.Entry<String, List<RunResult>> e : byRow.entrySet())
+            {
+                final String[] key = e.getKey().split("\u0000");
+                rows.add(new Row(key[0], key[1], merged(e.getValue()), loads.get(e.getKey())));
             }
         }
         if (recordings.count() > 0)
@@ -251,6 +279,21 @@ public final class BenchRunner
             started.replaceAll("[^0-9T]", "").substring(0, 15) + ".md");
         Files.writeString(summary, sb);
         System.out.println("(this summary is also in " + summary + ")");
+    }
+
+    /** One result holding every fork of several runs of the same benchmark and parameters. */
+    private static RunResult merged(final List<RunResult> runs)
+    {
+        if (runs.size() == 1)
+        {
+            return runs.get(0);
+        }
+        final List<BenchmarkResult> forks = new ArrayList<>();
+        for (final RunResult run : runs)
+        {
+            forks.addAll(run.getBenchmarkResults());
+        }
+        return new RunResult(runs.get(0).getParams(), forks);
     }
 
     /** Table order: the figures first. */
@@ -713,7 +756,9 @@ public final class BenchRunner
             return "-";
         }
         final var p = rows.get(0).result().getParams();
-        return p.getForks() + " fork(s) x " + p.getMeasurement().getCount() + " x " + p.getMeasurement().getTime() +
+        final int runs = rows.get(0).result().getBenchmarkResults().size();
+        return (runs > p.getForks() ? runs / p.getForks() + " round(s), modes interleaved, of " : "") +
+            p.getForks() + " fork(s) x " + p.getMeasurement().getCount() + " x " + p.getMeasurement().getTime() +
             " after " + p.getWarmup().getCount() + " x " + p.getWarmup().getTime() + " warm-up, per benchmark and mode" +
             "; fork JVM arguments: `" + String.join(" ", p.getJvmArgs()) + "` (shown for the first row)";
     }

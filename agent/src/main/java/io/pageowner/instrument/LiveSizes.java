@@ -3,57 +3,54 @@ package io.pageowner.instrument;
 import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-
 /**
  * Every live allocation of sampled mode, sampled or not: start address to size, kind and whether it
  * was sampled, so that a free of an allocation that was not sampled still takes its bytes off its
  * kind's exact total and a free of a sampled one knows, without a look in the owner table, that
  * there is a record to drop. It holds no stack, no thread and no time: 16 bytes a slot.
  * <p>
- * {@value #STRIPES} stripes, chosen by the address's hash, each an open-addressed table (linear
- * probing, backward-shift deletion, so no tombstones) behind its own spin lock, held for one probe
- * sequence: two threads contend only when they touch the same stripe at the same moment, and no
- * lock is global. The stripes are off-heap and sized once, at start, for {@code capacity} blocks
- * (a stripe takes up to 5/4 of its share, for the imbalance of hashing; 4/3 slots per block it may
- * take, so about 21 bytes per block of capacity): the index never grows, never allocates after
- * start, and so can run inside {@code Unsafe.allocateMemory}'s advice and never burdens the
- * application's heap. A block that finds its stripe full is refused ({@link #FULL}), for the
- * caller to count.
+ * An open-addressed table (linear probing) in {@value #STRIPES} off-heap stripes, chosen by the
+ * address's hash, with no lock: a put claims an empty or dead slot with one compare-and-set of its
+ * key and then writes the value; a remove, which only the thread freeing the block can make for
+ * that address, clears the value and then marks the key dead ({@link #DEAD}) with a release store;
+ * later puts reuse dead slots (and drop a copy of the same address left further on by a free that
+ * was never seen, looking {@value #DUPLICATE_PROBE} slots on). So the only line two threads may both
+ * write is a slot's, and the
+ * slots are spread over the whole table: there is no hot lock or counter word to bounce between
+ * cores (a striped spin lock cost a cross-core transfer per operation with two threads allocating).
+ * A probe run is cut at {@value #MAX_PROBE} slots: a put that finds no free slot within it is
+ * refused ({@link #FULL}) for the caller to count, and a lookup gives up there.
+ * <p>
+ * The table is sized once, at start, with 3/2 slots per block of {@code capacity} (24 bytes per
+ * block): it never grows, never allocates after start, and so can run inside
+ * {@code Unsafe.allocateMemory}'s advice and never burdens the application's heap.
  * <p>
  * Value word: bits 0–47 the size (user space is below 2^48 bytes, so a larger size is not a real
  * allocation and is refused by {@link #pack(long, int, boolean)}), bits 48–55 the kind, bit 62 the
- * sampled flag; never negative, so {@link #NONE} (-1) means absent. Kind 0 marks the agent's own
- * blocks: indexed so that their frees are known, and left out of every total.
+ * sampled flag; never negative and never 0, so {@link #NONE} (-1) means absent and 0 a slot being
+ * written. Kind 0 marks the agent's own blocks: indexed so that their frees are known, and left out
+ * of every total.
  */
 public final class LiveSizes
 {
     /** What {@link #remove(long)} returns for an address it does not hold. */
     public static final long NONE = -1;
-    /** What {@link #put(long, long)} returns when the block's stripe is full and the block was not kept. */
+    /** What {@link #put(long, long)} returns when no slot was free near the block's and it was not kept. */
     public static final long FULL = -2;
     /** Largest size a value word holds. */
     public static final long MAX_SIZE = (1L << 48) - 1;
 
     static final int STRIPES = 64;
+    static final int MAX_PROBE = 512;
+    /** How far past a reused dead slot a put looks for the same address left by an unseen free. */
+    static final int DUPLICATE_PROBE = 32;
+    /** Key of a slot whose block was removed; malloc never returns 1, so no block has it. */
+    static final long DEAD = 1;
     private static final int SLOT_LENGTH = 16;
-    private static final int SPINS_BEFORE_YIELD = 100;
     private static final long SAMPLED_BIT = 1L << 62;
+    /** Set in every value word, so that no word is 0, the mark of a slot whose value is not written yet. */
+    private static final long PRESENT_BIT = 1L << 61;
     private static final int KIND_SHIFT = 48;
-    private static final VarHandle LOCK;
-
-    static
-    {
-        try
-        {
-            LOCK = MethodHandles.lookup().findVarHandle(Stripe.class, "lock", int.class);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
 
     private final Stripe[] stripes = new Stripe[STRIPES];
     private final long capacity;
@@ -66,10 +63,11 @@ public final class LiveSizes
     public LiveSizes(final long capacity)
     {
         this.capacity = Math.max(1, capacity);
-        final int perStripe = (int)Math.min(1 << 26, Math.max(16, (this.capacity * 5 / 4 + STRIPES - 1) / STRIPES));
+        final long perStripe = (this.capacity * 3 / 2 + STRIPES - 1) / STRIPES;
+        final int slots = (int)Math.min(Integer.MAX_VALUE / SLOT_LENGTH, Math.max(2L * MAX_PROBE, perStripe));
         for (int i = 0; i < STRIPES; i++)
         {
-            stripes[i] = new Stripe(perStripe, perStripe + perStripe / 3 + 1);
+            stripes[i] = new Stripe(slots);
         }
     }
 
@@ -88,7 +86,7 @@ public final class LiveSizes
         {
             throw new IllegalArgumentException("size out of range: " + size);
         }
-        return size | ((long)(kind & 0xFF) << KIND_SHIFT) | (sampled ? SAMPLED_BIT : 0);
+        return size | ((long)(kind & 0xFF) << KIND_SHIFT) | (sampled ? SAMPLED_BIT : 0) | PRESENT_BIT;
     }
 
     /**
@@ -125,30 +123,21 @@ public final class LiveSizes
     }
 
     /**
-     * Adds or replaces the value of an address.
+     * Adds an address, or replaces its value if it is there already (a free that was never seen).
      *
-     * @param address start of the allocation, not 0.
+     * @param address start of the allocation, a multiple of 2 (as malloc's are), not 0.
      * @param value   from {@link #pack(long, int, boolean)}.
-     * @return the value it replaced (a free that was never seen), {@link #NONE}, or {@link #FULL} if
-     *         the block's stripe is full and the block was not kept.
+     * @return the value it replaced, {@link #NONE}, or {@link #FULL} if no slot was free within
+     *         {@value #MAX_PROBE} of the address's and the block was not kept.
      */
     public long put(final long address, final long value)
     {
         final long hash = hash(address);
-        final Stripe stripe = stripes[(int)(hash >>> 58)];
-        stripe.lock();
-        try
-        {
-            return stripe.put(address, value, (int)hash);
-        }
-        finally
-        {
-            stripe.unlock();
-        }
+        return stripes[(int)(hash >>> 58)].put(address, value, (int)hash);
     }
 
     /**
-     * Removes an address.
+     * Removes an address. Only the thread freeing the block calls this for its address.
      *
      * @param address start of the allocation.
      * @return its value, or {@link #NONE} if the index does not hold it.
@@ -156,16 +145,7 @@ public final class LiveSizes
     public long remove(final long address)
     {
         final long hash = hash(address);
-        final Stripe stripe = stripes[(int)(hash >>> 58)];
-        stripe.lock();
-        try
-        {
-            return stripe.remove(address, (int)hash);
-        }
-        finally
-        {
-            stripe.unlock();
-        }
+        return stripes[(int)(hash >>> 58)].remove(address, (int)hash);
     }
 
     /**
@@ -178,22 +158,13 @@ public final class LiveSizes
     {
         final long hash = hash(address);
         final Stripe stripe = stripes[(int)(hash >>> 58)];
-        stripe.lock();
-        try
-        {
-            final int slot = stripe.find(address, (int)hash);
-            return slot < 0 ? NONE : stripe.buffer.getLong(slot * SLOT_LENGTH + 8);
-        }
-        finally
-        {
-            stripe.unlock();
-        }
+        final int slot = stripe.find(address, (int)hash);
+        return slot < 0 ? NONE : stripe.buffer.getLongVolatile(slot * SLOT_LENGTH + 8);
     }
 
     /**
-     * Visits every live block; one stripe locked at a time, so each stripe is seen at one instant and
-     * the whole at most one stripe's worth of changes apart. The visitor runs under a stripe's lock:
-     * it must be quick and must not allocate off-heap.
+     * Visits every live block, while the application goes on: a block put or removed during the walk
+     * may or may not be seen. The visitor must be quick and must not allocate off-heap.
      *
      * @param visitor given each block's address and value word.
      */
@@ -201,43 +172,30 @@ public final class LiveSizes
     {
         for (final Stripe stripe : stripes)
         {
-            stripe.lock();
-            try
+            final UnsafeBuffer b = stripe.buffer;
+            for (int i = 0; i < stripe.slots; i++)
             {
-                final UnsafeBuffer b = stripe.buffer;
-                for (int i = 0; i < stripe.slots; i++)
+                final long key = b.getLongVolatile(i * SLOT_LENGTH);
+                if (DEAD < key)
                 {
-                    final long key = b.getLong(i * SLOT_LENGTH);
-                    if (0 != key)
+                    final long value = b.getLongVolatile(i * SLOT_LENGTH + 8);
+                    if (0 != value)
                     {
-                        visitor.visit(key, b.getLong(i * SLOT_LENGTH + 8));
+                        visitor.visit(key, value);
                     }
                 }
-            }
-            finally
-            {
-                stripe.unlock();
             }
         }
     }
 
     /**
-     * Forgets everything.
+     * Forgets everything. A block put while this runs may survive it.
      */
     public void clear()
     {
         for (final Stripe stripe : stripes)
         {
-            stripe.lock();
-            try
-            {
-                stripe.buffer.setMemory(0, stripe.buffer.capacity(), (byte)0);
-                stripe.size = 0;
-            }
-            finally
-            {
-                stripe.unlock();
-            }
+            stripe.buffer.setMemory(0, stripe.buffer.capacity(), (byte)0);
         }
     }
 
@@ -286,24 +244,14 @@ public final class LiveSizes
         void visit(long address, long value);
     }
 
-    /**
-     * One lock's worth of the index: {@code slots} slots of {key, value} longs off-heap, key 0 empty.
-     * Padded so that two stripes' locks do not share a cache line.
-     */
-    @SuppressWarnings("unused")
+    /** One off-heap part of the table: {@code slots} slots of {key, value} longs, key 0 empty. */
     static final class Stripe
     {
-        long p01, p02, p03, p04, p05, p06, p07;
-        volatile int lock;
         final UnsafeBuffer buffer;
         final int slots;
-        final int maxSize;
-        int size;
-        long p11, p12, p13, p14, p15, p16, p17;
 
-        Stripe(final int maxSize, final int slots)
+        Stripe(final int slots)
         {
-            this.maxSize = maxSize;
             this.slots = slots;
             final long length = (long)slots * SLOT_LENGTH;
             final long address = UnsafeApi.allocateMemory(length);
@@ -311,41 +259,24 @@ public final class LiveSizes
             this.buffer = new UnsafeBuffer(address, (int)length);
         }
 
-        void lock()
-        {
-            int spins = 0;
-            while (!LOCK.weakCompareAndSetAcquire(this, 0, 1))
-            {
-                // NOTE: held for one probe run; if the holder was descheduled, give it the core back.
-                if (++spins < SPINS_BEFORE_YIELD)
-                {
-                    Thread.onSpinWait();
-                }
-                else
-                {
-                    spins = 0;
-                    Thread.yield();
-                }
-            }
-        }
-
-        void unlock()
-        {
-            LOCK.setRelease(this, 0);
-        }
-
-        /** The slot a hash starts its probe at: the hash's high 32 bits scaled to the slot count. */
-        int home(final int hash)
+        /** The slot a hash starts its probe at: the hash's low 32 bits scaled to the slot count. */
+        private int home(final int hash)
         {
             return (int)(((hash & 0xFFFF_FFFFL) * slots) >>> 32);
+        }
+
+        private int next(final int i)
+        {
+            return i + 1 == slots ? 0 : i + 1;
         }
 
         int find(final long address, final int hash)
         {
             final UnsafeBuffer b = buffer;
-            for (int i = home(hash); ; i = next(i))
+            int i = home(hash);
+            for (int probe = 0; probe < MAX_PROBE; probe++, i = next(i))
             {
-                final long key = b.getLong(i * SLOT_LENGTH);
+                final long key = b.getLongVolatile(i * SLOT_LENGTH);
                 if (key == address)
                 {
                     return i;
@@ -355,72 +286,80 @@ public final class LiveSizes
                     return -1;
                 }
             }
+            return -1;
         }
 
         long put(final long address, final long value, final int hash)
         {
             final UnsafeBuffer b = buffer;
-            for (int i = home(hash); ; i = next(i))
+            int i = home(hash);
+            int probe = 0;
+            while (probe < MAX_PROBE)
             {
-                final long key = b.getLong(i * SLOT_LENGTH);
+                final long key = b.getLongVolatile(i * SLOT_LENGTH);
                 if (key == address)
                 {
-                    final long old = b.getLong(i * SLOT_LENGTH + 8);
-                    b.putLong(i * SLOT_LENGTH + 8, value);
-                    return old;
+                    final long old = b.getLongVolatile(i * SLOT_LENGTH + 8);
+                    b.putLongRelease(i * SLOT_LENGTH + 8, value);
+                    return 0 == old ? NONE : old;
                 }
+                if (0 == key || DEAD == key)
+                {
+                    if (!b.compareAndSetLong(i * SLOT_LENGTH, key, address))
+                    {
+                        // NOTE: another put took the slot: look at it again, it may still be free.
+                        continue;
+                    }
+                    b.putLongRelease(i * SLOT_LENGTH + 8, value);
+                    return DEAD == key ? dropDuplicate(address, next(i)) : NONE;
+                }
+                probe++;
+                i = next(i);
+            }
+            return FULL;
+        }
+
+        /**
+         * After a put took a dead slot, the same address may stand further on in the run, left by a
+         * free that was never seen: drop it, so the index holds each address once, and give its value
+         * as the one replaced. Only a short stretch is looked at; a duplicate lies near the address's
+         * home like the new entry, since both began their probe there.
+         */
+        private long dropDuplicate(final long address, final int from)
+        {
+            final UnsafeBuffer b = buffer;
+            int i = from;
+            for (int probe = 0; probe < DUPLICATE_PROBE; probe++, i = next(i))
+            {
+                final long key = b.getLongVolatile(i * SLOT_LENGTH);
                 if (0 == key)
                 {
-                    if (size >= maxSize)
-                    {
-                        return FULL;
-                    }
-                    b.putLong(i * SLOT_LENGTH, address);
-                    b.putLong(i * SLOT_LENGTH + 8, value);
-                    size++;
                     return NONE;
                 }
+                if (key == address)
+                {
+                    final long old = b.getLongVolatile(i * SLOT_LENGTH + 8);
+                    b.putLong(i * SLOT_LENGTH + 8, 0);
+                    b.putLongRelease(i * SLOT_LENGTH, DEAD);
+                    return 0 == old ? NONE : old;
+                }
             }
+            return NONE;
         }
 
         long remove(final long address, final int hash)
         {
-            int i = find(address, hash);
+            final int i = find(address, hash);
             if (i < 0)
             {
                 return NONE;
             }
             final UnsafeBuffer b = buffer;
-            final long removed = b.getLong(i * SLOT_LENGTH + 8);
-            // NOTE: backward-shift deletion: pull later entries of the probe run into the hole.
-            int j = i;
-            while (true)
-            {
-                j = next(j);
-                final long key = b.getLong(j * SLOT_LENGTH);
-                if (0 == key)
-                {
-                    break;
-                }
-                final int home = home((int)hash(key));
-                // NOTE: move the entry at j into the hole at i unless its home lies cyclically in (i, j].
-                if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
-                {
-                    continue;
-                }
-                b.putLong(i * SLOT_LENGTH, key);
-                b.putLong(i * SLOT_LENGTH + 8, b.getLong(j * SLOT_LENGTH + 8));
-                i = j;
-            }
-            b.putLong(i * SLOT_LENGTH, 0);
+            final long removed = b.getLongVolatile(i * SLOT_LENGTH + 8);
+            // NOTE: the value first: once the key is DEAD another thread may claim the slot and write its own.
             b.putLong(i * SLOT_LENGTH + 8, 0);
-            size--;
-            return removed;
-        }
-
-        private int next(final int i)
-        {
-            return i + 1 == slots ? 0 : i + 1;
+            b.putLongRelease(i * SLOT_LENGTH, DEAD);
+            return 0 == removed ? NONE : removed;
         }
     }
 }

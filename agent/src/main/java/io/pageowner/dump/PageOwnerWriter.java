@@ -296,6 +296,19 @@ public final class PageOwnerWriter
             trailer(sb).append("kind ").append(Kind.name(bit)).append(": records ").append(exact.records(1 << bit))
                 .append(", bytes ").append(exact.bytes(1 << bit)).append('\n');
         }
+        final Map<String, long[]> full = counters.tableFullByKind();
+        if (!full.isEmpty())
+        {
+            trailer(sb).append("table full: not recorded, by kind:");
+            String separator = " ";
+            for (final Map.Entry<String, long[]> e : full.entrySet())
+            {
+                sb.append(separator).append(e.getKey()).append(' ').append(e.getValue()[0]).append(" (")
+                    .append(e.getValue()[1]).append(" bytes)");
+                separator = ", ";
+            }
+            sb.append("; raise max_records to record them\n");
+        }
         final Map<String, Long> pools = MemoryFigures.jdkBufferPools();
         for (final String pool : MemoryFigures.POOLS)
         {

@@ -3,6 +3,7 @@ package io.pageowner.instrument;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -38,6 +39,48 @@ public final class Counters
      *
      * @param error caught.
      */
+    /** Per kind bit: allocations not recorded because the table was full, then their bytes. */
+    private final AtomicLongArray tableFullByKind = new AtomicLongArray(2 * Kind.BITS);
+
+    /**
+     * Counts an allocation that the table had no room for, under its total and each of its kind bits.
+     *
+     * @param kind  its kind flags.
+     * @param bytes its size.
+     */
+    void tableFull(final int kind, final long bytes)
+    {
+        tableFull.incrementAndGet();
+        tableFullBytes.addAndGet(bytes);
+        for (int bit = 0; bit < Kind.BITS; bit++)
+        {
+            if (0 != (kind & (1 << bit)))
+            {
+                tableFullByKind.incrementAndGet(2 * bit);
+                tableFullByKind.addAndGet(2 * bit + 1, bytes);
+            }
+        }
+    }
+
+    /**
+     * What the table had no room for, per kind: count and bytes of each kind that has any.
+     *
+     * @return kind name to {count, bytes}, in kind order.
+     */
+    public Map<String, long[]> tableFullByKind()
+    {
+        final Map<String, long[]> result = new LinkedHashMap<>();
+        for (int bit = 0; bit < Kind.BITS; bit++)
+        {
+            final long count = tableFullByKind.get(2 * bit);
+            if (count > 0)
+            {
+                result.put(Kind.name(bit), new long[]{ count, tableFullByKind.get(2 * bit + 1) });
+            }
+        }
+        return result;
+    }
+
     void error(final Throwable error)
     {
         errors.incrementAndGet();
@@ -55,7 +98,8 @@ public final class Counters
     }
 
     /**
-     * The counts by reason, for the MBean and the dump's trailer.
+     * The counts by reason, for the MBean and the dump's trailer; after them, for each kind that the
+     * table had no room for, {@code table_full_<KIND>} and {@code table_full_<KIND>_bytes}.
      *
      * @return reason to count.
      */
@@ -68,6 +112,11 @@ public final class Counters
         result.put("while_off", whileOff.get());
         result.put("while_off_bytes", whileOffBytes.get());
         result.put("agent_own", agentOwn.get());
+        for (final Map.Entry<String, long[]> e : tableFullByKind().entrySet())
+        {
+            result.put("table_full_" + e.getKey(), e.getValue()[0]);
+            result.put("table_full_" + e.getKey() + "_bytes", e.getValue()[1]);
+        }
         return result;
     }
 
@@ -109,6 +158,10 @@ public final class Counters
     {
         tableFull.set(0);
         tableFullBytes.set(0);
+        for (int i = 0; i < tableFullByKind.length(); i++)
+        {
+            tableFullByKind.set(i, 0);
+        }
         beforeStart.set(0);
         agentOwn.set(0);
         whileOff.set(0);

@@ -267,8 +267,7 @@ public final class Recorder extends PageOwnerSink
                         old.address(), old.size(), old.timestampNs(), old.threadRef(), old.stackId(), old.kind()) >= 0;
                     if (!restored)
                     {
-                        counters.tableFull.incrementAndGet();
-                        counters.tableFullBytes.addAndGet(old.size());
+                        counters.tableFull(old.kind(), old.size());
                     }
                 }
                 if (LiveSizes.NONE != state.reallocOld)
@@ -447,8 +446,7 @@ public final class Recorder extends PageOwnerSink
         final long timestamp = System.nanoTime() - zeroNanos;
         if (table.insert(address, bytes, timestamp, threadRef(state), stackId, kind) < 0)
         {
-            counters.tableFull.incrementAndGet();
-            counters.tableFullBytes.addAndGet(bytes);
+            counters.tableFull(kind, bytes);
             return false;
         }
         return true;
@@ -535,8 +533,7 @@ public final class Recorder extends PageOwnerSink
         if (bytes > LiveSizes.MAX_SIZE)
         {
             // NOTE: no such block exists in a 48-bit address space; counted, never silently truncated.
-            counters.tableFull.incrementAndGet();
-            counters.tableFullBytes.addAndGet(bytes);
+            counters.tableFull(kind, bytes);
             return false;
         }
         final long left = state.untilSample - bytes;
@@ -570,8 +567,7 @@ public final class Recorder extends PageOwnerSink
         final long stale = live.put(address, LiveSizes.pack(bytes, kind, recorded));
         if (LiveSizes.FULL == stale)
         {
-            counters.tableFull.incrementAndGet();
-            counters.tableFullBytes.addAndGet(bytes);
+            counters.tableFull(kind, bytes);
             return false;
         }
         if (LiveSizes.NONE != stale && !recorded && LiveSizes.sampled(stale))

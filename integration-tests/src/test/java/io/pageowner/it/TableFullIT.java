@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * With {@code max_records} smaller than the live set, what does not fit is counted, never lost
  * silently: the dump holds at most the table's capacity, and its trailer and the JMX summary count
- * the rest as {@code table_full}, with their bytes.
+ * the rest as {@code table_full}, with their bytes, in all and per kind.
  */
 class TableFullIT
 {
@@ -45,5 +45,9 @@ class TableFullIT
         final List<String> trailer = Dump.parse(dump).trailer();
         assertEquals(records, Dump.parse(dump).records().size());
         assertTrue(trailer.get(0).contains("table_full=" + full), trailer.get(0));
+        // NOTE: counted per kind too: the probe's blocks are all plain Unsafe ones.
+        assertTrue(summary.contains(" table_full_UNSAFE=" + full + " table_full_UNSAFE_bytes=" + m.group(3)), summary);
+        assertEquals("not recorded, by kind: UNSAFE " + full + " (" + m.group(3) + " bytes); raise max_records to record them",
+            Dump.parse(dump).trailer("table full:"));
     }
 }

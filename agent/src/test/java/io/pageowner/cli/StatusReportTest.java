@@ -91,6 +91,20 @@ class StatusReportTest
     }
 
     @Test
+    void shouldNameTheModeAndSayWhatASampleCovers()
+    {
+        final Map<String, Object> attributes = attributes();
+        attributes.put("SampleBytes", 524288L);
+        attributes.put("SampledRecords", 37L);
+        String text = String.join("\n", StatusReport.lines(9, "x", attributes, Map.of()));
+        assertTrue(text.contains("mode:              sampled, mean interval 524288 bytes: 37 live allocations have a " +
+            "stack; the live figures are exact for all"), text);
+        attributes.put("SampleBytes", 0L);
+        text = String.join("\n", StatusReport.lines(9, "x", attributes, Map.of()));
+        assertTrue(text.contains("mode:              full: every allocation has its stack"), text);
+    }
+
+    @Test
     void shouldSayHowToUndoADetach()
     {
         final Map<String, Object> attributes = attributes();

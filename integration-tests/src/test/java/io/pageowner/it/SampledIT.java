@@ -135,6 +135,28 @@ class SampledIT
         assertTrue(group.stream().anyMatch(l -> l.contains("SampledProbe.keepSmall(")), "the top group is keepSmall's: " + group);
     }
 
+    @Test
+    void shouldScaleTheLiveStacksViewAndSaySo() throws Exception
+    {
+        final List<String> lines = Files.readAllLines(dumpFile.resolveSibling(dumpFile.getFileName() + ".stacks"));
+        final String last = lines.get(lines.size() - 1);
+        assertTrue(last.startsWith("# sampled: nr_base_pages are estimates, the sum of 2^order x weight over "), last);
+        assertTrue(last.endsWith(" sampled records (mean interval 65536 bytes)"), last);
+        // NOTE: keepSmall's stack owns about 20 000 blocks of 1 or 2 pages: its estimate, not its sample count.
+        int line = 0;
+        while (!lines.get(line).contains("SampledProbe.keepSmall("))
+        {
+            line++;
+        }
+        while (!lines.get(line).startsWith("nr_base_pages: "))
+        {
+            line++;
+        }
+        final long pages = Long.parseLong(lines.get(line).substring("nr_base_pages: ".length()));
+        final long blocks = truth.longs("KEEP_UNSAFE")[0];
+        assertTrue(pages > blocks / 2 && pages < 3 * blocks, "keepSmall's estimated pages: " + pages);
+    }
+
     private static List<Long> delta(final String kind)
     {
         for (final String[] line : truth.all("DELTA"))

@@ -19,7 +19,8 @@ import java.util.Map;
  * <li>{@code KEEP_DIRECT n bytes}: 16 KiB direct buffers kept by {@code keepDirect};</li>
  * <li>{@code CHURN n}: 4 KiB blocks allocated and freed by {@code churn};</li>
  * <li>{@code DELTA kind count bytes}: the MBean's exact live figures per kind, after less before;</li>
- * <li>{@code MBEAN name value}: the MBean's sampling attributes.</li>
+ * <li>{@code MBEAN name value}: the MBean's sampling attributes;</li>
+ * <li>{@code DUMP} and {@code STACKS}: what the dump and the live-stacks view ({@code <dump>.stacks}) said.</li>
  * </ul>
  * Arguments: the dump path, the ground-truth path.
  */
@@ -79,6 +80,9 @@ public final class SampledProbe
             lines.add("MBEAN " + name + " " + ProbeSupport.attribute(name));
         }
         lines.add("DUMP " + ProbeSupport.dump(dump));
+        final Path stacks = dump.resolveSibling(dump.getFileName() + ".stacks");
+        lines.add("STACKS " + ProbeSupport.awaitMBean().invoke(new javax.management.ObjectName(ProbeSupport.MBEAN),
+            "dumpStacks", new Object[]{ stacks.toString(), 0L }, new String[]{ String.class.getName(), long.class.getName() }));
         Files.write(truth, lines, StandardCharsets.UTF_8);
     }
 

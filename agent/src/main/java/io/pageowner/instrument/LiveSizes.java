@@ -53,7 +53,6 @@ public final class LiveSizes
     private static final int KIND_SHIFT = 48;
 
     private final Stripe[] stripes = new Stripe[STRIPES];
-    private final long capacity;
 
     /**
      * Allocates and zeroes an empty index.
@@ -62,8 +61,7 @@ public final class LiveSizes
      */
     public LiveSizes(final long capacity)
     {
-        this.capacity = Math.max(1, capacity);
-        final long perStripe = (this.capacity * 3 / 2 + STRIPES - 1) / STRIPES;
+        final long perStripe = (Math.max(1, capacity) * 3 / 2 + STRIPES - 1) / STRIPES;
         final int slots = (int)Math.min(Integer.MAX_VALUE / SLOT_LENGTH, Math.max(2L * MAX_PROBE, perStripe));
         for (int i = 0; i < STRIPES; i++)
         {
@@ -197,16 +195,6 @@ public final class LiveSizes
         {
             stripe.buffer.setMemory(0, stripe.buffer.capacity(), (byte)0);
         }
-    }
-
-    /**
-     * The blocks it was sized for.
-     *
-     * @return the capacity asked for.
-     */
-    public long capacity()
-    {
-        return capacity;
     }
 
     /**

@@ -246,14 +246,7 @@ public final class Recorder extends PageOwnerSink
             {
                 if (recording)
                 {
-                    if (null == sizes)
-                    {
-                        record(state, newAddress, bytes, Kind.REALLOC);
-                    }
-                    else
-                    {
-                        recordSampled(state, newAddress, bytes, Kind.REALLOC);
-                    }
+                    track(state, newAddress, bytes, Kind.REALLOC);
                 }
             }
             else
@@ -342,9 +335,7 @@ public final class Recorder extends PageOwnerSink
                 // NOTE: the file before the record, so that a dump that sees the record finds its file;
                 // taken back if the mapping is not recorded (paused, table full, not sampled).
                 mappedFiles.put(address, path, offset);
-                final boolean recorded = null == sizes ? record(state, address, size, Kind.MAPPED) :
-                    recordSampled(state, address, size, Kind.MAPPED);
-                if (!recorded)
+                if (!track(state, address, size, Kind.MAPPED))
                 {
                     mappedFiles.remove(address);
                 }
@@ -450,6 +441,16 @@ public final class Recorder extends PageOwnerSink
             return false;
         }
         return true;
+    }
+
+    /**
+     * Tracks a block with the guard held, in whichever mode the recorder runs.
+     *
+     * @return true if the block is in the owner table.
+     */
+    private boolean track(final ThreadState state, final long address, final long bytes, final int kind)
+    {
+        return null == sizes ? record(state, address, bytes, kind) : recordSampled(state, address, bytes, kind);
     }
 
     /**

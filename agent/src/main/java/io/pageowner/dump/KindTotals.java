@@ -33,7 +33,7 @@ public final class KindTotals
     public static KindTotals scan(final OwnerTable table)
     {
         final KindTotals totals = new KindTotals();
-        table.forEach((final OwnerRecord record) -> totals.add(record.kind(), record.size()));
+        table.forEach((final OwnerRecord record) -> totals.add(record.kind(), record.size(), record.pageCount()));
         return totals;
     }
 
@@ -56,10 +56,7 @@ public final class KindTotals
                 return;
             }
             final long size = LiveSizes.size(value);
-            totals.add(kind, size);
-            totals.count++;
-            totals.totalBytes += size;
-            totals.pages += OwnerRecord.pageCount(address, size, pageShift);
+            totals.add(kind, size, OwnerRecord.pageCount(address, size, pageShift));
             if (LiveSizes.sampled(value))
             {
                 totals.sampled++;
@@ -69,7 +66,7 @@ public final class KindTotals
     }
 
     /**
-     * Live blocks, from {@link #scan(LiveSizes, int)}.
+     * Live blocks counted.
      *
      * @return the count.
      */
@@ -79,7 +76,7 @@ public final class KindTotals
     }
 
     /**
-     * Live bytes, from {@link #scan(LiveSizes, int)}.
+     * Live bytes counted.
      *
      * @return the sum of sizes.
      */
@@ -89,7 +86,7 @@ public final class KindTotals
     }
 
     /**
-     * Pages the live blocks span, each block's counted on its own, from {@link #scan(LiveSizes, int)}.
+     * Pages the live blocks span, each block's counted on its own.
      *
      * @return the sum of page counts.
      */
@@ -113,9 +110,13 @@ public final class KindTotals
      *
      * @param kind  its kind bits.
      * @param size  its size in bytes.
+     * @param pages the pages it spans.
      */
-    public void add(final int kind, final long size)
+    public void add(final int kind, final long size, final long pages)
     {
+        count++;
+        totalBytes += size;
+        this.pages += pages;
         for (int bit = 0; bit < Kind.BITS; bit++)
         {
             if (0 != (kind & (1 << bit)))

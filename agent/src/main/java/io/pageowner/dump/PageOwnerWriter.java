@@ -250,7 +250,6 @@ public final class PageOwnerWriter
     private Summary writeRecords(final Writer out, final KindTotals kinds)
     {
         final StringBuilder sb = new StringBuilder(2048);
-        final long[] totals = new long[3];
         table.forEach((final OwnerRecord record) ->
         {
             sb.setLength(0);
@@ -263,12 +262,9 @@ public final class PageOwnerWriter
             {
                 throw new UncheckedIOException(ex);
             }
-            totals[0]++;
-            totals[1] += record.size();
-            totals[2] += record.pageCount();
-            kinds.add(record.kind(), record.size());
+            kinds.add(record.kind(), record.size(), record.pageCount());
         });
-        return new Summary(totals[0], totals[1], totals[2], counters.untrackedByReason());
+        return new Summary(kinds.count(), kinds.totalBytes(), kinds.pages(), counters.untrackedByReason());
     }
 
     private void writeTrailer(final Writer out, final Summary summary, final KindTotals kinds) throws IOException

@@ -89,6 +89,12 @@ final class BlockParser
     private int headerEnd;
     private byte[] pfn = new byte[1 << 10];
     private int pfnLength;
+    /** Scratch of {@link #weightDigits(int, boolean)}: the digits read so far, as an integer. */
+    private long weightMantissa;
+    /** Scratch of {@link #weightDigits(int, boolean)}: significant digits read so far. */
+    private int weightSignificant;
+    /** Scratch of {@link #weightDigits(int, boolean)}: digits kept after the decimal point. */
+    private int weightFractionDigits;
     private long pfnLine;
     private byte[] scratch = new byte[1 << 10];
     private int blockKind = NONE;
@@ -459,6 +465,38 @@ final class BlockParser
     }
 
     /**
+     * Reads a run of decimal digits of a weight from the PFN line into {@link #weightMantissa}, keeping
+     * the first 18 significant ones (the rest only through {@link #weightSignificant}, which then sends
+     * the value to {@code Double.parseDouble}); digits after the point count in
+     * {@link #weightFractionDigits}.
+     *
+     * @param from     where the run may start.
+     * @param fraction whether these digits follow the decimal point.
+     * @return the index after the run.
+     */
+    private int weightDigits(final int from, final boolean fraction)
+    {
+        int i = from;
+        while (i < pfnLength && Bytes.isDigit(pfn[i]))
+        {
+            if (weightSignificant > 0 || pfn[i] != '0')
+            {
+                weightSignificant++;
+            }
+            if (weightSignificant <= 18)
+            {
+                weightMantissa = weightMantissa * 10 + (pfn[i] - '0');
+                if (fraction)
+                {
+                    weightFractionDigits++;
+                }
+            }
+            i++;
+        }
+        return i;
+    }
+
+    /**
      * Read the {@code weight=} field of a sampled dump's PFN line into the record: digits with an optional
      * fraction, positive and finite, ended by {@code |} or {@code )}. A record without one has weight 1.
      *
@@ -496,43 +534,21 @@ final class BlockParser
         }
 
         final int start = field + WEIGHT_FIELD.length;
-        int i = start;
-        long mantissa = 0;
-        int significant = 0;
-        while (i < pfnLength && Bytes.isDigit(pfn[i]))
-        {
-            if (significant > 0 || pfn[i] != '0')
-            {
-                significant++;
-            }
-            if (significant <= 18)
-            {
-                mantissa = mantissa * 10 + (pfn[i] - '0');
-            }
-            i++;
-        }
-        final int integerEnd = i;
-        int fractionDigits = 0;
+        weightMantissa = 0;
+        weightSignificant = 0;
+        weightFractionDigits = 0;
+        final int integerEnd = weightDigits(start, false);
+        int i = integerEnd;
         boolean wellFormed = integerEnd > start;
         if (wellFormed && i < pfnLength && pfn[i] == '.')
         {
-            i++;
-            while (i < pfnLength && Bytes.isDigit(pfn[i]))
-            {
-                if (significant > 0 || pfn[i] != '0')
-                {
-                    significant++;
-                }
-                if (significant <= 18)
-                {
-                    mantissa = mantissa * 10 + (pfn[i] - '0');
-                    fractionDigits++;
-                }
-                i++;
-            }
+            i = weightDigits(i + 1, true);
             wellFormed = i > integerEnd + 1;
         }
         wellFormed &= i < pfnLength && (pfn[i] == '|' || pfn[i] == ')');
+        final long mantissa = weightMantissa;
+        final int significant = weightSignificant;
+        final int fractionDigits = weightFractionDigits;
 
         if (!wellFormed)
         {

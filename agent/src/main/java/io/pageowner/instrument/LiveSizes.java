@@ -1,7 +1,6 @@
 package io.pageowner.instrument;
 
 import org.agrona.UnsafeApi;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Every live allocation of sampled mode, sampled or not: start address to size, kind and whether it
@@ -9,20 +8,20 @@ import org.agrona.concurrent.UnsafeBuffer;
  * kind's exact total and a free of a sampled one knows, without a look in the owner table, that
  * there is a record to drop. It holds no stack, no thread and no time: 16 bytes a slot.
  * <p>
- * An open-addressed table (linear probing) in {@value #STRIPES} off-heap stripes, chosen by the
- * address's hash, with no lock: a put claims an empty or dead slot with one compare-and-set of its
- * key and then writes the value; a remove, which only the thread freeing the block can make for
- * that address, clears the value and then marks the key dead ({@link #DEAD}) with a release store;
- * later puts reuse dead slots (and drop a copy of the same address left further on by a free that
- * was never seen, looking {@value #DUPLICATE_PROBE} slots on). So the only line two threads may both
- * write is a slot's, and the
- * slots are spread over the whole table: there is no hot lock or counter word to bounce between
- * cores (a striped spin lock cost a cross-core transfer per operation with two threads allocating).
+ * One off-heap open-addressed table (linear probing), read and written at raw addresses (no
+ * bounds-checking buffer in between), with no lock: a put claims an empty or dead slot with one
+ * compare-and-set of its key and then writes the value; a remove, which only the thread freeing the
+ * block can make for that address, clears the value and then marks the key dead ({@link #DEAD})
+ * with a release store; later puts reuse dead slots (and drop a copy of the same address left
+ * further on by a free that was never seen, looking {@value #DUPLICATE_PROBE} slots on). So the
+ * only line two threads may both write is a slot's, and the slots are spread over the whole table:
+ * there is no hot lock or counter word to bounce between cores (a striped spin lock cost a
+ * cross-core transfer per operation with two threads allocating).
  * A probe run is cut at {@value #MAX_PROBE} slots: a put that finds no free slot within it is
  * refused ({@link #FULL}) for the caller to count, and a lookup gives up there.
  * <p>
  * The table is sized once, at start, with 3/2 slots per block of {@code capacity} (24 bytes per
- * block): it never grows, never allocates after start, and so can run inside
+ * block), and at least {@value #MIN_SLOTS}: it never grows, never allocates after start, and so can run inside
  * {@code Unsafe.allocateMemory}'s advice and never burdens the application's heap.
  * <p>
  * Value word: bits 0–47 the size (user space is below 2^48 bytes, so a larger size is not a real
@@ -40,8 +39,9 @@ public final class LiveSizes
     /** Largest size a value word holds. */
     public static final long MAX_SIZE = (1L << 48) - 1;
 
-    static final int STRIPES = 64;
     static final int MAX_PROBE = 512;
+    /** Fewest slots (1 MiB): a small table would fill with dead slots, and its runs grow long. */
+    static final int MIN_SLOTS = 1 << 16;
     /** How far past a reused dead slot a put looks for the same address left by an unseen free. */
     static final int DUPLICATE_PROBE = 32;
     /** Key of a slot whose block was removed; malloc never returns 1, so no block has it. */
@@ -52,7 +52,9 @@ public final class LiveSizes
     private static final long PRESENT_BIT = 1L << 61;
     private static final int KIND_SHIFT = 48;
 
-    private final Stripe[] stripes = new Stripe[STRIPES];
+    /** Where the slots start: {@code slots} slots of {key, value} longs, key 0 empty. */
+    private final long base;
+    private final int slots;
 
     /**
      * Allocates and zeroes an empty index.
@@ -61,12 +63,11 @@ public final class LiveSizes
      */
     public LiveSizes(final long capacity)
     {
-        final long perStripe = (Math.max(1, capacity) * 3 / 2 + STRIPES - 1) / STRIPES;
-        final int slots = (int)Math.min(Integer.MAX_VALUE / SLOT_LENGTH, Math.max(2L * MAX_PROBE, perStripe));
-        for (int i = 0; i < STRIPES; i++)
-        {
-            stripes[i] = new Stripe(slots);
-        }
+        final long wanted = Math.max(1, capacity) * 3 / 2;
+        slots = (int)Math.min(Integer.MAX_VALUE, Math.max(MIN_SLOTS, wanted));
+        final long length = (long)slots * SLOT_LENGTH;
+        base = UnsafeApi.allocateMemory(length);
+        UnsafeApi.setMemory(base, length, (byte)0);
     }
 
     /**
@@ -130,8 +131,32 @@ public final class LiveSizes
      */
     public long put(final long address, final long value)
     {
-        final long hash = hash(address);
-        return stripes[(int)(hash >>> 58)].put(address, value, (int)hash);
+        int i = home(address);
+        int probe = 0;
+        while (probe < MAX_PROBE)
+        {
+            final long at = base + (long)i * SLOT_LENGTH;
+            final long key = UnsafeApi.getLongVolatile(null, at);
+            if (key == address)
+            {
+                final long old = UnsafeApi.getLongVolatile(null, at + 8);
+                UnsafeApi.putLongRelease(null, at + 8, value);
+                return 0 == old ? NONE : old;
+            }
+            if (0 == key || DEAD == key)
+            {
+                if (!UnsafeApi.compareAndSetLong(null, at, key, address))
+                {
+                    // NOTE: another put took the slot: look at it again, it may still be free.
+                    continue;
+                }
+                UnsafeApi.putLongRelease(null, at + 8, value);
+                return DEAD == key ? dropDuplicate(address, next(i)) : NONE;
+            }
+            probe++;
+            i = next(i);
+        }
+        return FULL;
     }
 
     /**
@@ -142,8 +167,16 @@ public final class LiveSizes
      */
     public long remove(final long address)
     {
-        final long hash = hash(address);
-        return stripes[(int)(hash >>> 58)].remove(address, (int)hash);
+        final long at = find(address);
+        if (at < 0)
+        {
+            return NONE;
+        }
+        final long removed = UnsafeApi.getLongVolatile(null, at + 8);
+        // NOTE: the value first: once the key is DEAD another thread may claim the slot and write its own.
+        UnsafeApi.putLong(null, at + 8, 0);
+        UnsafeApi.putLongRelease(null, at, DEAD);
+        return 0 == removed ? NONE : removed;
     }
 
     /**
@@ -154,10 +187,9 @@ public final class LiveSizes
      */
     public long get(final long address)
     {
-        final long hash = hash(address);
-        final Stripe stripe = stripes[(int)(hash >>> 58)];
-        final int slot = stripe.find(address, (int)hash);
-        return slot < 0 ? NONE : stripe.buffer.getLongVolatile(slot * SLOT_LENGTH + 8);
+        final long at = find(address);
+        final long value = at < 0 ? 0 : UnsafeApi.getLongVolatile(null, at + 8);
+        return 0 == value ? NONE : value;
     }
 
     /**
@@ -168,19 +200,16 @@ public final class LiveSizes
      */
     public void forEach(final Visitor visitor)
     {
-        for (final Stripe stripe : stripes)
+        final long end = base + (long)slots * SLOT_LENGTH;
+        for (long at = base; at < end; at += SLOT_LENGTH)
         {
-            final UnsafeBuffer b = stripe.buffer;
-            for (int i = 0; i < stripe.slots; i++)
+            final long key = UnsafeApi.getLongVolatile(null, at);
+            if (DEAD < key)
             {
-                final long key = b.getLongVolatile(i * SLOT_LENGTH);
-                if (DEAD < key)
+                final long value = UnsafeApi.getLongVolatile(null, at + 8);
+                if (0 != value)
                 {
-                    final long value = b.getLongVolatile(i * SLOT_LENGTH + 8);
-                    if (0 != value)
-                    {
-                        visitor.visit(key, value);
-                    }
+                    visitor.visit(key, value);
                 }
             }
         }
@@ -191,32 +220,17 @@ public final class LiveSizes
      */
     public void clear()
     {
-        for (final Stripe stripe : stripes)
-        {
-            stripe.buffer.setMemory(0, stripe.buffer.capacity(), (byte)0);
-        }
+        UnsafeApi.setMemory(base, (long)slots * SLOT_LENGTH, (byte)0);
     }
 
     /**
      * Off-heap bytes the index holds.
      *
-     * @return the sum of its stripes' lengths.
+     * @return its length.
      */
     public long footprintBytes()
     {
-        long bytes = 0;
-        for (final Stripe stripe : stripes)
-        {
-            bytes += stripe.buffer.capacity();
-        }
-        return bytes;
-    }
-
-    private static long hash(final long address)
-    {
-        // NOTE: malloc returns 16-byte aligned blocks: the low bits carry nothing.
-        final long h = (address >>> 4) * 0x9E3779B97F4A7C15L;
-        return h ^ (h >>> 29);
+        return (long)slots * SLOT_LENGTH;
     }
 
     /** What {@link #forEach(Visitor)} calls. */
@@ -232,122 +246,69 @@ public final class LiveSizes
         void visit(long address, long value);
     }
 
-    /** One off-heap part of the table: {@code slots} slots of {key, value} longs, key 0 empty. */
-    static final class Stripe
+    /**
+     * The slot an address starts its probe at, by Fibonacci hashing: the high half of the address
+     * times 2^64/phi, scaled to the slot count. malloc's addresses come in arithmetic runs (one
+     * size class, one stride), which that spreads evenly; the low half of the product, mixed with a
+     * shift, clustered them into runs of over 500 slots at 60 % load.
+     */
+    private int home(final long address)
     {
-        final UnsafeBuffer buffer;
-        final int slots;
+        // NOTE: malloc returns 16-byte aligned blocks: the low bits carry nothing.
+        final long h = (address >>> 4) * 0x9E3779B97F4A7C15L;
+        return (int)(((h >>> 32) * slots) >>> 32);
+    }
 
-        Stripe(final int slots)
-        {
-            this.slots = slots;
-            final long length = (long)slots * SLOT_LENGTH;
-            final long address = UnsafeApi.allocateMemory(length);
-            UnsafeApi.setMemory(address, length, (byte)0);
-            this.buffer = new UnsafeBuffer(address, (int)length);
-        }
+    private int next(final int i)
+    {
+        return i + 1 == slots ? 0 : i + 1;
+    }
 
-        /** The slot a hash starts its probe at: the hash's low 32 bits scaled to the slot count. */
-        private int home(final int hash)
+    /** Where an address's slot is, or -1. */
+    private long find(final long address)
+    {
+        int i = home(address);
+        for (int probe = 0; probe < MAX_PROBE; probe++, i = next(i))
         {
-            return (int)(((hash & 0xFFFF_FFFFL) * slots) >>> 32);
-        }
-
-        private int next(final int i)
-        {
-            return i + 1 == slots ? 0 : i + 1;
-        }
-
-        int find(final long address, final int hash)
-        {
-            final UnsafeBuffer b = buffer;
-            int i = home(hash);
-            for (int probe = 0; probe < MAX_PROBE; probe++, i = next(i))
+            final long at = base + (long)i * SLOT_LENGTH;
+            final long key = UnsafeApi.getLongVolatile(null, at);
+            if (key == address)
             {
-                final long key = b.getLongVolatile(i * SLOT_LENGTH);
-                if (key == address)
-                {
-                    return i;
-                }
-                if (0 == key)
-                {
-                    return -1;
-                }
+                return at;
             }
-            return -1;
-        }
-
-        long put(final long address, final long value, final int hash)
-        {
-            final UnsafeBuffer b = buffer;
-            int i = home(hash);
-            int probe = 0;
-            while (probe < MAX_PROBE)
+            if (0 == key)
             {
-                final long key = b.getLongVolatile(i * SLOT_LENGTH);
-                if (key == address)
-                {
-                    final long old = b.getLongVolatile(i * SLOT_LENGTH + 8);
-                    b.putLongRelease(i * SLOT_LENGTH + 8, value);
-                    return 0 == old ? NONE : old;
-                }
-                if (0 == key || DEAD == key)
-                {
-                    if (!b.compareAndSetLong(i * SLOT_LENGTH, key, address))
-                    {
-                        // NOTE: another put took the slot: look at it again, it may still be free.
-                        continue;
-                    }
-                    b.putLongRelease(i * SLOT_LENGTH + 8, value);
-                    return DEAD == key ? dropDuplicate(address, next(i)) : NONE;
-                }
-                probe++;
-                i = next(i);
+                return -1;
             }
-            return FULL;
         }
+        return -1;
+    }
 
-        /**
-         * After a put took a dead slot, the same address may stand further on in the run, left by a
-         * free that was never seen: drop it, so the index holds each address once, and give its value
-         * as the one replaced. Only a short stretch is looked at; a duplicate lies near the address's
-         * home like the new entry, since both began their probe there.
-         */
-        private long dropDuplicate(final long address, final int from)
+    /**
+     * After a put took a dead slot, the same address may stand further on in the run, left by a
+     * free that was never seen: drop it, so the index holds each address once, and give its value
+     * as the one replaced. Only a short stretch is looked at; a duplicate lies near the address's
+     * home like the new entry, since both began their probe there.
+     */
+    private long dropDuplicate(final long address, final int from)
+    {
+        int i = from;
+        for (int probe = 0; probe < DUPLICATE_PROBE; probe++, i = next(i))
         {
-            final UnsafeBuffer b = buffer;
-            int i = from;
-            for (int probe = 0; probe < DUPLICATE_PROBE; probe++, i = next(i))
-            {
-                final long key = b.getLongVolatile(i * SLOT_LENGTH);
-                if (0 == key)
-                {
-                    return NONE;
-                }
-                if (key == address)
-                {
-                    final long old = b.getLongVolatile(i * SLOT_LENGTH + 8);
-                    b.putLong(i * SLOT_LENGTH + 8, 0);
-                    b.putLongRelease(i * SLOT_LENGTH, DEAD);
-                    return 0 == old ? NONE : old;
-                }
-            }
-            return NONE;
-        }
-
-        long remove(final long address, final int hash)
-        {
-            final int i = find(address, hash);
-            if (i < 0)
+            final long at = base + (long)i * SLOT_LENGTH;
+            final long key = UnsafeApi.getLongVolatile(null, at);
+            if (0 == key)
             {
                 return NONE;
             }
-            final UnsafeBuffer b = buffer;
-            final long removed = b.getLongVolatile(i * SLOT_LENGTH + 8);
-            // NOTE: the value first: once the key is DEAD another thread may claim the slot and write its own.
-            b.putLong(i * SLOT_LENGTH + 8, 0);
-            b.putLongRelease(i * SLOT_LENGTH, DEAD);
-            return 0 == removed ? NONE : removed;
+            if (key == address)
+            {
+                final long old = UnsafeApi.getLongVolatile(null, at + 8);
+                UnsafeApi.putLong(null, at + 8, 0);
+                UnsafeApi.putLongRelease(null, at, DEAD);
+                return 0 == old ? NONE : old;
+            }
         }
+        return NONE;
     }
 }

@@ -150,10 +150,11 @@ class LiveSizesTest
     @Test
     void shouldRefuseBlocksOnceNoSlotIsFreeNearTheirsAndTakeThemAgainAfterFrees()
     {
-        // NOTE: a stripe has at least 2 x MAX_PROBE slots: 64 x 1024 in all, for a capacity of 1000.
+        // NOTE: 3/2 slots per block of capacity, and at least MIN_SLOTS: that for a capacity of 1000.
         final LiveSizes sizes = new LiveSizes(1000);
         final long slots = sizes.footprintBytes() / 16;
-        assertEquals(LiveSizes.STRIPES * 2L * LiveSizes.MAX_PROBE, slots);
+        assertEquals(LiveSizes.MIN_SLOTS, slots);
+        assertEquals(16L * 3_000_000, new LiveSizes(2_000_000).footprintBytes(), "3/2 slots per block");
         long kept = 0;
         long refused = 0;
         for (int i = 1; i <= 100_000; i++)

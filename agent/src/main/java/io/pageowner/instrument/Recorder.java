@@ -3,10 +3,10 @@ package io.pageowner.instrument;
 import io.pageowner.depot.StackCapture;
 import io.pageowner.depot.StackDepot;
 import io.pageowner.depot.ThreadDepot;
+import io.pageowner.table.CurrentThread;
 import io.pageowner.table.OwnerRecord;
 import io.pageowner.table.OwnerTable;
 import jdk.internal.misc.PageOwnerSink;
-import org.agrona.UnsafeApi;
 
 import java.util.concurrent.Callable;
 
@@ -31,8 +31,6 @@ public final class Recorder extends PageOwnerSink
     static final int MAX_ERRORS = 1000;
     /** Slots of the per-thread state cache, by thread id; a power of two. */
     static final int STATE_CACHE = 1024;
-    /** Where {@code Thread.tid} is, or -1 if this JDK has no such field (then every lookup is the ThreadLocal's). */
-    private static final long TID_OFFSET = tidOffset();
 
     private final OwnerTable table;
     private final StackDepot stacks;
@@ -51,15 +49,15 @@ public final class Recorder extends PageOwnerSink
         protected ThreadState initialValue()
         {
             final ThreadState state = new ThreadState(
-                StackCapture.create(depth, agentLoader, hooksClass), threadId(Thread.currentThread()));
+                StackCapture.create(depth, agentLoader, hooksClass), CurrentThread.id());
             state.seed = seed();
             state.untilSample = nextInterval(state);
             return state;
         }
     };
     /**
-     * The states of recent threads by thread id, a cache in front of {@link #states}: a hit costs a
-     * field load and an array load where {@code ThreadLocal.get} costs a map probe and a weak
+     * The states of recent threads by thread id ({@link CurrentThread}), a cache in front of
+     * {@link #states}: a hit costs a field load and an array load where {@code ThreadLocal.get} costs a map probe and a weak
      * reference check (8.7 % of the two-thread mixed loop's time in sampled mode, for three lookups
      * per direct buffer). Written with plain stores: a reader checks the state's final {@code tid}
      * against its own, so it never takes another thread's state, and a miss falls back to the
@@ -643,11 +641,11 @@ public final class Recorder extends PageOwnerSink
      */
     private ThreadState state()
     {
-        if (TID_OFFSET < 0)
+        if (!CurrentThread.known())
         {
             return states.get();
         }
-        final long tid = threadId(Thread.currentThread());
+        final long tid = CurrentThread.id();
         final int slot = (int)tid & (STATE_CACHE - 1);
         final ThreadState cached = cache[slot];
         if (null != cached && cached.tid == tid)
@@ -657,27 +655,6 @@ public final class Recorder extends PageOwnerSink
         final ThreadState state = states.get();
         cache[slot] = state;
         return state;
-    }
-
-    /**
-     * A thread's id, read from its field rather than through {@code getId()}, which a subclass may
-     * override (and which is deprecated from 19); -1, which no thread has, without the field.
-     */
-    private static long threadId(final Thread thread)
-    {
-        return TID_OFFSET < 0 ? -1 : UnsafeApi.getLong(thread, TID_OFFSET);
-    }
-
-    private static long tidOffset()
-    {
-        try
-        {
-            return UnsafeApi.objectFieldOffset(Thread.class, "tid");
-        }
-        catch (final Throwable ex)
-        {
-            return -1;
-        }
     }
 
     @SuppressWarnings("deprecation")

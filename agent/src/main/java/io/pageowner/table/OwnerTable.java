@@ -15,7 +15,6 @@ import static io.pageowner.table.OwnerTableDescriptor.COUNTERS_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.COUNTER_STRIPES;
 import static io.pageowner.table.OwnerTableDescriptor.DIRECTORY_ENTRY_LENGTH;
 import static io.pageowner.table.OwnerTableDescriptor.DIRECTORY_OFFSET;
-import static io.pageowner.table.OwnerTableDescriptor.FREE_LIST_HEAD_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.GRANULE_SHIFT;
 import static io.pageowner.table.OwnerTableDescriptor.HIGH_WATER_MARK_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.LEVEL_BITS;
@@ -34,6 +33,7 @@ import static io.pageowner.table.OwnerTableDescriptor.STALE_REPLACED_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.STATE_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.STRIPE_BYTES_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.STRIPE_COUNT_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.STRIPE_FREE_LIST_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.STRIPE_LENGTH;
 import static io.pageowner.table.OwnerTableDescriptor.STRIPE_PAGES_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.THREAD_REF_OFFSET;
@@ -62,11 +62,13 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  * slots, is the only time an insert allocates; if it fails, the insert returns -1 as for a full table.
  * <p>
  * <b>Concurrency.</b> Any number of threads may insert, remove and look up at once, and one or more threads may
- * scan; there is no global lock. Free slots sit on a lock-free Treiber stack whose head carries an ABA tag, with
- * a high-water mark for slots never used. Each bucket chain has a one-bit spin lock in its bucket word, held only
+ * scan; there is no global lock. Free slots sit on lock-free Treiber stacks whose heads carry an ABA tag, one per
+ * stripe, with a high-water mark for slots never used. Each bucket chain has a one-bit spin lock in its bucket word, held only
  * while a short chain is walked or relinked; callbacks never run under it. Each slot has a sequence-lock state
- * word, so {@link #forEach(RecordConsumer)} reads slots without any lock and never stops writers. Live totals are
- * striped over {@value OwnerTableDescriptor#COUNTER_STRIPES} cache lines by slot index and summed on read.
+ * word, so {@link #forEach(RecordConsumer)} reads slots without any lock and never stops writers. Live totals and
+ * free lists are striped over {@value OwnerTableDescriptor#COUNTER_STRIPES} cache lines by the id of the thread
+ * that inserts or removes, so that two threads recording at once do not write one line; totals are summed on
+ * read, and an insert whose stripe has no free slot takes one from another stripe before it claims a new one.
  * <p>
  * <b>Index.</b> Records are chained under a key made of an index level and the start of the record, so that
  * {@link #remove(long, OwnerRecord)} finds a record from its start address alone, while
@@ -215,7 +217,8 @@ public final class OwnerTable implements AutoCloseable
         // Widen the lookup bounds before the record can be found, so a lookup that finds it also probes for it.
         noteSpan(level, spanGranules);
 
-        int slot = claimSlot();
+        final int stripe = stripeOffset();
+        int slot = claimSlot(stripe);
         if (slot < 0)
         {
             // A stale record at this address is replaced anyway: drop it first and try once more.
@@ -225,7 +228,7 @@ public final class OwnerTable implements AutoCloseable
             }
 
             buffer.getAndAddLong(STALE_REPLACED_OFFSET, 1);
-            slot = claimSlot();
+            slot = claimSlot(stripe);
             if (slot < 0)
             {
                 return -1;
@@ -244,7 +247,7 @@ public final class OwnerTable implements AutoCloseable
         // NOTE: release orders the field stores above before the odd (live) state a scan acquires.
         UnsafeApi.putIntRelease(null, stateAddress, freeState + 1);
 
-        addToCounters(slot, 1, size, OwnerRecord.pageCount(address, size, pageShift));
+        addToCounters(stripe, 1, size, OwnerRecord.pageCount(address, size, pageShift));
 
         final int homeOffset = bucketOffset(0, firstGranule);
         final int homeWord = lockBucket(homeOffset);
@@ -940,30 +943,62 @@ public final class OwnerTable implements AutoCloseable
             buffer.putIntRelease(homeOffset, addLargeCount(homeWord, -1) | (homeWord & BUCKET_LINK_MASK));
         }
 
-        addToCounters(slot, -1, -size, -OwnerRecord.pageCount(address, size, pageShift));
+        final int stripe = stripeOffset();
+        addToCounters(stripe, -1, -size, -OwnerRecord.pageCount(address, size, pageShift));
 
         final long stateAddress = recordAddress + STATE_OFFSET;
         // NOTE: release makes the even (free) state visible no later than the push below, so a scan that reads
         // fields written by the slot's next owner, who pops it after that push, re-reads a changed state.
         UnsafeApi.putIntRelease(null, stateAddress, UnsafeApi.getInt(stateAddress) + 1);
-        pushFree(slot);
+        pushFree(stripe, slot);
     }
 
-    private int claimSlot()
+    /** The current thread's stripe: its offset in the table. */
+    private static int stripeOffset()
     {
+        // NOTE: ids are handed out in sequence, so threads started together get different stripes.
+        return COUNTERS_OFFSET + (((int)CurrentThread.id() & (COUNTER_STRIPES - 1)) * STRIPE_LENGTH);
+    }
+
+    /** A free slot: from the stripe's own list, else from another stripe's, else one never used. */
+    private int claimSlot(final int stripe)
+    {
+        int slot = popFree(stripe);
+        if (slot >= 0)
+        {
+            return slot;
+        }
+
+        for (int i = 1; i < COUNTER_STRIPES; i++)
+        {
+            final int other = COUNTERS_OFFSET +
+                ((((stripe - COUNTERS_OFFSET) / STRIPE_LENGTH + i) & (COUNTER_STRIPES - 1)) * STRIPE_LENGTH);
+            slot = popFree(other);
+            if (slot >= 0)
+            {
+                return slot;
+            }
+        }
+
+        return claimFreshSlot();
+    }
+
+    private int popFree(final int stripe)
+    {
+        final int headOffset = stripe + STRIPE_FREE_LIST_OFFSET;
         while (true)
         {
-            final long head = buffer.getLongVolatile(FREE_LIST_HEAD_OFFSET);
+            final long head = buffer.getLongVolatile(headOffset);
             final int top = (int)(head & LINK_MASK_LONG);
             if (NULL_LINK == top)
             {
-                return claimFreshSlot();
+                return -1;
             }
 
             // A stale read of next, when another thread has already popped the slot, fails the tagged CAS below.
             final int next = UnsafeApi.getIntVolatile(null, recordAddress(top - 1) + NEXT_OFFSET);
             final long newHead = ((head & ~LINK_MASK_LONG) + TAG_INCREMENT) | (next & LINK_MASK_LONG);
-            if (buffer.compareAndSetLong(FREE_LIST_HEAD_OFFSET, head, newHead))
+            if (buffer.compareAndSetLong(headOffset, head, newHead))
             {
                 return top - 1;
             }
@@ -1029,28 +1064,28 @@ public final class OwnerTable implements AutoCloseable
         return buffer.getLong(directoryEntryOffset(slot)) + recordOffset(slot & segmentMask);
     }
 
-    private void pushFree(final int slot)
+    private void pushFree(final int stripe, final int slot)
     {
+        final int headOffset = stripe + STRIPE_FREE_LIST_OFFSET;
         final long nextAddress = recordAddress(slot) + NEXT_OFFSET;
         while (true)
         {
-            final long head = buffer.getLongVolatile(FREE_LIST_HEAD_OFFSET);
+            final long head = buffer.getLongVolatile(headOffset);
             // NOTE: plain store, published by the CAS below before any thread can pop this slot.
             UnsafeApi.putInt(nextAddress, (int)head);
             final long newHead = ((head & ~LINK_MASK_LONG) + TAG_INCREMENT) | (slot + 1);
-            if (buffer.compareAndSetLong(FREE_LIST_HEAD_OFFSET, head, newHead))
+            if (buffer.compareAndSetLong(headOffset, head, newHead))
             {
                 return;
             }
         }
     }
 
-    private void addToCounters(final int slot, final long count, final long bytes, final long pages)
+    private void addToCounters(final int stripe, final long count, final long bytes, final long pages)
     {
-        final int stripeOffset = COUNTERS_OFFSET + ((slot & (COUNTER_STRIPES - 1)) * STRIPE_LENGTH);
-        buffer.getAndAddLong(stripeOffset + STRIPE_COUNT_OFFSET, count);
-        buffer.getAndAddLong(stripeOffset + STRIPE_BYTES_OFFSET, bytes);
-        buffer.getAndAddLong(stripeOffset + STRIPE_PAGES_OFFSET, pages);
+        buffer.getAndAddLong(stripe + STRIPE_COUNT_OFFSET, count);
+        buffer.getAndAddLong(stripe + STRIPE_BYTES_OFFSET, bytes);
+        buffer.getAndAddLong(stripe + STRIPE_PAGES_OFFSET, pages);
     }
 
     private long sumStripes(final int fieldOffset)

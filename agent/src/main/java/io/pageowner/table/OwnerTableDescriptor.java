@@ -13,7 +13,7 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  *  +--------------------------+ 0                  +--------------------------+ 0
  *  | Header                   | HEADER_LENGTH      | Record slot n * 2^shift  | RECORD_LENGTH bytes
  *  +--------------------------+ COUNTERS_OFFSET    +--------------------------+
- *  | Counter stripes          | COUNTER_STRIPES    | ...                      |
+ *  | Stripes                  | COUNTER_STRIPES    | ...                      |
  *  |                          |   * STRIPE_LENGTH  +--------------------------+
  *  +--------------------------+ DIRECTORY_OFFSET   | Record slot              |
  *  | Segment directory        | segmentCount(cap)  |   (n + 1) * 2^shift - 1  |
@@ -93,12 +93,6 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *  |                Free list top (slot + 1, 0 = empty)            |  FREE_LIST_HEAD_OFFSET
- *  +---------------------------------------------------------------+
- *  |                  Free list ABA tag (pop/push count)           |
- *  +---------------------------------------------------------------+
- *  |                       ... pad to 64 ...                      ...
- *  +---------------------------------------------------------------+
  *  |              High-water mark (slots ever handed out)          |  HIGH_WATER_MARK_OFFSET
  *  +---------------------------------------------------------------+
  *  |                       ... pad to 64 ...                      ...
@@ -119,11 +113,11 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  * ...                                                              |
  *  +---------------------------------------------------------------+
  * </pre>
- * The free list head is a single long so that the top slot and its ABA tag change in one compare-and-set, as in
- * a Treiber stack.
  * <p>
- * <b>Counter stripe</b>, {@link #STRIPE_LENGTH} bytes, {@link #COUNTER_STRIPES} of them, the stripe chosen by
- * slot index:
+ * <b>Stripe</b>, {@link #STRIPE_LENGTH} bytes, {@link #COUNTER_STRIPES} of them, the stripe chosen by the id of
+ * the thread that inserts or removes: each holds live totals and a free list of its own, so threads with
+ * different stripes never write the same line on the hot path (one shared free list head cost a cross-core
+ * transfer per insert and per remove with two threads recording):
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -137,9 +131,16 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  *  |                           Live pages                          |
  *  |                                                               |
  *  +---------------------------------------------------------------+
+ *  |                Free list top (slot + 1, 0 = empty)            |
+ *  +---------------------------------------------------------------+
+ *  |                Free list ABA tag (pop/push count)             |
+ *  +---------------------------------------------------------------+
  *  |                     ... pad to 64 bytes ...                  ...
  *  +---------------------------------------------------------------+
  * </pre>
+ * A free list head is a single long so that the top slot and its ABA tag change in one compare-and-set, as in a
+ * Treiber stack. A slot freed by one thread and needed by another moves between stripes: an insert whose own
+ * list is empty takes from the other stripes' lists before it claims a slot never used.
  * <p>
  * <b>Bucket keys.</b> A record is indexed under the start of its range, in units of {@link #GRANULE_LENGTH}
  * bytes, at a level chosen from its span: level {@code n} holds records spanning at most
@@ -283,14 +284,9 @@ public final class OwnerTableDescriptor
     public static final int MAX_LEVELS = 16;
 
     /**
-     * Offset in the header of the free list head ({@code long}: ABA tag in the high half, slot + 1 in the low).
-     */
-    public static final int FREE_LIST_HEAD_OFFSET = 0;
-
-    /**
      * Offset in the header of the high-water mark ({@code int}): slots below it have been handed out at least once.
      */
-    public static final int HIGH_WATER_MARK_OFFSET = FREE_LIST_HEAD_OFFSET + CACHE_LINE_LENGTH;
+    public static final int HIGH_WATER_MARK_OFFSET = 0;
 
     /**
      * Offset in the header of the count of live records replaced by an insert at the same address ({@code long}).
@@ -320,12 +316,12 @@ public final class OwnerTableDescriptor
         (MAX_SPAN_OFFSET + (MAX_LEVELS * SIZE_OF_LONG) + CACHE_LINE_LENGTH - 1) & -CACHE_LINE_LENGTH;
 
     /**
-     * Number of counter stripes; a power of two.
+     * Number of stripes (live totals and a free list each); a power of two.
      */
     public static final int COUNTER_STRIPES = 32;
 
     /**
-     * Length of one counter stripe in bytes: a cache line, so stripes do not share lines.
+     * Length of one stripe in bytes: a cache line, so stripes do not share lines.
      */
     public static final int STRIPE_LENGTH = CACHE_LINE_LENGTH;
 
@@ -345,7 +341,12 @@ public final class OwnerTableDescriptor
     public static final int STRIPE_PAGES_OFFSET = STRIPE_BYTES_OFFSET + SIZE_OF_LONG;
 
     /**
-     * Offset of the first counter stripe from the start of the table memory.
+     * Offset within a stripe of its free list head ({@code long}: ABA tag in the high half, slot + 1 in the low).
+     */
+    public static final int STRIPE_FREE_LIST_OFFSET = STRIPE_PAGES_OFFSET + SIZE_OF_LONG;
+
+    /**
+     * Offset of the first stripe from the start of the table memory.
      */
     public static final int COUNTERS_OFFSET = HEADER_LENGTH;
 

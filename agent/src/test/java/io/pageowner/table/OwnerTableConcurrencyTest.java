@@ -49,6 +49,53 @@ class OwnerTableConcurrencyTest
     }
 
     /**
+     * Free lists are per stripe, by thread: slots freed by a consumer thread go on its stripe's list. A producer
+     * that fills a table to its capacity, has every record removed by another thread and fills it again must get
+     * every slot back from that other stripe: the table is not full while free slots sit on any list. (Each round's
+     * producer is a new thread, so from the second round on its own list is empty and every slot is taken from
+     * the last consumer's.)
+     */
+    @Test
+    @Timeout(60)
+    void shouldTakeSlotsFreedOnAnotherThreadsStripeBeforeCallingTheTableFull() throws InterruptedException
+    {
+        final int capacity = 1 << 12;
+        try (OwnerTable table = new OwnerTable(capacity, PAGE_SHIFT))
+        {
+            final ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+            for (int round = 0; round < 3; round++)
+            {
+                final long size = 64 + round;
+                final Thread producer = new Thread(guard(() ->
+                {
+                    for (int i = 0; i < capacity; i++)
+                    {
+                        final long address = (1L << 40) + (i * 128L);
+                        assertTrue(table.insert(address, size, timestampOf(address, size), 1,
+                            stackIdOf(address, size), kindOf(address, size)) >= 0, "insert " + i + " of a free table");
+                    }
+                    assertTrue(table.insert(1L << 41, size, 0, 1, 0, 0) < 0, "full at capacity");
+                }, errors));
+                producer.start();
+                producer.join();
+                assertEquals(capacity, table.liveCount());
+                final Thread consumer = new Thread(guard(() ->
+                {
+                    for (int i = 0; i < capacity; i++)
+                    {
+                        assertTrue(table.remove((1L << 40) + (i * 128L), null), "remove " + i);
+                    }
+                }, errors));
+                consumer.start();
+                consumer.join();
+                assertEquals(0, table.liveCount());
+                assertEquals(0, table.liveBytes());
+                assertTrue(errors.isEmpty(), () -> "round " + errors);
+            }
+        }
+    }
+
+    /**
      * Four threads fill fresh slots at once across segment boundaries (6 segments of 8 192 slots for 48 000
      * records) while a scanner reads every slot below the high-water mark, including slots whose segment is
      * still being allocated; then they empty the table and fill it again from the free list.

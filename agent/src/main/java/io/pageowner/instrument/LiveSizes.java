@@ -21,8 +21,8 @@ import org.agrona.UnsafeApi;
  * refused ({@link #FULL}) for the caller to count, and a lookup gives up there.
  * <p>
  * The table is sized once, at start, with 3/2 slots per block of {@code capacity} (24 bytes per
- * block), and at least {@value #MIN_SLOTS}: it never grows, never allocates after start, and so can run inside
- * {@code Unsafe.allocateMemory}'s advice and never burdens the application's heap.
+ * block) and at least {@value #MIN_SLOTS}: it never grows, never allocates after start, and so can
+ * run inside {@code Unsafe.allocateMemory}'s advice and never burdens the application's heap.
  * <p>
  * Value word: bits 0–47 the size (user space is below 2^48 bytes, so a larger size is not a real
  * allocation and is refused by {@link #pack(long, int, boolean)}), bits 48–55 the kind, bit 62 the

@@ -57,11 +57,11 @@ public final class Recorder extends PageOwnerSink
     };
     /**
      * The states of recent threads by thread id ({@link CurrentThread}), a cache in front of
-     * {@link #states}: a hit costs a field load and an array load where {@code ThreadLocal.get} costs a map probe and a weak
-     * reference check (8.7 % of the two-thread mixed loop's time in sampled mode, for three lookups
-     * per direct buffer). Written with plain stores: a reader checks the state's final {@code tid}
-     * against its own, so it never takes another thread's state, and a miss falls back to the
-     * ThreadLocal, which stays the one owner of each thread's state.
+     * {@link #states}: a hit costs a field load and an array load where {@code ThreadLocal.get}
+     * costs a map probe and a weak-reference check (8.7 % of the mixed loop's time in sampled mode,
+     * with three lookups per direct buffer). Written with plain stores: a reader checks the state's
+     * final {@code tid} against its own, so it never takes another thread's state, and a miss falls
+     * back to the ThreadLocal, which stays the one owner of each thread's state.
      */
     private final ThreadState[] cache = new ThreadState[STATE_CACHE];
     private volatile boolean recording = true;

@@ -63,12 +63,13 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  * <p>
  * <b>Concurrency.</b> Any number of threads may insert, remove and look up at once, and one or more threads may
  * scan; there is no global lock. Free slots sit on lock-free Treiber stacks whose heads carry an ABA tag, one per
- * stripe, with a high-water mark for slots never used. Each bucket chain has a one-bit spin lock in its bucket word, held only
- * while a short chain is walked or relinked; callbacks never run under it. Each slot has a sequence-lock state
- * word, so {@link #forEach(RecordConsumer)} reads slots without any lock and never stops writers. Live totals and
- * free lists are striped over {@value OwnerTableDescriptor#COUNTER_STRIPES} cache lines by the id of the thread
- * that inserts or removes, so that two threads recording at once do not write one line; totals are summed on
- * read, and an insert whose stripe has no free slot takes one from another stripe before it claims a new one.
+ * stripe, with a high-water mark for slots never used. Each bucket chain has a one-bit spin lock in its bucket
+ * word, held only while a short chain is walked or relinked; callbacks never run under it. Each slot has a
+ * sequence-lock state word, so {@link #forEach(RecordConsumer)} reads slots without any lock and never stops
+ * writers. Live totals and free lists are striped over {@value OwnerTableDescriptor#COUNTER_STRIPES} cache lines
+ * by the id of the thread that inserts or removes, so that two threads recording at once do not write one line;
+ * totals are summed on read, and an insert whose stripe has no free slot takes one from another stripe before it
+ * claims a new one.
  * <p>
  * <b>Index.</b> Records are chained under a key made of an index level and the start of the record, so that
  * {@link #remove(long, OwnerRecord)} finds a record from its start address alone, while

@@ -4,8 +4,6 @@ import io.pageowner.it.apps.ArenaProbe;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,18 +25,9 @@ class ArenaIT
     static void runProbe() throws Exception
     {
         assumeTrue(ForkedJvm.jdkVersion() >= 22, "FFM arenas need JDK 22+");
-        final Path work = ForkedJvm.workDir();
-        final Path dumpFile = work.resolve("arena.dump");
-        final Path truthFile = work.resolve("arena.truth");
-        Files.deleteIfExists(dumpFile);
-        Files.deleteIfExists(truthFile);
-        ForkedJvm.main(ArenaProbe.class)
-            .agent("on")
-            .args(dumpFile.toString(), truthFile.toString())
-            .run()
-            .assertSuccess();
-        dump = Dump.parse(dumpFile);
-        truth = Truth.read(truthFile);
+        final ForkedJvm.Probed run = ForkedJvm.main(ArenaProbe.class).agent("on").runProbe("arena");
+        dump = run.dump();
+        truth = run.truth();
     }
 
     @Test

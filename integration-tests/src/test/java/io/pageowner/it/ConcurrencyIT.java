@@ -21,15 +21,9 @@ class ConcurrencyIT
     @Test
     void shouldMatchGroundTruthAfterConcurrentChurn() throws Exception
     {
-        final Path work = ForkedJvm.workDir();
-        final Path dumpFile = work.resolve("concurrent.dump");
-        final Path truthFile = work.resolve("concurrent.truth");
-        Files.deleteIfExists(dumpFile);
-        ForkedJvm.main(ConcurrentProbe.class)
-            .agent("on")
-            .args(dumpFile.toString(), truthFile.toString(), "4", "4")
-            .run()
-            .assertSuccess();
+        final ForkedJvm.Probed run = ForkedJvm.main(ConcurrentProbe.class).agent("on").runProbe("concurrent", "4", "4");
+        final Path dumpFile = run.dumpFile();
+        final Path truthFile = run.truthFile();
 
         final Map<Long, String> expected = new HashMap<>();
         long operations = 0;

@@ -31,20 +31,15 @@ class DirectBufferIT
     @BeforeAll
     static void runProbe() throws Exception
     {
-        final Path work = ForkedJvm.workDir();
-        dumpFile = work.resolve("direct.dump");
-        final Path truthFile = work.resolve("direct.truth");
-        Files.deleteIfExists(dumpFile);
-        Files.deleteIfExists(truthFile);
-        result = ForkedJvm.main(DirectProbe.class)
+        final ForkedJvm.Probed run = ForkedJvm.main(DirectProbe.class)
             // NOTE: the probe runs into MaxDirectMemorySize on purpose; the dump that triggers is LiveControlIT's subject.
             .agent("on,oom_dump=off")
             .jvmArgs("-XX:MaxDirectMemorySize=64m")
-            .args(dumpFile.toString(), truthFile.toString(), work.toString())
-            .run()
-            .assertSuccess();
-        dump = Dump.parse(dumpFile);
-        truth = Truth.read(truthFile);
+            .runProbe("direct", ForkedJvm.workDir().toString());
+        dumpFile = run.dumpFile();
+        result = run.result();
+        dump = run.dump();
+        truth = run.truth();
     }
 
     @Test

@@ -148,6 +148,28 @@ public final class ForkedJvm
             String.join(" ", command));
     }
 
+    /**
+     * Runs a probe that takes a dump file and a truth file as its first two arguments, as most of
+     * the scenario apps do: both are named after the scenario in {@link #workDir()}, any left by an
+     * earlier run are deleted first, and the run must succeed.
+     *
+     * @param name     of the scenario: the files are {@code name.dump} and {@code name.truth}.
+     * @param moreArgs after the two files.
+     * @return the files and the run's result.
+     * @throws Exception if the JVM cannot start, does not finish in time, or fails.
+     */
+    public Probed runProbe(final String name, final String... moreArgs) throws Exception
+    {
+        final Path work = workDir();
+        final Path dumpFile = work.resolve(name + ".dump");
+        final Path truthFile = work.resolve(name + ".truth");
+        Files.deleteIfExists(dumpFile);
+        Files.deleteIfExists(truthFile);
+        args.addAll(0, List.of(dumpFile.toString(), truthFile.toString()));
+        args.addAll(List.of(moreArgs));
+        return new Probed(dumpFile, truthFile, run().assertSuccess());
+    }
+
     private List<String> command()
     {
         final List<String> command = new ArrayList<>();
@@ -283,6 +305,38 @@ public final class ForkedJvm
      * @param stderr   what it printed on stderr.
      * @param command  the command line, for messages.
      */
+    /**
+     * What {@link #runProbe(String, String...)} gives back.
+     *
+     * @param dumpFile  the dump the probe wrote.
+     * @param truthFile what the probe knows to be true.
+     * @param result    the run.
+     */
+    public record Probed(Path dumpFile, Path truthFile, Result result)
+    {
+        /**
+         * The dump, parsed.
+         *
+         * @return it.
+         * @throws IOException if it cannot be read.
+         */
+        public Dump dump() throws IOException
+        {
+            return Dump.parse(dumpFile);
+        }
+
+        /**
+         * The truth file, read.
+         *
+         * @return it.
+         * @throws IOException if it cannot be read.
+         */
+        public Truth truth() throws IOException
+        {
+            return Truth.read(truthFile);
+        }
+    }
+
     public record Result(int exitCode, String stdout, String stderr, String command)
     {
         /**

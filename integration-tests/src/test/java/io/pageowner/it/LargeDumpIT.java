@@ -22,17 +22,13 @@ class LargeDumpIT
     @Test
     void shouldStreamAMillionRecordsWithASmallHeap() throws Exception
     {
-        final Path work = ForkedJvm.workDir();
-        final Path dump = work.resolve("million.dump");
-        final Path truth = work.resolve("million.truth");
-        Files.deleteIfExists(dump);
-        ForkedJvm.main(ManyBlocksProbe.class)
+        final ForkedJvm.Probed run = ForkedJvm.main(ManyBlocksProbe.class)
             .agent("on,max_records=2m")
             .jvmArgs("-Xmx64m")
-            .args(dump.toString(), truth.toString(), Integer.toString(BLOCKS))
             .timeout(600)
-            .run()
-            .assertSuccess();
+            .runProbe("million", Integer.toString(BLOCKS));
+        final Path dump = run.dumpFile();
+        final Path truth = run.truthFile();
 
         final List<String> lines = Files.readAllLines(truth);
         final long bytes = Files.size(dump);

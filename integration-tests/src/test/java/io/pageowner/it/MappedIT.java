@@ -4,7 +4,6 @@ import io.pageowner.it.apps.MappedProbe;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -30,18 +29,12 @@ class MappedIT
     @BeforeAll
     static void runProbe() throws Exception
     {
-        final Path work = ForkedJvm.workDir();
-        final Path dumpFile = work.resolve("mapped.dump");
-        final Path truthFile = work.resolve("mapped.truth");
-        Files.deleteIfExists(dumpFile);
-        Files.deleteIfExists(truthFile);
-        result = ForkedJvm.main(MappedProbe.class)
+        final ForkedJvm.Probed run = ForkedJvm.main(MappedProbe.class)
             .agent("on")
-            .args(dumpFile.toString(), truthFile.toString(), work.toString())
-            .run()
-            .assertSuccess();
-        dump = Dump.parse(dumpFile);
-        truth = Truth.read(truthFile);
+            .runProbe("mapped", ForkedJvm.workDir().toString());
+        result = run.result();
+        dump = run.dump();
+        truth = run.truth();
     }
 
     @Test

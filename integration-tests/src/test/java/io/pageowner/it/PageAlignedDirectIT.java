@@ -4,8 +4,6 @@ import io.pageowner.it.apps.DirectProbe;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -24,19 +22,12 @@ class PageAlignedDirectIT
     @BeforeAll
     static void runProbe() throws Exception
     {
-        final Path work = ForkedJvm.workDir();
-        final Path dumpFile = work.resolve("direct-aligned.dump");
-        final Path truthFile = work.resolve("direct-aligned.truth");
-        Files.deleteIfExists(dumpFile);
-        Files.deleteIfExists(truthFile);
-        ForkedJvm.main(DirectProbe.class)
+        final ForkedJvm.Probed run = ForkedJvm.main(DirectProbe.class)
             .agent("on")
             .jvmArgs("-XX:MaxDirectMemorySize=64m", "-Dsun.nio.PageAlignDirectMemory=true")
-            .args(dumpFile.toString(), truthFile.toString(), work.toString(), "aligned")
-            .run()
-            .assertSuccess();
-        dump = Dump.parse(dumpFile);
-        truth = Truth.read(truthFile);
+            .runProbe("direct-aligned", ForkedJvm.workDir().toString(), "aligned");
+        dump = run.dump();
+        truth = run.truth();
     }
 
     @Test

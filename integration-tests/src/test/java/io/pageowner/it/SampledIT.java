@@ -30,18 +30,10 @@ class SampledIT
     @BeforeAll
     static void runProbe() throws Exception
     {
-        final Path work = ForkedJvm.workDir();
-        dumpFile = work.resolve("sampled.dump");
-        final Path truthFile = work.resolve("sampled.truth");
-        Files.deleteIfExists(dumpFile);
-        Files.deleteIfExists(truthFile);
-        ForkedJvm.main(SampledProbe.class)
-            .agent("on,sample=64k")
-            .args(dumpFile.toString(), truthFile.toString())
-            .run()
-            .assertSuccess();
-        dump = Dump.parse(dumpFile);
-        truth = Truth.read(truthFile);
+        final ForkedJvm.Probed run = ForkedJvm.main(SampledProbe.class).agent("on,sample=64k").runProbe("sampled");
+        dumpFile = run.dumpFile();
+        dump = run.dump();
+        truth = run.truth();
     }
 
     @Test

@@ -22,15 +22,11 @@ class TableFullIT
     @Test
     void shouldCountWhatDoesNotFit() throws Exception
     {
-        final Path work = ForkedJvm.workDir();
-        final Path dump = work.resolve("table-full.dump");
-        final Path truth = work.resolve("table-full.truth");
-        Files.deleteIfExists(dump);
-        ForkedJvm.main(ManyBlocksProbe.class)
+        final ForkedJvm.Probed run = ForkedJvm.main(ManyBlocksProbe.class)
             .agent("on,max_records=1k")
-            .args(dump.toString(), truth.toString(), "5000")
-            .run()
-            .assertSuccess();
+            .runProbe("table-full", "5000");
+        final Path dump = run.dumpFile();
+        final Path truth = run.truthFile();
 
         final String summary = Files.readAllLines(truth).get(0);
         final Matcher m = Pattern.compile("records (\\d+), .* table_full=(\\d+) table_full_bytes=(\\d+)").matcher(summary);

@@ -5,7 +5,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,18 +32,10 @@ class UnsafeTrackingIT
     @BeforeAll
     static void runProbe() throws Exception
     {
-        final Path work = ForkedJvm.workDir();
-        final Path dumpFile = work.resolve("unsafe-probe.dump");
-        final Path truthFile = work.resolve("unsafe-probe.truth");
-        Files.deleteIfExists(dumpFile);
-        Files.deleteIfExists(truthFile);
-        result = ForkedJvm.main(UnsafeProbe.class)
-            .agent("on")
-            .args(dumpFile.toString(), truthFile.toString())
-            .run()
-            .assertSuccess();
-        dump = Dump.parse(dumpFile);
-        truth = Files.readAllLines(truthFile);
+        final ForkedJvm.Probed run = ForkedJvm.main(UnsafeProbe.class).agent("on").runProbe("unsafe-probe");
+        result = run.result();
+        dump = run.dump();
+        truth = Files.readAllLines(run.truthFile());
     }
 
     @Test

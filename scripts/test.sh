@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: unit tests, then the integration tests once on JDK 17 and once on JDK 25
-# (forked JVMs with the real shaded agent jar). Maven itself runs on JDK 17, which builds the jar.
+# Runs every test: the unit tests once on JDK 17 and once on JDK 25, then the integration tests once
+# on each (forked JVMs with the real shaded agent jar). Maven itself runs on JDK 17, which builds the jar.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jdk17=$(scripts/find-jdk.sh 17)

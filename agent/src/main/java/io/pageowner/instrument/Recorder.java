@@ -628,10 +628,9 @@ public final class Recorder extends PageOwnerSink
         return Math.max(1, (long)(-Math.log(u) * sampleBytes));
     }
 
-    @SuppressWarnings("deprecation")
     private static long seed()
     {
-        final long s = (System.nanoTime() ^ (Thread.currentThread().getId() * 0x9E3779B97F4A7C15L)) * 0xBF58476D1CE4E5B9L;
+        final long s = (System.nanoTime() ^ (CurrentThread.id() * 0x9E3779B97F4A7C15L)) * 0xBF58476D1CE4E5B9L;
         return 0 == s ? 0x2545F4914F6CDD1DL : s;
     }
 

@@ -970,10 +970,15 @@ public final class OwnerTable implements AutoCloseable
             return slot;
         }
 
+        // NOTE: the other stripes in turn, from the next one on, wrapping round at the end of the stripes.
+        int other = stripe;
         for (int i = 1; i < COUNTER_STRIPES; i++)
         {
-            final int other = COUNTERS_OFFSET +
-                ((((stripe - COUNTERS_OFFSET) / STRIPE_LENGTH + i) & (COUNTER_STRIPES - 1)) * STRIPE_LENGTH);
+            other += STRIPE_LENGTH;
+            if (DIRECTORY_OFFSET == other)
+            {
+                other = COUNTERS_OFFSET;
+            }
             slot = popFree(other);
             if (slot >= 0)
             {

@@ -17,6 +17,14 @@ import org.agrona.UnsafeApi;
  * only line two threads may both write is a slot's, and the slots are spread over the whole table:
  * there is no hot lock or counter word to bounce between cores (a striped spin lock cost a
  * cross-core transfer per operation with two threads allocating).
+ * <p>
+ * Dead slots are emptied again ({@link #tidy(int)}) where they end a run, whenever a put finds the
+ * run going on {@value #TIDY_AFTER} slots past the dead slot it took, or a lookup misses. Without
+ * that, a fragmenting heap, whose malloc keeps handing out new addresses, would leave every slot it
+ * ever touched dead within hours: each miss would then walk {@value #MAX_PROBE} slots, and each put
+ * {@value #DUPLICATE_PROBE}. Emptying races with puts that claim the slot after, and a
+ * handshake of two compare-and-sets keeps every key reachable from its home
+ * ({@link #settle(long, long, int, int)}).
  * A probe run is cut at {@value #MAX_PROBE} slots: a put that finds no free slot within it is
  * refused ({@link #FULL}) for the caller to count, and a lookup gives up there.
  * <p>
@@ -40,12 +48,16 @@ public final class LiveSizes
     public static final long MAX_SIZE = (1L << 48) - 1;
 
     static final int MAX_PROBE = 512;
-    /** Fewest slots (1 MiB): a small table would fill with dead slots, and its runs grow long. */
+    /** Fewest slots (1 MiB): in a small table, a few live blocks make long runs. */
     static final int MIN_SLOTS = 1 << 16;
     /** How far past a reused dead slot a put looks for the same address left by an unseen free. */
     static final int DUPLICATE_PROBE = 32;
+    /** A run that goes on this far past a reused dead slot has its dead end emptied ({@link #tidy(int)}). */
+    static final int TIDY_AFTER = 8;
     /** Key of a slot whose block was removed; malloc never returns 1, so no block has it. */
     static final long DEAD = 1;
+    /** Key of a dead slot on its way to empty (see {@link #tidy(int)}); odd, so no block has it. */
+    static final long ZEROING = 3;
     private static final int SLOT_LENGTH = 16;
     private static final long SAMPLED_BIT = 1L << 62;
     /** Set in every value word, so that no word is 0, the mark of a slot whose value is not written yet. */
@@ -55,6 +67,8 @@ public final class LiveSizes
     /** Where the slots start: {@code slots} slots of {key, value} longs, key 0 empty. */
     private final long base;
     private final int slots;
+    /** Spins a tidy waits between its last look at the next slot and emptying: 0 but in a test. */
+    private final int tidyPause;
 
     /**
      * Allocates and zeroes an empty index.
@@ -63,6 +77,18 @@ public final class LiveSizes
      */
     public LiveSizes(final long capacity)
     {
+        this(capacity, 0);
+    }
+
+    /**
+     * An index whose tidies dawdle where they race with puts, for a test to widen that race.
+     *
+     * @param capacity  blocks it is sized for, at least 1.
+     * @param tidyPause spins between a tidy's look at the next slot and its emptying of a slot.
+     */
+    LiveSizes(final long capacity, final int tidyPause)
+    {
+        this.tidyPause = tidyPause;
         final long wanted = Math.max(1, capacity) * 3 / 2;
         slots = (int)Math.min(Integer.MAX_VALUE, Math.max(MIN_SLOTS, wanted));
         final long length = (long)slots * SLOT_LENGTH;
@@ -131,7 +157,8 @@ public final class LiveSizes
      */
     public long put(final long address, final long value)
     {
-        int i = home(address);
+        final int home = home(address);
+        int i = home;
         int probe = 0;
         while (probe < MAX_PROBE)
         {
@@ -147,11 +174,16 @@ public final class LiveSizes
             {
                 if (!UnsafeApi.compareAndSetLong(null, at, key, address))
                 {
-                    // NOTE: another put took the slot: look at it again, it may still be free.
+                    // NOTE: another put took the slot, or a remove emptied it: look at it again.
                     continue;
                 }
                 UnsafeApi.putLongRelease(null, at + 8, value);
-                return DEAD == key ? dropDuplicate(address, next(i)) : NONE;
+                final long replaced = DEAD == key ? dropDuplicate(address, next(i)) : NONE;
+                if (i != home)
+                {
+                    settle(address, value, home, i);
+                }
+                return replaced;
             }
             probe++;
             i = next(i);
@@ -167,11 +199,13 @@ public final class LiveSizes
      */
     public long remove(final long address)
     {
-        final long at = find(address);
-        if (at < 0)
+        final int i = find(address);
+        if (i < 0)
         {
+            tidy(home(address));
             return NONE;
         }
+        final long at = base + (long)i * SLOT_LENGTH;
         final long removed = UnsafeApi.getLongVolatile(null, at + 8);
         // NOTE: the value first: once the key is DEAD another thread may claim the slot and write its own.
         UnsafeApi.putLong(null, at + 8, 0);
@@ -187,8 +221,8 @@ public final class LiveSizes
      */
     public long get(final long address)
     {
-        final long at = find(address);
-        final long value = at < 0 ? 0 : UnsafeApi.getLongVolatile(null, at + 8);
+        final int i = find(address);
+        final long value = i < 0 ? 0 : UnsafeApi.getLongVolatile(null, base + (long)i * SLOT_LENGTH + 8);
         return 0 == value ? NONE : value;
     }
 
@@ -204,7 +238,7 @@ public final class LiveSizes
         for (long at = base; at < end; at += SLOT_LENGTH)
         {
             final long key = UnsafeApi.getLongVolatile(null, at);
-            if (DEAD < key)
+            if (ZEROING < key)
             {
                 final long value = UnsafeApi.getLongVolatile(null, at + 8);
                 if (0 != value)
@@ -231,6 +265,26 @@ public final class LiveSizes
     public long footprintBytes()
     {
         return (long)slots * SLOT_LENGTH;
+    }
+
+    /**
+     * Slots that are not empty: live, dead or being emptied. A lookup that misses walks the run of
+     * such slots from its home, so this, against the live blocks, says how long runs have grown.
+     *
+     * @return the count, read while the application may go on.
+     */
+    long usedSlots()
+    {
+        long used = 0;
+        final long end = base + (long)slots * SLOT_LENGTH;
+        for (long at = base; at < end; at += SLOT_LENGTH)
+        {
+            if (0 != UnsafeApi.getLongVolatile(null, at))
+            {
+                used++;
+            }
+        }
+        return used;
     }
 
     /** What {@link #forEach(Visitor)} calls. */
@@ -264,17 +318,31 @@ public final class LiveSizes
         return i + 1 == slots ? 0 : i + 1;
     }
 
-    /** Where an address's slot is, or -1. */
-    private long find(final long address)
+    private int prev(final int i)
+    {
+        return 0 == i ? slots - 1 : i - 1;
+    }
+
+    private long keyAt(final int i)
+    {
+        return UnsafeApi.getLongVolatile(null, base + (long)i * SLOT_LENGTH);
+    }
+
+    private boolean casKey(final int i, final long expected, final long key)
+    {
+        return UnsafeApi.compareAndSetLong(null, base + (long)i * SLOT_LENGTH, expected, key);
+    }
+
+    /** Which slot an address is in, or -1. */
+    private int find(final long address)
     {
         int i = home(address);
         for (int probe = 0; probe < MAX_PROBE; probe++, i = next(i))
         {
-            final long at = base + (long)i * SLOT_LENGTH;
-            final long key = UnsafeApi.getLongVolatile(null, at);
+            final long key = keyAt(i);
             if (key == address)
             {
-                return at;
+                return i;
             }
             if (0 == key)
             {
@@ -282,6 +350,93 @@ public final class LiveSizes
             }
         }
         return -1;
+    }
+
+    /**
+     * Empties the dead slots that end a probe run, from the run's end backward to the first slot
+     * that is not dead, so that lookups and puts stop early again. Runs lengthen as blocks come and
+     * go (a remove can only leave its slot dead, since a later key's lookup may pass through it);
+     * a put or a missed lookup that walked far calls this.
+     * <p>
+     * A slot is emptied only through {@link #ZEROING}, set with a compare-and-set (a full fence)
+     * before the next slot is read again: a put that claims that next slot at the same time reads
+     * this one after its own compare-and-set, so one of the two sees the other (see
+     * {@link #settle(long, long, int, int)}).
+     *
+     * @param from a slot of the run; the run's end is looked for at most {@value #MAX_PROBE} on.
+     */
+    private void tidy(final int from)
+    {
+        int end = from;
+        int probe = 0;
+        while (0 != keyAt(end))
+        {
+            if (++probe == MAX_PROBE)
+            {
+                return;
+            }
+            end = next(end);
+        }
+        int i = prev(end);
+        for (int step = 0; step < MAX_PROBE && i != end; step++, i = prev(i))
+        {
+            if (DEAD != keyAt(i) || !casKey(i, DEAD, ZEROING))
+            {
+                return;
+            }
+            if (0 != keyAt(next(i)))
+            {
+                // NOTE: a put claimed the slot after this one meanwhile.
+                casKey(i, ZEROING, DEAD);
+                return;
+            }
+            for (int spin = 0; spin < tidyPause; spin++)
+            {
+                Thread.onSpinWait();
+            }
+            if (!casKey(i, ZEROING, 0))
+            {
+                // NOTE: a put that claimed the next slot saw ZEROING and made it DEAD.
+                return;
+            }
+        }
+    }
+
+    /**
+     * After a put claimed slot {@code at} past its home, makes sure the slot before it is not
+     * empty, so that a lookup from home reaches it: a slot is emptied only when the one after it is
+     * empty (see {@link #tidy(int)}), and a tidy may have seen this one empty just before the
+     * claim. If the slot before is being emptied ({@link #ZEROING}), it is made DEAD instead; if it
+     * is empty already, the key moves into it and the check goes on from there. The block is not the
+     * application's yet, so nobody looks its address up meanwhile; a walk of the whole index may see
+     * it twice for the moment of a move.
+     */
+    private void settle(final long address, final long value, final int home, final int claimed)
+    {
+        int at = claimed;
+        while (at != home)
+        {
+            final int before = prev(at);
+            final long key = keyAt(before);
+            if (ZEROING == key)
+            {
+                casKey(before, ZEROING, DEAD);
+            }
+            else if (0 == key)
+            {
+                if (casKey(before, 0, address))
+                {
+                    UnsafeApi.putLongRelease(null, base + (long)before * SLOT_LENGTH + 8, value);
+                    UnsafeApi.putLong(null, base + (long)at * SLOT_LENGTH + 8, 0);
+                    UnsafeApi.putLongRelease(null, base + (long)at * SLOT_LENGTH, DEAD);
+                    at = before;
+                }
+            }
+            else
+            {
+                return;
+            }
+        }
     }
 
     /**
@@ -299,6 +454,10 @@ public final class LiveSizes
             final long key = UnsafeApi.getLongVolatile(null, at);
             if (0 == key)
             {
+                if (probe >= TIDY_AFTER)
+                {
+                    tidy(i);
+                }
                 return NONE;
             }
             if (key == address)
@@ -309,6 +468,7 @@ public final class LiveSizes
                 return 0 == old ? NONE : old;
             }
         }
+        tidy(i);
         return NONE;
     }
 }

@@ -290,7 +290,7 @@ public final class AgentControl
             // registered, so that no client ever sees it without its BeforeStart figures.
             final javax.management.MBeanServer server = ManagementFactory.getPlatformMBeanServer();
             recorder.counters().atStart(MemoryFigures.jdkBufferPools());
-            server.registerMBean(mbean, new ObjectName(PageOwnerMXBean.OBJECT_NAME));
+            server.registerMBean(mbean.registrable(), new ObjectName(PageOwnerMXBean.OBJECT_NAME));
         }
         catch (final Exception ex)
         {

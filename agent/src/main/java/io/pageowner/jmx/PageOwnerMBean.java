@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.management.AttributeChangeNotification;
+import javax.management.DynamicMBean;
 import javax.management.MBeanNotificationInfo;
 import javax.management.Notification;
 import javax.management.NotificationBroadcasterSupport;
@@ -21,6 +22,12 @@ import java.util.concurrent.Callable;
 /**
  * The implementation of {@link PageOwnerMXBean}. Every operation runs with the recorder's guard
  * held, so what it allocates off-heap is never recorded.
+ * <p>
+ * The live totals per kind, and in sampled mode every {@code Live*} figure, are summed by a scan
+ * when asked for (the allocation path keeps no counter for them): of the owner table, or of sampled
+ * mode's index of every live block, some 24 MiB at the default {@code max_records}. A client that
+ * reads several attributes at once ({@code getAttributes}, as JConsole, VisualVM and JMX exporters
+ * do) gets them all from one scan: register {@link #registrable()}.
  */
 public final class PageOwnerMBean extends NotificationBroadcasterSupport implements PageOwnerMXBean
 {
@@ -31,6 +38,7 @@ public final class PageOwnerMBean extends NotificationBroadcasterSupport impleme
     private final String options;
     private final long notifyBytes;
     private final AtomicLong sequence = new AtomicLong();
+    private final ScanBatch<KindTotals> totals = new ScanBatch<>(this::scanTotals);
     private boolean aboveThreshold;
 
     /**
@@ -188,7 +196,7 @@ public final class PageOwnerMBean extends NotificationBroadcasterSupport impleme
     @Override
     public long getLiveAllocations()
     {
-        return null == recorder.liveSizes() ? recorder.table().liveCount() : exactTotals().count();
+        return null == recorder.liveSizes() ? recorder.table().liveCount() : kindTotals().count();
     }
 
     @Override
@@ -206,13 +214,13 @@ public final class PageOwnerMBean extends NotificationBroadcasterSupport impleme
     @Override
     public long getLiveBytes()
     {
-        return null == recorder.liveSizes() ? recorder.table().liveBytes() : exactTotals().totalBytes();
+        return null == recorder.liveSizes() ? recorder.table().liveBytes() : kindTotals().totalBytes();
     }
 
     @Override
     public long getLivePages()
     {
-        return null == recorder.liveSizes() ? recorder.table().livePages() : exactTotals().pages();
+        return null == recorder.liveSizes() ? recorder.table().livePages() : kindTotals().pages();
     }
 
     @Override
@@ -227,16 +235,28 @@ public final class PageOwnerMBean extends NotificationBroadcasterSupport impleme
         return asAgent(() -> kindTotals().bytesByName());
     }
 
+    /**
+     * What to register with the MBean server: this MBean, whose {@code getAttributes} sums the live
+     * totals once for all the attributes asked for, however many of them need it.
+     *
+     * @return the MXBean, wrapped.
+     */
+    public DynamicMBean registrable()
+    {
+        return totals.registrable(this, PageOwnerMXBean.class, this);
+    }
+
     /** Per-kind live totals: a scan of the table in full mode, of every live block in sampled mode. */
     private KindTotals kindTotals()
     {
-        return null == recorder.liveSizes() ? KindTotals.scan(recorder.table()) : exactTotals();
+        return totals.get();
     }
 
-    /** Sampled mode's exact live totals, from every live block. */
-    private KindTotals exactTotals()
+    private KindTotals scanTotals()
     {
-        return KindTotals.scan(recorder.liveSizes(), recorder.table().pageShift());
+        return null == recorder.liveSizes()
+            ? KindTotals.scan(recorder.table())
+            : KindTotals.scan(recorder.liveSizes(), recorder.table().pageShift());
     }
 
     @Override

@@ -52,6 +52,17 @@ class SampledIT
     }
 
     @Test
+    void shouldGiveTheSameLiveFiguresInOneGetAttributesCallAsReadOneByOne()
+    {
+        final List<String[]> batch = truth.all("BATCH");
+        assertEquals(4, batch.size(), "the single reads never agreed: " + batch.stream().map(l -> String.join(" ", l)).toList());
+        for (final String[] line : batch)
+        {
+            assertEquals(line[2], line[1], line[0] + ": one call, then one by one");
+        }
+    }
+
+    @Test
     void shouldRecordASampleWithHonestWeights()
     {
         final List<Dump.Record> smalls = dump.records().stream()

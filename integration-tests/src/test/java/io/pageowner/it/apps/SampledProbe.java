@@ -79,11 +79,50 @@ public final class SampledProbe
         {
             lines.add("MBEAN " + name + " " + ProbeSupport.attribute(name));
         }
+        batchRead(lines);
         lines.add("DUMP " + ProbeSupport.dump(dump));
         final Path stacks = dump.resolveSibling(dump.getFileName() + ".stacks");
         lines.add("STACKS " + ProbeSupport.awaitMBean().invoke(new javax.management.ObjectName(ProbeSupport.MBEAN),
             "dumpStacks", new Object[]{ stacks.toString(), 0L }, new String[]{ String.class.getName(), long.class.getName() }));
         Files.write(truth, lines, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Reads the live figures in one getAttributes call, which the agent serves from one scan of its
+     * index, between two rounds of single reads; writes them once the single reads agree, so that
+     * nothing allocated meanwhile.
+     */
+    private static void batchRead(final List<String> lines) throws Exception
+    {
+        final String[] names = { "LiveAllocations", "LiveBytes", "LivePages", "SampledRecords" };
+        final javax.management.ObjectName mbean = new javax.management.ObjectName(ProbeSupport.MBEAN);
+        for (int attempt = 0; attempt < 5; attempt++)
+        {
+            final List<Object> before = new ArrayList<>();
+            for (final String name : names)
+            {
+                before.add(ProbeSupport.attribute(name));
+            }
+            final List<Object> batch = new ArrayList<>();
+            for (final javax.management.Attribute attribute : ProbeSupport.awaitMBean().getAttributes(mbean, names).asList())
+            {
+                batch.add(attribute.getValue());
+            }
+            final List<Object> after = new ArrayList<>();
+            for (final String name : names)
+            {
+                after.add(ProbeSupport.attribute(name));
+            }
+            if (before.equals(after))
+            {
+                for (int i = 0; i < names.length; i++)
+                {
+                    lines.add("BATCH " + names[i] + " " + batch.get(i) + " " + before.get(i));
+                }
+                return;
+            }
+        }
+        lines.add("BATCH unstable");
     }
 
     private static void keepSmall()

@@ -58,6 +58,8 @@ public final class LiveSizes
     static final long DEAD = 1;
     /** Key of a dead slot on its way to empty (see {@link #tidy(int)}); odd, so no block has it. */
     static final long ZEROING = 3;
+    /** What {@link #find(long)} gives for an address not within {@value #MAX_PROBE} slots of its home. */
+    private static final int NOT_FOUND = Integer.MIN_VALUE;
     private static final int SLOT_LENGTH = 16;
     private static final long SAMPLED_BIT = 1L << 62;
     /** Set in every value word, so that no word is 0, the mark of a slot whose value is not written yet. */
@@ -170,19 +172,23 @@ public final class LiveSizes
                 UnsafeApi.putLongRelease(null, at + 8, value);
                 return 0 == old ? NONE : old;
             }
+            if (ZEROING == key)
+            {
+                // NOTE: never walk past a slot that may be empty by the time this key is looked up:
+                // keep it dead (the tidy then leaves it) and look at it again, to take it.
+                casKey(i, ZEROING, DEAD);
+                continue;
+            }
             if (0 == key || DEAD == key)
             {
                 if (!UnsafeApi.compareAndSetLong(null, at, key, address))
                 {
-                    // NOTE: another put took the slot, or a remove emptied it: look at it again.
+                    // NOTE: another put took the slot, or a tidy is emptying it: look at it again.
                     continue;
                 }
                 UnsafeApi.putLongRelease(null, at + 8, value);
                 final long replaced = DEAD == key ? dropDuplicate(address, next(i)) : NONE;
-                if (i != home)
-                {
-                    settle(address, value, home, i);
-                }
+                settle(address, value, home, i);
                 return replaced;
             }
             probe++;
@@ -202,7 +208,10 @@ public final class LiveSizes
         final int i = find(address);
         if (i < 0)
         {
-            tidy(home(address));
+            if (NOT_FOUND != i)
+            {
+                tidy(~i);
+            }
             return NONE;
         }
         final long at = base + (long)i * SLOT_LENGTH;
@@ -333,7 +342,12 @@ public final class LiveSizes
         return UnsafeApi.compareAndSetLong(null, base + (long)i * SLOT_LENGTH, expected, key);
     }
 
-    /** Which slot an address is in, or -1. */
+    /**
+     * Which slot an address is in.
+     *
+     * @return the slot; if the address is not there, {@code ~slot} of the empty slot that ends its
+     *         run, or {@link #NOT_FOUND} if the run goes on past {@value #MAX_PROBE} slots.
+     */
     private int find(final long address)
     {
         int i = home(address);
@@ -346,10 +360,10 @@ public final class LiveSizes
             }
             if (0 == key)
             {
-                return -1;
+                return ~i;
             }
         }
-        return -1;
+        return NOT_FOUND;
     }
 
     /**
@@ -363,7 +377,8 @@ public final class LiveSizes
      * this one after its own compare-and-set, so one of the two sees the other (see
      * {@link #settle(long, long, int, int)}).
      *
-     * @param from a slot of the run; the run's end is looked for at most {@value #MAX_PROBE} on.
+     * @param from a slot of the run, or the empty slot that ends it; the end is looked for at most
+     *             {@value #MAX_PROBE} on.
      */
     private void tidy(final int from)
     {
@@ -403,26 +418,29 @@ public final class LiveSizes
     }
 
     /**
-     * After a put claimed slot {@code at} past its home, makes sure the slot before it is not
-     * empty, so that a lookup from home reaches it: a slot is emptied only when the one after it is
-     * empty (see {@link #tidy(int)}), and a tidy may have seen this one empty just before the
-     * claim. If the slot before is being emptied ({@link #ZEROING}), it is made DEAD instead; if it
-     * is empty already, the key moves into it and the check goes on from there. The block is not the
+     * After a put claimed slot {@code claimed}, makes sure the slot before it is not being emptied,
+     * and, if the claim lies past the key's {@code home}, not empty, so that every lookup that walks
+     * through reaches its key: a tidy empties a slot only if it still sees the next one empty after
+     * marking it {@link #ZEROING} (see {@link #tidy(int)}), and a put reads the slot before its own
+     * only after its compare-and-set, so one of the two sees the other. A slot being emptied is made
+     * DEAD instead, which the tidy then leaves. If the slot before is empty already and the claim is
+     * past home, the key moves into it and the check goes on from there. The block is not the
      * application's yet, so nobody looks its address up meanwhile; a walk of the whole index may see
      * it twice for the moment of a move.
      */
     private void settle(final long address, final long value, final int home, final int claimed)
     {
         int at = claimed;
-        while (at != home)
+        while (true)
         {
             final int before = prev(at);
             final long key = keyAt(before);
             if (ZEROING == key)
             {
+                // NOTE: a key at its home still settles: another put's walk may have gone through here.
                 casKey(before, ZEROING, DEAD);
             }
-            else if (0 == key)
+            else if (0 == key && at != home)
             {
                 if (casKey(before, 0, address))
                 {

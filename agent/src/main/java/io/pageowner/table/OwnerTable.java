@@ -971,11 +971,12 @@ public final class OwnerTable implements AutoCloseable
         }
 
         // NOTE: the other stripes in turn, from the next one on, wrapping round at the end of the stripes.
+        final int stripesEnd = COUNTERS_OFFSET + (COUNTER_STRIPES * STRIPE_LENGTH);
         int other = stripe;
         for (int i = 1; i < COUNTER_STRIPES; i++)
         {
             other += STRIPE_LENGTH;
-            if (DIRECTORY_OFFSET == other)
+            if (stripesEnd == other)
             {
                 other = COUNTERS_OFFSET;
             }

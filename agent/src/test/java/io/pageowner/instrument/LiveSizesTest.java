@@ -79,47 +79,27 @@ class LiveSizesTest
         final LiveSizes sizes = new LiveSizes(4 * 100_000);
         final int threads = 4;
         final int perThread = 100_000;
-        final CyclicBarrier start = new CyclicBarrier(threads);
-        final AtomicReference<Throwable> failure = new AtomicReference<>();
         final AtomicLong keptBytes = new AtomicLong();
-        final List<Thread> workers = new ArrayList<>();
-        for (int t = 0; t < threads; t++)
+        inThreads(threads, (t, start) ->
         {
             final long base = 0x7f00_0000_0000L + (long)t * (1L << 32);
-            final Thread worker = new Thread(() ->
+            start.await();
+            long bytes = 0;
+            for (int i = 0; i < perThread; i++)
             {
-                try
+                assertEquals(LiveSizes.NONE, sizes.put(base + 16L * i, LiveSizes.pack(i + 1, Kind.UNSAFE, false)));
+                // NOTE: free every other block, keeping the odd ones.
+                if (i % 2 == 0 && i > 0)
                 {
-                    start.await();
-                    long bytes = 0;
-                    for (int i = 0; i < perThread; i++)
-                    {
-                        assertEquals(LiveSizes.NONE, sizes.put(base + 16L * i, LiveSizes.pack(i + 1, Kind.UNSAFE, false)));
-                        // NOTE: free every other block, keeping the odd ones.
-                        if (i % 2 == 0 && i > 0)
-                        {
-                            assertEquals(i - 1, LiveSizes.size(sizes.remove(base + 16L * (i - 2))));
-                        }
-                    }
-                    for (int i = 1; i < perThread; i += 2)
-                    {
-                        bytes += i + 1;
-                    }
-                    keptBytes.addAndGet(bytes + (perThread - 1));
+                    assertEquals(i - 1, LiveSizes.size(sizes.remove(base + 16L * (i - 2))));
                 }
-                catch (final Throwable ex)
-                {
-                    failure.compareAndSet(null, ex);
-                }
-            });
-            workers.add(worker);
-            worker.start();
-        }
-        for (final Thread worker : workers)
-        {
-            worker.join();
-        }
-        assertNull(failure.get());
+            }
+            for (int i = 1; i < perThread; i += 2)
+            {
+                bytes += i + 1;
+            }
+            keptBytes.addAndGet(bytes + (perThread - 1));
+        });
         final long[] totals = new long[2];
         sizes.forEach((address, value) ->
         {
@@ -244,52 +224,69 @@ class LiveSizesTest
         final int threads = 4;
         final int live = (int)(sizes.footprintBytes() / 16 * 6 / 10 / threads);
         final int ops = 1_500_000;
+        inThreads(threads, (thread, start) ->
+        {
+            final SplittableRandom random = new SplittableRandom(thread);
+            final long[] ring = new long[live];
+            long next = 0;
+            for (int i = 0; i < live; i++)
+            {
+                ring[i] = address(threads * next++ + thread);
+                assertEquals(LiveSizes.NONE, sizes.put(ring[i], LiveSizes.pack(i + 1, Kind.UNSAFE, false)));
+            }
+            start.await();
+            for (int op = 0; op < ops; op++)
+            {
+                final int k = random.nextInt(live);
+                final long removed = sizes.remove(ring[k]);
+                assertEquals(k + 1, LiveSizes.size(removed), "thread " + thread + " op " + op);
+                ring[k] = address(threads * next++ + thread);
+                assertEquals(LiveSizes.NONE, sizes.put(ring[k], LiveSizes.pack(k + 1, Kind.UNSAFE, false)));
+                final int probe = random.nextInt(live);
+                assertEquals(probe + 1, LiveSizes.size(sizes.get(ring[probe])), "thread " + thread + " op " + op);
+            }
+        });
+        final long[] seen = new long[1];
+        sizes.forEach((address, value) -> seen[0]++);
+        assertEquals((long)threads * live, seen[0]);
+    }
+
+    /** What each thread of {@link #inThreads(int, Worker)} runs. */
+    @FunctionalInterface
+    private interface Worker
+    {
+        void run(int thread, CyclicBarrier start) throws Exception;
+    }
+
+    /** Runs a worker on each of some threads, which meet at the barrier, and fails with the first failure. */
+    private static void inThreads(final int threads, final Worker worker) throws Exception
+    {
         final CyclicBarrier start = new CyclicBarrier(threads);
         final AtomicReference<Throwable> failure = new AtomicReference<>();
-        final List<Thread> workers = new ArrayList<>();
+        final List<Thread> running = new ArrayList<>();
         for (int t = 0; t < threads; t++)
         {
             final int thread = t;
-            final Thread worker = new Thread(() ->
+            final Thread runner = new Thread(() ->
             {
                 try
                 {
-                    final SplittableRandom random = new SplittableRandom(thread);
-                    final long[] ring = new long[live];
-                    long next = 0;
-                    for (int i = 0; i < live; i++)
-                    {
-                        ring[i] = address(threads * next++ + thread);
-                        assertEquals(LiveSizes.NONE, sizes.put(ring[i], LiveSizes.pack(i + 1, Kind.UNSAFE, false)));
-                    }
-                    start.await();
-                    for (int op = 0; op < ops && null == failure.get(); op++)
-                    {
-                        final int k = random.nextInt(live);
-                        final long removed = sizes.remove(ring[k]);
-                        assertEquals(k + 1, LiveSizes.size(removed), "thread " + thread + " op " + op);
-                        ring[k] = address(threads * next++ + thread);
-                        assertEquals(LiveSizes.NONE, sizes.put(ring[k], LiveSizes.pack(k + 1, Kind.UNSAFE, false)));
-                        final int probe = random.nextInt(live);
-                        assertEquals(probe + 1, LiveSizes.size(sizes.get(ring[probe])), "thread " + thread + " op " + op);
-                    }
+                    worker.run(thread, start);
                 }
                 catch (final Throwable ex)
                 {
                     failure.compareAndSet(null, ex);
+                    start.reset();
                 }
             });
-            workers.add(worker);
-            worker.start();
+            running.add(runner);
+            runner.start();
         }
-        for (final Thread worker : workers)
+        for (final Thread runner : running)
         {
-            worker.join();
+            runner.join();
         }
         assertNull(failure.get());
-        final long[] seen = new long[1];
-        sizes.forEach((address, value) -> seen[0]++);
-        assertEquals((long)threads * live, seen[0]);
     }
 
     /** The n-th of a run of addresses that, like a fragmenting heap's, never repeat. */

@@ -19,6 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 class ScanBatchTest
 {
+    private static final ObjectName NAME = name();
+
     /** Two figures from one costly scan, and one that needs none, as the page-owner MXBean has. */
     public interface GaugeMXBean
     {
@@ -54,26 +56,37 @@ class ScanBatchTest
         }
     }
 
+    private static ObjectName name()
+    {
+        try
+        {
+            return new ObjectName("test:type=Gauge");
+        }
+        catch (final javax.management.MalformedObjectNameException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
     @Test
     void shouldServeAGetAttributesCallFromOneScanAndEachLoneReadFromItsOwn() throws Exception
     {
         final Gauge gauge = new Gauge();
         final MBeanServer server = MBeanServerFactory.newMBeanServer();
-        final ObjectName name = new ObjectName("test:type=Gauge");
-        server.registerMBean(gauge.batch.registrable(gauge, GaugeMXBean.class, gauge), name);
+        server.registerMBean(gauge.batch.registrable(gauge, GaugeMXBean.class, gauge), NAME);
 
-        final List<Attribute> all = server.getAttributes(name, new String[]{ "Count", "Bytes", "Name" }).asList();
+        final List<Attribute> all = server.getAttributes(NAME, new String[]{ "Count", "Bytes", "Name" }).asList();
         assertEquals(List.of(new Attribute("Count", 1L), new Attribute("Bytes", 100L), new Attribute("Name", "gauge")), all);
         assertEquals(1, gauge.batch.scans());
 
-        assertEquals(2L, server.getAttribute(name, "Count"));
-        assertEquals(300L, server.getAttribute(name, "Bytes"), "a lone read is never the last batch's");
+        assertEquals(2L, server.getAttribute(NAME, "Count"));
+        assertEquals(300L, server.getAttribute(NAME, "Bytes"), "a lone read is never the last batch's");
         assertEquals(3, gauge.batch.scans());
 
-        final List<Attribute> again = server.getAttributes(name, new String[]{ "Bytes", "Count" }).asList();
+        final List<Attribute> again = server.getAttributes(NAME, new String[]{ "Bytes", "Count" }).asList();
         assertEquals(List.of(new Attribute("Bytes", 400L), new Attribute("Count", 4L)), again);
         assertEquals(4, gauge.batch.scans());
-        assertEquals(1, server.getAttributes(name, new String[]{ "Name" }).size(), "no scan when none is asked for");
+        assertEquals(1, server.getAttributes(NAME, new String[]{ "Name" }).size(), "no scan when none is asked for");
         assertEquals(4, gauge.batch.scans());
     }
 
@@ -82,13 +95,12 @@ class ScanBatchTest
     {
         final Gauge gauge = new Gauge();
         final MBeanServer server = MBeanServerFactory.newMBeanServer();
-        final ObjectName name = new ObjectName("test:type=Gauge");
-        server.registerMBean(gauge.batch.registrable(gauge, GaugeMXBean.class, gauge), name);
-        assertEquals("true", server.getMBeanInfo(name).getDescriptor().getFieldValue("mxbean"));
+        server.registerMBean(gauge.batch.registrable(gauge, GaugeMXBean.class, gauge), NAME);
+        assertEquals("true", server.getMBeanInfo(NAME).getDescriptor().getFieldValue("mxbean"));
 
         final BlockingQueue<Notification> seen = new ArrayBlockingQueue<>(1);
-        server.addNotificationListener(name, (notification, handback) -> seen.add(notification), null, null);
-        gauge.sendNotification(new Notification("test.rose", name, 1));
+        server.addNotificationListener(NAME, (notification, handback) -> seen.add(notification), null, null);
+        gauge.sendNotification(new Notification("test.rose", NAME, 1));
         final Notification got = seen.poll(5, TimeUnit.SECONDS);
         assertNotNull(got);
         assertEquals("test.rose", got.getType());

@@ -26,8 +26,8 @@ import static io.pageowner.bench.Frames.UNSAFE;
  * operations, still growing. That is what sampled mode's index meets over hours in production, and
  * what fills an open-addressed table with dead slots.
  * <p>
- * The warm-up (8 s, some 40 million operations) is long enough for that to happen before the
- * measurement starts.
+ * The warm-up (8 s: 15 to 30 million operations without the agent or in sampled mode) is long
+ * enough for that to happen before the measurement starts. Full mode keeps no such index.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -63,6 +63,10 @@ public class ChurnBenchmark
     @Benchmark
     public long freeAndAllocate()
     {
+        if (Frames.PROBE)
+        {
+            Frames.probe(2);
+        }
         final long r = random();
         final int slot = (int)(r & (LIVE - 1));
         UNSAFE.freeMemory(live[slot]);
@@ -71,7 +75,7 @@ public class ChurnBenchmark
         return address;
     }
 
-    /** Frees the live set. */
+    /** Frees the live set and prints the stack depth, when probing. */
     @TearDown(Level.Trial)
     public void tearDown()
     {
@@ -80,6 +84,7 @@ public class ChurnBenchmark
             UNSAFE.freeMemory(live[i]);
             live[i] = 0;
         }
+        Frames.report("ChurnBenchmark");
     }
 
     private long random()

@@ -203,7 +203,7 @@ public final class BenchRunner
             {
                 for (final Mode mode : chosen)
                 {
-                    if (null != mode.unavailable())
+                    if (null != mode.unavailable() || (baselineOnly(benchmark) && !BASELINE.equals(mode.name())))
                     {
                         continue;
                     }
@@ -298,7 +298,18 @@ public final class BenchRunner
 
     /** Table order: the figures first. */
     private static final List<String> ORDER = List.of(
-        "UnsafeAllocFreeBenchmark", "DirectBufferBenchmark", "MixedLoopBenchmark", "MappedFileBenchmark", "ArenaBenchmark");
+        "UnsafeAllocFreeBenchmark", "CaptureFloorBenchmark", "DirectBufferBenchmark", "MixedLoopBenchmark", "MappedFileBenchmark", "ArenaBenchmark");
+
+    /**
+     * Whether a benchmark measures something without the agent, and so runs in the no-agent mode alone.
+     *
+     * @param benchmark its full name.
+     * @return true for {@link CaptureFloorBenchmark}.
+     */
+    static boolean baselineOnly(final String benchmark)
+    {
+        return benchmark.contains("." + CaptureFloorBenchmark.class.getSimpleName() + ".");
+    }
 
     private static int order(final String benchmark)
     {
@@ -576,6 +587,7 @@ public final class BenchRunner
         {
             sb.append("1. full mode: UnsafeAllocFreeBenchmark not run\n");
         }
+        floor(sb, ns);
 
         // 2. Sampled mode.
         final List<String> sampled = new ArrayList<>();
@@ -650,6 +662,35 @@ public final class BenchRunner
             sb.append("6. scaling: MixedLoopBenchmark not run in full mode\n");
         }
         sb.append('\n');
+    }
+
+    /**
+     * Target 1's floor: what the VM's own walk of the same stack costs with no agent, from
+     * {@link CaptureFloorBenchmark}, against the 750 ns that full mode may add.
+     */
+    private static void floor(final StringBuilder sb, final Map<String, Map<String, Value>> ns)
+    {
+        final Map<String, Value> byWay = new LinkedHashMap<>();
+        String params = null;
+        for (final Map.Entry<String, Map<String, Value>> e : ns.entrySet())
+        {
+            final java.util.regex.Matcher m = Pattern.compile("^CaptureFloorBenchmark\\.(\\w+)(.*)$").matcher(e.getKey());
+            if (m.find() && e.getValue().containsKey(BASELINE))
+            {
+                byWay.put(m.group(1), e.getValue().get(BASELINE));
+                params = m.group(2).trim();
+            }
+        }
+        final Value pair = byWay.getOrDefault("pair", Value.NONE);
+        final Value throwable = byWay.getOrDefault("throwable", Value.NONE).minus(pair);
+        final Value walker = byWay.getOrDefault("walker16", Value.NONE).minus(pair);
+        if (throwable.missing())
+        {
+            return;
+        }
+        sb.append(String.format(Locale.ROOT, "   floor, no agent %s: the VM's walk of the same stack (`new Throwable()`) " +
+            "adds %s ns (the walk alone within full mode's 750: %s), a 16-frame class+bci StackWalker walk %s ns%n",
+            params, throwable.show("%.0f"), throwable.against(750, true), walker.show("%.0f")));
     }
 
     private static String shallowestUnsafe(final Set<String> names)

@@ -42,7 +42,8 @@ public final class PageOwnerHooks
     }
 
     /**
-     * Exit of {@code allocateMemory}.
+     * Exit of {@code allocateMemory}. In full mode the allocating stack is taken here, as a
+     * {@code Throwable} (see {@link PageOwnerSink#takeStack}).
      *
      * @param address returned.
      * @param bytes   requested.
@@ -52,7 +53,14 @@ public final class PageOwnerHooks
         final PageOwnerSink s = sink;
         if (null != s && 0 != address)
         {
-            s.allocated(address, bytes);
+            if (s.takeStack)
+            {
+                s.allocated(address, bytes, new Throwable());
+            }
+            else
+            {
+                s.allocated(address, bytes);
+            }
         }
     }
 

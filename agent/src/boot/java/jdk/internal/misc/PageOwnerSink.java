@@ -12,6 +12,15 @@ package jdk.internal.misc;
 public abstract class PageOwnerSink
 {
     /**
+     * True while every allocation is to be recorded with its stack, read from a {@code Throwable}'s
+     * backtrace: {@link PageOwnerHooks#allocated(long, long)} then makes that throwable itself and
+     * passes it to {@link #allocated(long, long, Throwable)}. The VM walks every frame on the stack
+     * when it fills a throwable in (about 30 ns each), so a throwable made here, one frame below
+     * {@code Unsafe.allocateMemory}, does not pay for the sink's own frames.
+     */
+    protected volatile boolean takeStack;
+
+    /**
      * Constructor for subclasses.
      */
     protected PageOwnerSink()
@@ -25,6 +34,15 @@ public abstract class PageOwnerSink
      * @param bytes   requested by the caller.
      */
     public abstract void allocated(long address, long bytes);
+
+    /**
+     * A block was allocated, and {@link #takeStack} asked for its stack.
+     *
+     * @param address of the block, never 0.
+     * @param bytes   requested by the caller.
+     * @param stack   a throwable made by the hook, whose backtrace is the allocating stack.
+     */
+    public abstract void allocated(long address, long bytes, Throwable stack);
 
     /**
      * A block is about to be freed.

@@ -94,7 +94,13 @@ final class BacktraceCapture extends StackCapture
     @Override
     public StackCapture capture()
     {
-        final Throwable t = new Throwable();
+        return capture(new Throwable());
+    }
+
+    @Override
+    public StackCapture capture(final Throwable taken)
+    {
+        final Throwable t = null != taken ? taken : new Throwable();
         throwable = t;
         final int total = (int)DEPTH.get(t);
         Object[] chunk = (Object[])BACKTRACE.get(t);

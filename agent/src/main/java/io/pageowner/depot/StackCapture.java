@@ -72,11 +72,35 @@ public abstract class StackCapture
     }
 
     /**
+     * Whether {@link #capture(Throwable)} reads a throwable's backtrace on this JVM, so that a caller
+     * may make the throwable itself, closer to the allocation, instead of letting the capture make one.
+     *
+     * @return true if the backtrace is read.
+     */
+    public static boolean readsThrowable()
+    {
+        return BacktraceCapture.available();
+    }
+
+    /**
      * Captures the current thread's stack.
      *
      * @return this, holding the frames until {@link #clear()}.
      */
     public abstract StackCapture capture();
+
+    /**
+     * Captures the stack of a throwable made by the caller on this thread, if this kind of capture
+     * reads throwables ({@link #readsThrowable()}); else the current thread's stack, as
+     * {@link #capture()}.
+     *
+     * @param taken made by the caller, the nearer the allocation the fewer frames the VM walks; or null.
+     * @return this, holding the frames until {@link #clear()}.
+     */
+    public StackCapture capture(final Throwable taken)
+    {
+        return capture();
+    }
 
     /**
      * The captured frames, formatted; called only for a stack the depot does not have yet.

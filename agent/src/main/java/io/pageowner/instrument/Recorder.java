@@ -122,10 +122,17 @@ public final class Recorder extends PageOwnerSink
         this.zeroNanos = zeroNanos;
         this.agentLoader = agentLoader;
         this.hooksClass = hooksClass;
+        syncTakeStack();
     }
 
     @Override
     public void allocated(final long address, final long bytes)
+    {
+        allocated(address, bytes, null);
+    }
+
+    @Override
+    public void allocated(final long address, final long bytes, final Throwable stack)
     {
         final LiveSizes live = sizes;
         if (null != live)
@@ -144,7 +151,7 @@ public final class Recorder extends PageOwnerSink
         {
             if (recording)
             {
-                record(state, address, bytes, state.takeKind());
+                record(state, address, bytes, state.takeKind(), stack);
             }
         }
         catch (final Throwable ex)
@@ -426,9 +433,11 @@ public final class Recorder extends PageOwnerSink
     /**
      * Records a block, or counts why it cannot.
      *
+     * @param stack the throwable the hook made for this allocation, or null to capture the stack here.
      * @return true if the block is in the table.
      */
-    private boolean record(final ThreadState state, final long address, final long bytes, final int kind)
+    private boolean record(final ThreadState state, final long address, final long bytes, final int kind,
+        final Throwable stack)
     {
         if (paused)
         {
@@ -441,7 +450,7 @@ public final class Recorder extends PageOwnerSink
         final int stackId;
         try
         {
-            stackId = stacks.intern(capture.capture());
+            stackId = stacks.intern(capture.capture(stack));
         }
         finally
         {
@@ -463,7 +472,7 @@ public final class Recorder extends PageOwnerSink
      */
     private boolean track(final ThreadState state, final long address, final long bytes, final int kind)
     {
-        return null == sizes ? record(state, address, bytes, kind) : recordSampled(state, address, bytes, kind);
+        return null == sizes ? record(state, address, bytes, kind, null) : recordSampled(state, address, bytes, kind);
     }
 
     /**
@@ -559,7 +568,7 @@ public final class Recorder extends PageOwnerSink
         else
         {
             state.untilSample = nextInterval(state);
-            recorded = record(state, address, bytes, kind);
+            recorded = record(state, address, bytes, kind, null);
         }
         if (!indexed(sizes, address, bytes, kind, recorded) && recorded)
         {
@@ -676,7 +685,19 @@ public final class Recorder extends PageOwnerSink
         if (counters.errors.get() >= MAX_ERRORS)
         {
             recording = false;
+            syncTakeStack();
         }
+    }
+
+    /**
+     * Tells the hooks whether to take each allocation's stack themselves: only when full mode is
+     * recording and the stack is read from a throwable, so that a paused or sampled recorder never
+     * costs a stack walk. Two threads calling this at once (a pause and a failure) may leave it stale
+     * either way, and both ways are safe: a throwable made for nothing, or one made here instead.
+     */
+    private void syncTakeStack()
+    {
+        takeStack = null == sizes && recording && !paused && StackCapture.readsThrowable();
     }
 
     /**
@@ -750,6 +771,7 @@ public final class Recorder extends PageOwnerSink
     public void pause(final boolean pause)
     {
         paused = pause;
+        syncTakeStack();
     }
 
     /**

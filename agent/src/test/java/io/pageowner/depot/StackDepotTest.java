@@ -39,6 +39,38 @@ class StackDepotTest
     }
 
     @Test
+    void shouldTakeTheStackOfAThrowableMadeByTheCaller()
+    {
+        final Throwable made = madeHere();
+        final int fromThrowable = depot.intern(capture.capture(made));
+        capture.clear();
+        final String[] frames = depot.frames(fromThrowable);
+        assertTrue(frames[0].startsWith("io.pageowner.depot.StackDepotTest.madeHere(StackDepotTest.java:"), frames[0]);
+        assertTrue(frames[1].startsWith(
+            "io.pageowner.depot.StackDepotTest.shouldTakeTheStackOfAThrowableMadeByTheCaller(StackDepotTest.java:"),
+            frames[1]);
+        // NOTE: the same throwable again is the same stack; one made at another site is another.
+        assertEquals(fromThrowable, depot.intern(capture.capture(made)));
+        capture.clear();
+        assertNotEquals(fromThrowable, callSiteA());
+        assertTrue(StackCapture.readsThrowable());
+    }
+
+    @Test
+    void shouldWalkItsOwnStackWhenItReadsNoThrowable()
+    {
+        final StackCapture walker = new WalkerCapture(16, null, null);
+        final int id = depot.intern(walker.capture(madeHere()));
+        walker.clear();
+        final String[] frames = depot.frames(id);
+        // NOTE: the capture's own frames are left out, so the walk starts at its caller, this test.
+        assertTrue(frames[0].startsWith(
+            "io.pageowner.depot.StackDepotTest.shouldWalkItsOwnStackWhenItReadsNoThrowable(StackDepotTest.java:"),
+            frames[0]);
+        assertFalse(String.join("\n", frames).contains("madeHere"), String.join("\n", frames));
+    }
+
+    @Test
     void shouldTellTwinMethodsApartEvenAtTheSameBytecodeIndex()
     {
         assertNotEquals(twin(1), twin("1"));
@@ -234,6 +266,11 @@ class StackDepotTest
     private int intern(final StackDepot target)
     {
         return target.intern(capture.capture());
+    }
+
+    private static Throwable madeHere()
+    {
+        return new Throwable();
     }
 
     private int callSiteA()

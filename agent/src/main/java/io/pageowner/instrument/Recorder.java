@@ -692,10 +692,11 @@ public final class Recorder extends PageOwnerSink
     /**
      * Tells the hooks whether to take each allocation's stack themselves: only when full mode is
      * recording and the stack is read from a throwable, so that a paused or sampled recorder never
-     * costs a stack walk. Two threads calling this at once (a pause and a failure) may leave it stale
-     * either way, and both ways are safe: a throwable made for nothing, or one made here instead.
+     * costs a stack walk. Each caller writes its flag before it calls this, and the lock orders the
+     * calls, so the last of two at once (a pause and a failure) reads both flags and the value left is
+     * never stale.
      */
-    private void syncTakeStack()
+    private synchronized void syncTakeStack()
     {
         takeStack = null == sizes && recording && !paused && StackCapture.readsThrowable();
     }

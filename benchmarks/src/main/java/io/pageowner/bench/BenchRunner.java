@@ -298,7 +298,8 @@ public final class BenchRunner
 
     /** Table order: the figures first. */
     private static final List<String> ORDER = List.of(
-        "UnsafeAllocFreeBenchmark", "CaptureFloorBenchmark", "DirectBufferBenchmark", "MixedLoopBenchmark", "MappedFileBenchmark", "ArenaBenchmark");
+        "UnsafeAllocFreeBenchmark", "CaptureFloorBenchmark", "DirectBufferBenchmark", "MixedLoopBenchmark",
+        "MappedFileBenchmark", "ArenaBenchmark");
 
     /**
      * Whether a benchmark measures something without the agent, and so runs in the no-agent mode alone.

@@ -27,10 +27,12 @@ import static io.pageowner.bench.Frames.UNSAFE;
  * in the no-agent mode only; the agent has nothing to do with these figures.
  * <ul>
  * <li>{@code pair}: the pair alone, the baseline of this class.</li>
- * <li>{@code throwable}: a {@code new Throwable()} two frames below the pair's caller, where the
- * agent takes it (inside {@code Unsafe.allocateMemory}), then the pair. The VM's walk of the same
- * frames, with nothing read from it: no pure-Java way to give every allocation its exact stack
- * costs less on this stack, since the agent's capture is this walk plus its own work.</li>
+ * <li>{@code throwable}: a {@code new Throwable()} two frames below the pair's caller, standing for
+ * the two {@code Unsafe.allocateMemory} frames, then the pair. The VM's walk of the same frames,
+ * with nothing read from it: no pure-Java way to give every allocation its exact stack costs less
+ * on this stack, since the agent's capture is this walk plus its own work. The agent's hook makes
+ * its throwable one frame deeper still ({@code PageOwnerHooks.allocated}), so this floor is, if
+ * anything, one frame (some 30 ns) low: a conservative bound.</li>
  * <li>{@code walker16}: a {@link StackWalker} walk of 16 frames, reading only each frame's class and
  * bytecode index (not even exact: two methods of one class at one index look alike); the cheapest
  * use of the stack-walking API.</li>
@@ -44,8 +46,12 @@ import static io.pageowner.bench.Frames.UNSAFE;
 @Fork(value = 2, jvmArgsAppend = { "-Xmn32m" })
 public class CaptureFloorBenchmark
 {
-    private static final StackWalker WALKER = StackWalker.getInstance(Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE));
+    private static final StackWalker WALKER =
+        StackWalker.getInstance(Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE));
     private static final int WALKED = 16;
+    private static final int PAIR_ONLY = 0;
+    private static final int THROWABLE = 1;
+    private static final int WALKER16 = 2;
 
     /** Frames between the benchmark method and the allocation, as in {@link UnsafeAllocFreeBenchmark}. */
     @Param({ "4" })
@@ -68,7 +74,7 @@ public class CaptureFloorBenchmark
     @Benchmark
     public long pair()
     {
-        return descend(depth, 0);
+        return descend(depth, PAIR_ONLY);
     }
 
     /**
@@ -79,7 +85,7 @@ public class CaptureFloorBenchmark
     @Benchmark
     public long throwable()
     {
-        return descend(depth, 1);
+        return descend(depth, THROWABLE);
     }
 
     /**
@@ -90,7 +96,7 @@ public class CaptureFloorBenchmark
     @Benchmark
     public long walker16()
     {
-        return descend(depth, 2);
+        return descend(depth, WALKER16);
     }
 
     /** Prints the stack depth, when probing. */
@@ -111,11 +117,11 @@ public class CaptureFloorBenchmark
             Frames.probe(2);
         }
         long walked = 0;
-        if (1 == way)
+        if (THROWABLE == way)
         {
             walked = unsafeFrame();
         }
-        else if (2 == way)
+        else if (WALKER16 == way)
         {
             walked = WALKER.walk(classesAndBcis);
         }
@@ -130,7 +136,7 @@ public class CaptureFloorBenchmark
         return internalUnsafeFrame();
     }
 
-    /** Stands for {@code jdk.internal.misc.Unsafe.allocateMemory}, where the agent's hook runs. */
+    /** Stands for {@code jdk.internal.misc.Unsafe.allocateMemory}, whose advice calls the agent's hook. */
     private long internalUnsafeFrame()
     {
         final Throwable t = new Throwable();

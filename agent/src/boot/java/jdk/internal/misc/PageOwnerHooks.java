@@ -1,6 +1,6 @@
 /*
  * Part of page-owner. Compiled into java.base (--patch-module) and defined there at run time by
- * io.pageowner.agent.BootHooks; never loaded from the class path.
+ * io.pageowner.runtime.BootHooks; never loaded from the class path.
  */
 package jdk.internal.misc;
 

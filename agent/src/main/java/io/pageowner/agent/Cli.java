@@ -1,6 +1,7 @@
 package io.pageowner.agent;
 
 import io.pageowner.cli.AttachCli;
+import io.pageowner.options.AgentOptions;
 
 import java.io.PrintStream;
 

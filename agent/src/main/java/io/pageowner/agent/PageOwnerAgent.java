@@ -1,5 +1,7 @@
 package io.pageowner.agent;
 
+import io.pageowner.options.AgentOptions;
+
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationTargetException;
 import java.net.URL;
@@ -21,7 +23,7 @@ import java.util.Set;
  */
 public final class PageOwnerAgent
 {
-    private static final String CORE_CLASS = "io.pageowner.agent.AgentCore";
+    private static final String CORE_CLASS = "io.pageowner.runtime.AgentCore";
 
     private PageOwnerAgent()
     {

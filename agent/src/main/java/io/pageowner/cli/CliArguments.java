@@ -1,6 +1,6 @@
 package io.pageowner.cli;
 
-import io.pageowner.agent.AgentOptions;
+import io.pageowner.options.AgentOptions;
 import io.pageowner.dump.DumpPaths;
 
 import java.nio.file.InvalidPathException;

@@ -18,7 +18,7 @@
  * <b>Exit status</b> ({@link io.pageowner.cli.AttachCli}): 0 done, 1 wrong command line, 2 failed, 3
  * page-owner is not loaded in that JVM. One line on stderr per failure; stack traces with {@code -d}.
  * <p>
- * Dependencies: {@code agent.AgentOptions} (to validate options before loading; it depends on nothing),
+ * Depends on: {@code options} (to validate options before loading; it depends on nothing),
  * {@code dump.DumpPaths} and the MBean's name in {@code jmx}.
  */
 package io.pageowner.cli;

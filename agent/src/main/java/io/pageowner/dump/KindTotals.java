@@ -1,7 +1,7 @@
 package io.pageowner.dump;
 
-import io.pageowner.instrument.Kind;
-import io.pageowner.instrument.LiveSizes;
+import io.pageowner.record.Kind;
+import io.pageowner.table.LiveSizes;
 import io.pageowner.table.OwnerRecord;
 import io.pageowner.table.OwnerTable;
 

@@ -2,8 +2,8 @@ package io.pageowner.dump;
 
 import io.pageowner.depot.StackDepot;
 import io.pageowner.depot.ThreadDepot;
-import io.pageowner.instrument.Kind;
-import io.pageowner.instrument.MappedFiles;
+import io.pageowner.record.Kind;
+import io.pageowner.record.MappedFiles;
 import io.pageowner.table.OwnerRecord;
 
 import java.io.File;

@@ -2,9 +2,9 @@ package io.pageowner.dump;
 
 import io.pageowner.depot.StackCapture;
 import io.pageowner.depot.StackDepot;
-import io.pageowner.instrument.Counters;
-import io.pageowner.instrument.Kind;
-import io.pageowner.instrument.LiveSizes;
+import io.pageowner.record.Counters;
+import io.pageowner.record.Kind;
+import io.pageowner.table.LiveSizes;
 import io.pageowner.table.OwnerRecord;
 import io.pageowner.table.OwnerTable;
 import org.agrona.collections.Int2ObjectHashMap;

@@ -1,5 +1,7 @@
 package io.pageowner.instrument;
 
+import io.pageowner.record.Kind;
+
 import jdk.internal.misc.PageOwnerHooks;
 import net.bytebuddy.asm.Advice;
 

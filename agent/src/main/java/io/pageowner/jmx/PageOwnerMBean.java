@@ -1,12 +1,11 @@
 package io.pageowner.jmx;
 
 import io.pageowner.depot.StackCapture;
-import io.pageowner.agent.AgentControl;
 import io.pageowner.dump.KindTotals;
 import io.pageowner.dump.MemoryFigures;
 import io.pageowner.dump.PageOwnerFormat;
 import io.pageowner.instrument.AgentInstaller;
-import io.pageowner.instrument.Recorder;
+import io.pageowner.record.Recorder;
 import io.pageowner.table.OwnerRecord;
 
 import java.io.IOException;
@@ -32,7 +31,7 @@ import java.util.concurrent.Callable;
 public final class PageOwnerMBean extends NotificationBroadcasterSupport implements PageOwnerMXBean
 {
     private final Recorder recorder;
-    private final AgentControl control;
+    private final AgentOperations control;
     private final PageOwnerFormat format;
     private final AgentInstaller installer;
     private final String options;
@@ -53,7 +52,7 @@ public final class PageOwnerMBean extends NotificationBroadcasterSupport impleme
      */
     public PageOwnerMBean(
         final Recorder recorder,
-        final AgentControl control,
+        final AgentOperations control,
         final PageOwnerFormat format,
         final AgentInstaller installer,
         final String options,
@@ -135,31 +134,7 @@ public final class PageOwnerMBean extends NotificationBroadcasterSupport impleme
     @Override
     public long clear()
     {
-        try
-        {
-            return recorder.asAgent(() ->
-            {
-                final org.agrona.collections.LongArrayList addresses = new org.agrona.collections.LongArrayList();
-                recorder.table().forEach(new OwnerRecord(), (final OwnerRecord record) -> addresses.addLong(record.address()));
-                long removed = 0;
-                if (null != recorder.liveSizes())
-                {
-                    recorder.liveSizes().clear();
-                }
-                for (int i = 0; i < addresses.size(); i++)
-                {
-                    if (recorder.table().remove(addresses.getLong(i), null))
-                    {
-                        removed++;
-                    }
-                }
-                return removed;
-            });
-        }
-        catch (final Exception ex)
-        {
-            return 0;
-        }
+        return recorder.clear();
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.pageowner.dump;
 
-import io.pageowner.instrument.Kind;
+import io.pageowner.record.Kind;
 import io.pageowner.table.OwnerTable;
 import org.junit.jupiter.api.Test;
 

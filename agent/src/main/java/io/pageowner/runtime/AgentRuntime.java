@@ -1,4 +1,4 @@
-package io.pageowner.agent;
+package io.pageowner.runtime;
 
 import io.pageowner.depot.StackCapture;
 import io.pageowner.depot.StackDepot;
@@ -8,10 +8,11 @@ import io.pageowner.dump.PageOwnerWriter;
 import io.pageowner.instrument.AdviceSpec;
 import io.pageowner.instrument.AgentInstaller;
 import io.pageowner.instrument.Instrumentations;
-import io.pageowner.instrument.Recorder;
+import io.pageowner.record.Recorder;
 import io.pageowner.jmx.PageOwnerMBean;
 import io.pageowner.log.AgentLog;
 import io.pageowner.table.OwnerTable;
+import io.pageowner.options.AgentOptions;
 import jdk.internal.misc.PageOwnerHooks;
 
 import java.lang.instrument.Instrumentation;

@@ -1,4 +1,4 @@
-package io.pageowner.agent;
+package io.pageowner.runtime;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.pageowner.agent;
+package io.pageowner.options;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package io.pageowner.instrument;
+package io.pageowner.record;
 
 import java.util.concurrent.ConcurrentHashMap;
 

@@ -1,4 +1,4 @@
-package io.pageowner.instrument;
+package io.pageowner.record;
 
 import io.pageowner.depot.StackCapture;
 import io.pageowner.depot.StackDepot;
@@ -6,6 +6,7 @@ import io.pageowner.depot.ThreadDepot;
 import io.pageowner.table.CurrentThread;
 import io.pageowner.table.OwnerRecord;
 import io.pageowner.table.OwnerTable;
+import io.pageowner.table.LiveSizes;
 import jdk.internal.misc.PageOwnerSink;
 
 import java.util.concurrent.Callable;
@@ -722,6 +723,40 @@ public final class Recorder extends PageOwnerSink
         finally
         {
             state.depth = saved;
+        }
+    }
+
+    /**
+     * Forgets every record, and in sampled mode every block of the live index, with the guard held.
+     * Blocks allocated before are then counted as {@code before_start} when they are freed.
+     *
+     * @return the records removed.
+     */
+    public long clear()
+    {
+        final ThreadState state = state();
+        state.depth++;
+        try
+        {
+            final org.agrona.collections.LongArrayList addresses = new org.agrona.collections.LongArrayList();
+            table.forEach(new OwnerRecord(), (final OwnerRecord record) -> addresses.addLong(record.address()));
+            if (null != sizes)
+            {
+                sizes.clear();
+            }
+            long removed = 0;
+            for (int i = 0; i < addresses.size(); i++)
+            {
+                if (table.remove(addresses.getLong(i), null))
+                {
+                    removed++;
+                }
+            }
+            return removed;
+        }
+        finally
+        {
+            state.depth--;
         }
     }
 

@@ -1,4 +1,4 @@
-package io.pageowner.instrument;
+package io.pageowner.record;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.pageowner.instrument;
+package io.pageowner.record;
 
 /**
  * What kind of off-heap memory a record is: the dump shows it where the kernel shows the gfp mask,

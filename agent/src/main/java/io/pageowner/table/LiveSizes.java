@@ -1,4 +1,4 @@
-package io.pageowner.instrument;
+package io.pageowner.table;
 
 import org.agrona.UnsafeApi;
 

@@ -1,4 +1,6 @@
-package io.pageowner.instrument;
+package io.pageowner.table;
+
+import io.pageowner.record.Kind;
 
 import org.junit.jupiter.api.Test;
 

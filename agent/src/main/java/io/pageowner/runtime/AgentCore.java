@@ -1,6 +1,7 @@
-package io.pageowner.agent;
+package io.pageowner.runtime;
 
 import io.pageowner.log.AgentLog;
+import io.pageowner.options.AgentOptions;
 
 import java.lang.instrument.Instrumentation;
 

@@ -1,14 +1,16 @@
-package io.pageowner.agent;
+package io.pageowner.runtime;
 
 import io.pageowner.dump.DumpPaths;
 import io.pageowner.dump.MemoryFigures;
 import io.pageowner.dump.PageOwnerWriter;
 import io.pageowner.instrument.AgentInstaller;
-import io.pageowner.instrument.Recorder;
+import io.pageowner.record.Recorder;
+import io.pageowner.jmx.AgentOperations;
 import io.pageowner.jmx.PageOwnerMBean;
 import io.pageowner.jmx.PageOwnerMXBean;
 import io.pageowner.log.AgentLog;
 import io.pageowner.signal.SignalDumpHandler;
+import io.pageowner.options.AgentOptions;
 
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
@@ -32,7 +34,7 @@ import javax.management.ObjectName;
  * daemon thread {@code page-owner}, which also registers the MBean and watches the live-bytes
  * threshold (a short-lived thread registers the MBean). Every failure is logged with the path and the reason; tracking goes on.
  */
-public final class AgentControl
+public final class AgentControl implements AgentOperations
 {
     private static final long OOM_DUMP_MIN_GAP_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long TICK_MILLIS = 1000;
@@ -76,6 +78,7 @@ public final class AgentControl
      * @param enabled true to track.
      * @throws IOException if the advice cannot be installed again.
      */
+    @Override
     public synchronized void enable(final boolean enabled) throws IOException
     {
         if (enabled && detached)
@@ -104,12 +107,13 @@ public final class AgentControl
      * @param clearTable true to forget every record.
      * @return a one-line summary.
      */
+    @Override
     public synchronized String detach(final boolean clearTable)
     {
         recorder.pause(true);
         final boolean reset = installer.reset(inst);
         detached = true;
-        final long cleared = clearTable ? mbean.clear() : 0;
+        final long cleared = clearTable ? recorder.clear() : 0;
         return (reset ? "advice removed" : "no advice was installed") +
             (clearTable ? ", " + cleared + " records cleared" : ", table kept as a snapshot (frees are no longer seen)");
     }
@@ -119,6 +123,7 @@ public final class AgentControl
      *
      * @return true if detached.
      */
+    @Override
     public boolean detached()
     {
         return detached;
@@ -161,6 +166,7 @@ public final class AgentControl
      *
      * @return true if the handler was registered.
      */
+    @Override
     public boolean signalTaken()
     {
         return signalTaken;
@@ -171,6 +177,7 @@ public final class AgentControl
      *
      * @return the count.
      */
+    @Override
     public long dumpsWritten()
     {
         return dumpsWritten.get();
@@ -183,6 +190,7 @@ public final class AgentControl
      * @return the one-line summary.
      * @throws IOException naming the path and the reason.
      */
+    @Override
     public String dump(final String path) throws IOException
     {
         final Path target = null == path || path.isBlank() ? defaultPath() : Path.of(path);
@@ -197,6 +205,7 @@ public final class AgentControl
      * @return a one-line summary.
      * @throws IOException naming the path and the reason.
      */
+    @Override
     public String dumpStacks(final String path, final long threshold) throws IOException
     {
         final Path target = null == path || path.isBlank() ?

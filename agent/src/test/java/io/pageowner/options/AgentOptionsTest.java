@@ -1,4 +1,4 @@
-package io.pageowner.agent;
+package io.pageowner.options;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,0 +1,110 @@
+package io.pageowner;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Keeps the arrows of the runtime's layout one way: the data path reads top to bottom, allocation,
+ * advice ({@code instrument}), {@code record}, {@code table} and {@code depot}, {@code dump}, and each
+ * package may use only the packages named for it here (and in its {@code package-info.java}).
+ */
+class ArchitectureTest
+{
+    private static final String ROOT = "io.pageowner";
+    /** Each package of the agent module, and the packages of page-owner it may depend on. */
+    private static final Map<String, Set<String>> ALLOWED = new LinkedHashMap<>();
+
+    static
+    {
+        ALLOWED.put("agent", Set.of("options", "cli", "sort"));
+        ALLOWED.put("options", Set.of());
+        ALLOWED.put("cli", Set.of("options", "dump", "jmx"));
+        ALLOWED.put("runtime", Set.of(
+            "options", "instrument", "record", "table", "depot", "dump", "jmx", "signal", "log"));
+        ALLOWED.put("instrument", Set.of("record", "log"));
+        ALLOWED.put("record", Set.of("table", "depot"));
+        ALLOWED.put("table", Set.of());
+        ALLOWED.put("depot", Set.of());
+        ALLOWED.put("dump", Set.of("record", "table", "depot"));
+        ALLOWED.put("jmx", Set.of("record", "table", "depot", "dump", "instrument"));
+        ALLOWED.put("signal", Set.of("log"));
+        ALLOWED.put("log", Set.of());
+        ALLOWED.put("sort", Set.of());
+    }
+
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses()
+    {
+        classes = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages(ROOT);
+    }
+
+    @Test
+    void shouldHaveNoCyclesBetweenPackages()
+    {
+        slices().matching(ROOT + ".(*)..").should().beFreeOfCycles().check(classes);
+    }
+
+    @Test
+    void shouldDependOnlyOnThePackagesEachPackageNames()
+    {
+        for (final Map.Entry<String, Set<String>> entry : ALLOWED.entrySet())
+        {
+            final String[] forbidden = ALLOWED.keySet().stream()
+                .filter(name -> !name.equals(entry.getKey()) && !entry.getValue().contains(name))
+                .map(name -> ROOT + "." + name + "..")
+                .toArray(String[]::new);
+            noClasses().that().resideInAPackage(ROOT + "." + entry.getKey() + "..")
+                .should().dependOnClassesThat().resideInAnyPackage(forbidden)
+                .because("package-info.java of " + entry.getKey() + " names what it may use")
+                .check(classes);
+        }
+    }
+
+    @Test
+    void shouldKnowEveryPackageAndFindItsPackageInfo() throws IOException
+    {
+        final Set<String> packages = classes.stream()
+            .map(javaClass -> javaClass.getPackageName())
+            .filter(name -> name.startsWith(ROOT + "."))
+            .map(name -> name.substring(ROOT.length() + 1).split("\\.")[0])
+            .collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(new TreeSet<>(ALLOWED.keySet()), packages, "a new package gets a line in ALLOWED");
+        final List<String> missing = new ArrayList<>();
+        for (final String name : packages)
+        {
+            if (!Files.isRegularFile(sources().resolve(name).resolve("package-info.java")))
+            {
+                missing.add(name);
+            }
+        }
+        assertTrue(missing.isEmpty(), "packages without package-info.java: " + missing);
+    }
+
+    private static Path sources()
+    {
+        return Path.of("src", "main", "java", "io", "pageowner");
+    }
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the agent and the JMH benchmarks and runs them side by side on the JDK given as first
-# argument (17 or 25; default 17): no agent, agent loaded off, agent on (full), async-profiler
+# argument (17, 21 or 25; default 17): no agent, agent loaded off, agent on (full), async-profiler
 # nativemem; then the footprint and dump-speed run (io.pageowner.bench.Footprint). Prints one table
 # per run, with the load average, and where each target of issue 7 stands; the summary is also
 # written to benchmarks/target/bench-out/results-jdk<N>-<time>.md.

@@ -3,6 +3,7 @@
 # Looks at JAVA_HOME_<N> / JDK<N>_HOME, the JVM folder (/usr/lib/jvm), /opt, SDKMAN, and the java
 # on PATH. If none is found it tries to install one with apt-get (Debian's openjdk-<N>-jdk-headless,
 # then Adoptium's temurin-<N>-jdk where that repository is configured), and fails if that fails.
+# A JDK 21 that is not found is provided by scripts/provide-jdk21.sh (Debian 13's, in a cache folder).
 set -euo pipefail
 want="${1:?usage: find-jdk.sh <feature version>}"
 
@@ -23,6 +24,10 @@ candidates() {
   done
   [ -n "${JAVA_HOME:-}" ] && echo "$JAVA_HOME"
   ls -d /usr/lib/jvm/* /opt/java/* /opt/jdk* /opt/*jdk* "$HOME"/.sdkman/candidates/java/* 2>/dev/null || true
+  # NOTE: where scripts/provide-jdk21.sh leaves its JDK.
+  [ -n "${PAGEOWNER_CACHE:-}" ] && echo "$PAGEOWNER_CACHE/jdk21/jdk"
+  echo /var/cache/page-owner/jdk21/jdk
+  echo "${XDG_CACHE_HOME:-$HOME/.cache}/page-owner/jdk21/jdk"
   if command -v java >/dev/null 2>&1; then
     dirname "$(dirname "$(readlink -f "$(command -v java)")")"
   fi
@@ -43,6 +48,12 @@ find_one() {
 
 if find_one; then
   exit 0
+fi
+
+if [ "$want" = 21 ]; then
+  # NOTE: Debian 12's packages have no JDK 21; Debian 13's runs here with its own C library.
+  echo "find-jdk.sh: no JDK 21 found; providing Debian 13's with scripts/provide-jdk21.sh" >&2
+  exec "$(dirname "$0")/provide-jdk21.sh"
 fi
 
 echo "find-jdk.sh: no JDK $want found; trying to install one with apt-get" >&2

@@ -174,6 +174,10 @@ class UnsafeTrackingIT
         {
             floor.add("SegmentFactories.allocateNativeSegment");
         }
+        else if (jdk == 21)
+        {
+            floor.add("NativeMemorySegmentImpl.makeNativeSegment");
+        }
         assertEquals(floor, matches.keySet());
         assertFalse(result.stderr().contains("matched no method"), result.stderr());
     }

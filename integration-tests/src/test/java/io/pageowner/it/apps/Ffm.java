@@ -6,7 +6,7 @@ import java.lang.invoke.MethodType;
 import java.nio.channels.FileChannel;
 
 /**
- * The few FFM calls (JDK 22+) the probes make, through method handles: the tests compile for Java
+ * The few FFM calls (JDK 22+, and 21 with {@code --enable-preview}) the probes make, through method handles: the tests compile for Java
  * 17. Method handle frames are hidden from stack walks, so the records' stacks read as if the
  * probes called the API directly.
  */
@@ -71,7 +71,7 @@ final class Ffm
     {
         try
         {
-            return Runtime.version().feature() >= 22 ? Class.forName(name) : null;
+            return Runtime.version().feature() >= 21 ? Class.forName(name) : null;
         }
         catch (final ClassNotFoundException ex)
         {

@@ -1,5 +1,9 @@
 package io.pageowner.depot;
 
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -18,6 +22,14 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <p>
  * When {@link #capacity()} distinct stacks exist, further new stacks get {@link #OVERFLOW_ID},
  * whose single frame says so, like the kernel's failure stack.
+ * <p>
+ * <b>One id per text.</b> A frame's key includes the constant-pool version of its class, which
+ * changes each time the class is retransformed: every time the advice is removed ({@code detach})
+ * and installed again, every stack through {@code Unsafe} comes back with new keys. A new key whose
+ * frames read exactly as a stored stack's is stored as an alias of that stack's id (up to
+ * {@link #capacity()} aliases; past that the id is found again by its text, under the lock, without
+ * storing the key), so ids, and the stacks a dump shows, grow with the distinct stacks, never with
+ * the detach and attach cycles.
  */
 public final class StackDepot
 {
@@ -37,6 +49,10 @@ public final class StackDepot
     private volatile AtomicReferenceArray<Entry> byId;
     // NOTE: written under the lock only; read without it by size() and by the full-depot check.
     private volatile int nextId = FIXED_IDS;
+    /** Each stored stack's id by its frames' text; read and written under the lock only. */
+    private final Map<List<String>, Integer> idByText = new HashMap<>();
+    /** Keys stored for an id that another key already had; written under the lock only. */
+    private int aliases;
 
     /**
      * Creates a depot.
@@ -46,7 +62,8 @@ public final class StackDepot
     public StackDepot(final int capacity)
     {
         this.capacity = capacity;
-        this.maxSlots = Integer.highestOneBit(Math.max(16, capacity) * 2 - 1) << 1;
+        // NOTE: room for as many aliases as stacks, at a load of at most one half.
+        this.maxSlots = Integer.highestOneBit(Math.max(16, capacity) * 2 - 1) << 2;
         this.slots = new AtomicReferenceArray<>(Math.min(INITIAL_SLOTS, maxSlots));
         final AtomicReferenceArray<Entry> ids = new AtomicReferenceArray<>(Math.min(INITIAL_IDS, capacity + FIXED_IDS));
         ids.set(OVERFLOW_ID, Entry.fixed(OVERFLOW_ID, "<stack depot full: raise max_stacks>"));
@@ -166,7 +183,24 @@ public final class StackDepot
         // NOTE: the id is taken before the entry is built, so that even a nested intern on this thread (the monitor
         // is reentrant) could not hand out the same id; if building fails, the id is burnt, which only wastes one.
         nextId = id + 1;
-        final Entry created = capture.toEntry(id, hash);
+        final Entry built = capture.toEntry(id, hash);
+        final List<String> text = Arrays.asList(built.lines);
+        final Integer twin = idByText.get(text);
+        if (null != twin)
+        {
+            if (nextId == id + 1)
+            {
+                nextId = id;
+            }
+            if (aliases < capacity)
+            {
+                aliases++;
+                slot(built.withId(twin));
+            }
+            return twin;
+        }
+        idByText.put(text, id);
+        final Entry created = built;
 
         AtomicReferenceArray<Entry> entries = byId;
         if (id >= entries.length())
@@ -175,22 +209,30 @@ public final class StackDepot
         }
         entries.set(id, created);
         byId = entries;
+        // NOTE: the entry is in byId before its slot, so any thread that finds the id can read its frames.
+        slot(created);
+        return id;
+    }
 
+    /**
+     * Puts an entry in the hash array, growing it first to keep the load at most one half. Under the lock.
+     */
+    private void slot(final Entry entry)
+    {
         AtomicReferenceArray<Entry> table = slots;
-        if (2L * (id - FIXED_IDS + 1) > table.length() && table.length() < maxSlots)
+        final long stored = nextId - FIXED_IDS + aliases;
+        if (2L * stored > table.length() && table.length() < maxSlots)
         {
             table = rehashed(table, 2 * table.length());
         }
         final int mask = table.length() - 1;
-        int index = (int)mix(hash) & mask;
+        int index = (int)mix(entry.hash) & mask;
         while (null != table.get(index))
         {
             index = (index + 1) & mask;
         }
-        // NOTE: the entry is in byId before its slot, so any thread that finds the id can read its frames.
-        table.set(index, created);
+        table.set(index, entry);
         slots = table;
-        return id;
     }
 
     private static AtomicReferenceArray<Entry> grown(final AtomicReferenceArray<Entry> entries, final int length)
@@ -257,6 +299,11 @@ public final class StackDepot
             this.methodNames = methodNames;
             this.descriptors = descriptors;
             this.lines = lines;
+        }
+
+        Entry withId(final int newId)
+        {
+            return new Entry(newId, hash, classNames, frameKeys, methodNames, descriptors, lines);
         }
 
         static Entry fixed(final int id, final String line)

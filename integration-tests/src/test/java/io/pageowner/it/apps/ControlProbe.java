@@ -20,6 +20,8 @@ import javax.management.ObjectName;
 public final class ControlProbe
 {
     private static final List<String> TRUTH = new ArrayList<>();
+    /** Detach and attach cycles after which the depot must not have grown by more than the new sites. */
+    public static final int DETACH_CYCLES = 20;
 
     private ControlProbe()
     {
@@ -253,6 +255,17 @@ public final class ControlProbe
         TRUTH.add("DETACHED_AFTER " + server.getAttribute(name, "Detached"));
         keep("afterReattach", afterReattach());
         TRUTH.add("SUMMARY " + ProbeSupport.dump(dump));
+        // NOTE: each detach and attach retransforms Unsafe, whose frames then come back with new keys.
+        final long distinctBefore = ((Number)server.getAttribute(name, "DistinctStacks")).longValue();
+        for (int cycle = 0; cycle < DETACH_CYCLES; cycle++)
+        {
+            server.invoke(name, "detach", new Object[]{ false }, new String[]{ "boolean" });
+            server.setAttribute(name, new Attribute("Enabled", true));
+            ProbeSupport.UNSAFE.freeMemory(ProbeSupport.UNSAFE.allocateMemory(64));
+            keep("cycled", leakUnsafe(1, 64));
+        }
+        TRUTH.add("DISTINCT_GROWTH " +
+            (((Number)server.getAttribute(name, "DistinctStacks")).longValue() - distinctBefore));
         TRUTH.add("CLEAR " + server.invoke(name, "detach", new Object[]{ true }, new String[]{ "boolean" }));
         TRUTH.add("LIVE_AFTER_CLEAR " + server.getAttribute(name, "LiveAllocations"));
         TRUTH.add("SUPPRESSED " + server.getAttribute(name, "SuppressedErrors"));

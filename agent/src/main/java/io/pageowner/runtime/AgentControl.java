@@ -31,13 +31,16 @@ import javax.management.ObjectName;
  * The agent's control plane: every way a dump is triggered (JMX, a signal, a period, JVM exit,
  * direct memory running out) goes through here, and one lock makes dumps run one at a time, so two
  * triggers never interleave a file. Asynchronous triggers (signals, periods) run on the agent's own
- * daemon thread {@code page-owner}, which also registers the MBean and watches the live-bytes
- * threshold (a short-lived thread registers the MBean). Every failure is logged with the path and the reason; tracking goes on.
+ * daemon thread {@code page-owner}, which also watches the live-bytes threshold. The MBean is registered
+ * before {@link #start(PageOwnerMBean)} returns, by a short-lived thread that start-up waits for, so it is
+ * there when {@code main} starts. Every failure is logged with the path and the reason; tracking goes on.
  */
 public final class AgentControl implements AgentOperations
 {
     private static final long OOM_DUMP_MIN_GAP_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long TICK_MILLIS = 1000;
+    /** How long start-up waits for the MBean; a custom MBeanServerBuilder could take longer, or hang. */
+    private static final long REGISTER_TIMEOUT_SECONDS = 30;
 
     private final Recorder recorder;
     private final PageOwnerWriter writer;
@@ -130,9 +133,10 @@ public final class AgentControl implements AgentOperations
     }
 
     /**
-     * Takes the dump signal, hooks direct-memory exhaustion and JVM exit, and starts the agent thread.
+     * Takes the dump signal, hooks direct-memory exhaustion and JVM exit, registers the MBean (waiting
+     * for it, at most {@value #REGISTER_TIMEOUT_SECONDS} s) and starts the agent thread.
      *
-     * @param bean the MBean to register from the agent thread.
+     * @param bean the MBean to register.
      */
     void start(final PageOwnerMBean bean)
     {
@@ -153,9 +157,12 @@ public final class AgentControl implements AgentOperations
         // NOTE: the MBean is registered by a thread that then ends: creating the platform MBean server
         // reads cgroup files through NIO, whose per-thread temporary direct buffer would otherwise
         // stay cached, untracked, in the application's direct pool for the agent thread's lifetime.
+        // The caller (premain) waits for that thread to end, so the MBean is there when main starts and
+        // main never creates the server itself: if it did, the buffer would be main's, and recorded.
         final Thread registrar = new Thread(this::registerMBean, "page-owner-jmx");
         registrar.setDaemon(true);
         registrar.start();
+        awaitEnd(registrar);
         final Thread thread = new Thread(this::run, "page-owner");
         thread.setDaemon(true);
         thread.start();
@@ -287,6 +294,24 @@ public final class AgentControl implements AgentOperations
             AgentLog.warn(trigger + ": dump failed; tracking goes on", ex);
         }
         return null;
+    }
+
+    private static void awaitEnd(final Thread registrar)
+    {
+        try
+        {
+            registrar.join(TimeUnit.SECONDS.toMillis(REGISTER_TIMEOUT_SECONDS));
+            if (registrar.isAlive())
+            {
+                AgentLog.warn("the MBean " + PageOwnerMXBean.OBJECT_NAME + " is not registered after " +
+                    REGISTER_TIMEOUT_SECONDS + " s; the application starts without waiting for it");
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            // NOTE: the application's interrupt, not ours to swallow; the registration goes on by itself.
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void registerMBean()

@@ -23,8 +23,9 @@ import java.util.concurrent.TimeUnit;
  * The agent proper, started by {@link AgentCore} once the hook classes exist. Start-up
  * order matters: options, hook classes, table and depots, the recorder (warmed up, so its classes
  * are loaded before any advice can call it), the advice, and last the control plane (signal,
- * exit and out-of-memory triggers, the agent thread that registers the MBean). Everything the agent allocates before the advice is installed is invisible to it, and
- * everything after is made with the guard held.
+ * exit and out-of-memory triggers, the MBean, registered before {@code main} runs, the agent thread).
+ * Everything the agent allocates before the advice is installed is invisible to it, and everything after
+ * is made with the guard held.
  */
 public final class AgentRuntime
 {

@@ -1,7 +1,6 @@
 package io.pageowner.runtime;
 
 import io.pageowner.dump.DumpPaths;
-import io.pageowner.dump.MemoryFigures;
 import io.pageowner.dump.PageOwnerWriter;
 import io.pageowner.instrument.AgentInstaller;
 import io.pageowner.record.Recorder;
@@ -319,11 +318,10 @@ public final class AgentControl implements AgentOperations
         recorder.enterAgentThread();
         try
         {
-            // NOTE: this thread, not an application thread, creates the MBean server; the pools are read
-            // here, not in premain, so that premain never initialises management, and before the MBean is
-            // registered, so that no client ever sees it without its BeforeStart figures.
+            // NOTE: this thread, not an application thread, creates the MBean server. The BeforeStart
+            // figures were read before the advice was installed, not here: this thread's own temporary
+            // buffer, live at this point, would be counted.
             final javax.management.MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            recorder.counters().atStart(MemoryFigures.jdkBufferPools());
             server.registerMBean(mbean.registrable(), new ObjectName(PageOwnerMXBean.OBJECT_NAME));
         }
         catch (final Exception ex)

@@ -3,6 +3,7 @@ package io.pageowner.runtime;
 import io.pageowner.depot.StackCapture;
 import io.pageowner.depot.StackDepot;
 import io.pageowner.depot.ThreadDepot;
+import io.pageowner.dump.MemoryFigures;
 import io.pageowner.dump.PageOwnerFormat;
 import io.pageowner.dump.PageOwnerWriter;
 import io.pageowner.instrument.AdviceSpec;
@@ -72,6 +73,9 @@ public final class AgentRuntime
         warmUp(recorder);
 
         final AgentInstaller installer = new AgentInstaller(Instrumentations.all());
+        // NOTE: the JDK's pools now, before any advice: exactly what the agent can never attribute. The
+        // agent's own memory is not in them (the table and depots are not buffers), nor is main's.
+        recorder.counters().atStart(MemoryFigures.jdkBufferPools());
         PageOwnerHooks.install(recorder);
         try
         {

@@ -192,21 +192,22 @@ public final class AgentControl implements AgentOperations
     /**
      * Writes a dump now, on the calling thread (JMX), one dump at a time.
      *
-     * @param path to write; null or blank for the {@code dump=} pattern.
+     * @param path to write, a pattern as the {@code dump=} option's ({@code %p}, {@code %t}); null or
+     *             blank for the {@code dump=} pattern.
      * @return the one-line summary.
      * @throws IOException naming the path and the reason.
      */
     @Override
     public String dump(final String path) throws IOException
     {
-        final Path target = null == path || path.isBlank() ? defaultPath() : Path.of(path);
+        final Path target = null == path || path.isBlank() ? defaultPath() : resolve(path);
         return writeDump(target);
     }
 
     /**
      * Writes the live-stacks view now, on the calling thread.
      *
-     * @param path      to write.
+     * @param path      to write, a pattern as the {@code dump=} option's ({@code %p}, {@code %t}).
      * @param threshold least pages for a stack to be shown.
      * @return a one-line summary.
      * @throws IOException naming the path and the reason.
@@ -215,7 +216,7 @@ public final class AgentControl implements AgentOperations
     public String dumpStacks(final String path, final long threshold) throws IOException
     {
         final Path target = null == path || path.isBlank() ?
-            DumpPaths.resolve(options.dumpPath() + ".stacks", pid, Instant.now()) : Path.of(path);
+            DumpPaths.resolve(options.dumpPath() + ".stacks", pid, Instant.now()) : resolve(path);
         dumpLock.lock();
         try
         {
@@ -246,7 +247,12 @@ public final class AgentControl implements AgentOperations
 
     private Path defaultPath()
     {
-        return DumpPaths.resolve(options.dumpPath(), pid, Instant.now());
+        return resolve(options.dumpPath());
+    }
+
+    private Path resolve(final String pattern)
+    {
+        return DumpPaths.resolve(pattern, pid, Instant.now());
     }
 
     private void requestSignalDump()

@@ -61,6 +61,13 @@ public final class PageOwnerAgent
                 System.err.println("[page-owner] " + options.error());
                 return;
             }
+            if (!"off".equals(options.logLevel()))
+            {
+                for (final String warning : options.warnings())
+                {
+                    System.err.println("[page-owner] " + warning);
+                }
+            }
             if (!options.enabled())
             {
                 return;

@@ -4,6 +4,7 @@ import com.sun.tools.attach.AgentInitializationException;
 import com.sun.tools.attach.AgentLoadException;
 import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
+import io.pageowner.dump.DumpPaths;
 import io.pageowner.jmx.PageOwnerMXBean;
 
 import java.io.IOException;
@@ -276,7 +277,7 @@ final class TargetJvm implements AutoCloseable
     /**
      * Asks the agent for a dump.
      *
-     * @param path absolute, or empty for the agent's {@code dump=} path.
+     * @param path absolute and already expanded, or empty for the agent's {@code dump=} path.
      * @return the agent's one-line summary.
      * @throws CliException if the dump cannot be written.
      */
@@ -284,8 +285,11 @@ final class TargetJvm implements AutoCloseable
     {
         try
         {
+            // NOTE: the agent expands every path it is given; this one is expanded already (the user
+            // was shown it), so its percent signs go as literals.
+            final String pattern = null == path ? null : DumpPaths.literal(path);
             return String.valueOf(jmx().invoke(
-                PAGE_OWNER, "dump", new Object[]{ path }, new String[]{ String.class.getName() }));
+                PAGE_OWNER, "dump", new Object[]{ pattern }, new String[]{ String.class.getName() }));
         }
         catch (final IOException | JMException | RuntimeException ex)
         {

@@ -7,7 +7,8 @@ import java.time.format.DateTimeFormatter;
 
 /**
  * Dump file names from a pattern: {@code %p} is the process id, {@code %t} the local time
- * ({@code 20261124-093015.123}), {@code %%} a percent sign.
+ * ({@code 20261124-093015.123}), {@code %%} a percent sign. Every trigger (the {@code dump=} option,
+ * JMX, the command line) is expanded once, by the agent, with {@link #resolve(String, long, Instant)}.
  */
 public final class DumpPaths
 {
@@ -57,5 +58,17 @@ public final class DumpPaths
             sb.append(c);
         }
         return Path.of(sb.toString());
+    }
+
+    /**
+     * A pattern that expands to exactly a path: for a path already expanded (by the command line, which
+     * shows the user the file it asks for) on its way to the agent, which expands every path it is given.
+     *
+     * @param path already expanded.
+     * @return the path with each {@code %} doubled.
+     */
+    public static String literal(final String path)
+    {
+        return path.replace("%", "%%");
     }
 }

@@ -3,16 +3,18 @@ package io.pageowner.dump;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.management.BufferPoolMXBean;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import jdk.internal.misc.VM;
+
 /**
  * What the JVM and the kernel say about off-heap memory, next to which the tracked totals show what
- * the agent cannot see: the JDK's own direct and mapped buffer pools ({@link BufferPoolMXBean}), and
- * the process's resident memory from {@code /proc/self/status} and {@code /proc/self/smaps_rollup}.
+ * the agent cannot see: the JDK's own direct and mapped buffer pools (the figures
+ * {@code BufferPoolMXBean} shows, read from {@link VM#getBufferPools()} so that reading them never
+ * initialises management, and may be done in {@code premain}), and the process's resident memory from
+ * {@code /proc/self/status} and {@code /proc/self/smaps_rollup}.
  * <p>
  * The files are read with {@link FileInputStream}, not NIO: a channel read into a heap array would
  * take a temporary direct buffer from the calling thread's cache, which, on JDK 17 to 23, shows in
@@ -20,7 +22,7 @@ import java.util.Map;
  */
 public final class MemoryFigures
 {
-    /** The pools reported, by their {@link BufferPoolMXBean#getName()}. */
+    /** The pools reported, by their {@code BufferPoolMXBean} names. */
     static final String[] POOLS = { "direct", "mapped" };
 
     private MemoryFigures()
@@ -38,7 +40,7 @@ public final class MemoryFigures
         final Map<String, Long> result = new LinkedHashMap<>();
         for (final String name : POOLS)
         {
-            for (final BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class))
+            for (final VM.BufferPool pool : VM.getBufferPools())
             {
                 if (name.equals(pool.getName()))
                 {

@@ -60,7 +60,8 @@ public interface PageOwnerMXBean
      * Writes the live stacks, as the kernel's {@code page_owner_stacks/show_stacks}: per stack its
      * frames, then {@code nr_base_pages: N}, then an empty line; most pages first.
      *
-     * @param path      of the file; empty for the {@code dump=} path plus {@code .stacks}.
+     * @param path      of the file, with {@code %p}, {@code %t} and {@code %%} as in the {@code dump=}
+     *                  option; empty for the {@code dump=} path plus {@code .stacks}.
      * @param threshold stacks with fewer pages are left out (the kernel's {@code count_threshold}).
      * @return a one-line summary.
      * @throws IOException naming the path and the reason if it cannot be written.
@@ -224,7 +225,8 @@ public interface PageOwnerMXBean
     /**
      * Writes a dump in page_owner format.
      *
-     * @param path of the file to write; empty for the {@code dump=} option's path.
+     * @param path of the file to write, with {@code %p}, {@code %t} and {@code %%} as in the
+     *             {@code dump=} option; empty for the {@code dump=} option's path.
      * @return a one-line summary: the path, records, bytes, pages and untracked counts.
      * @throws IOException naming the path and the reason if it cannot be written.
      */

@@ -1,10 +1,16 @@
 package io.pageowner.options;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The agent's options, given as one comma-separated string after {@code -javaagent:page-owner.jar=}
  * (or to {@code agentmain}): bare words {@code on} and {@code off}, and {@code key=value} pairs.
+ * A switch ({@code dump_on_exit}, {@code oom_dump}) is given bare (on) or as {@code key=on|off}, nothing
+ * else. A key given twice takes its last value, with a {@link #warnings() warning} naming both.
  * <p>
  * Loaded by the application's class loader in {@code premain}: it must stay free of references to
  * the rest of the agent, and parsing never throws.
@@ -17,8 +23,18 @@ public final class AgentOptions
     public static final int DEPTH_MAX = 256;
     /** Default capacity of the owner table, in live records. */
     public static final int MAX_RECORDS_DEFAULT = 1 << 20;
-    /** Largest accepted capacity of the owner table. */
-    public static final int MAX_RECORDS_MAX = 1 << 28;
+    /**
+     * Largest accepted capacity of the owner table: the table's own limit ({@code OwnerTableDescriptor.MAX_CAPACITY}),
+     * so that an accepted value never makes the agent fail to start.
+     */
+    public static final int MAX_RECORDS_MAX = 1 << 25;
+    /**
+     * Smallest capacity the owner table holds: a smaller {@code max_records} is raised to it, and any other
+     * to the next power of two (the table's own rule, {@code OwnerTable.MIN_CAPACITY}).
+     */
+    public static final int MAX_RECORDS_MIN = 16;
+    /** Longest part of a bad option string an error quotes, so a huge token is not echoed whole. */
+    static final int QUOTE_MAX = 80;
     /** Default dump path; {@code %p} is replaced by the process id. */
     public static final String DUMP_DEFAULT = "page_owner-%p.txt";
 
@@ -29,10 +45,11 @@ public final class AgentOptions
 
     /** The accepted tokens, for error messages and the README. */
     public static final String ACCEPTED =
-        "on, off, depth=<1-" + DEPTH_MAX + ">, dump=<path, %p pid, %t time>, max_records=<n, k or m suffix>, " +
-        "log=<off|warn|info|debug>, signal=<USR1|WINCH|URG|...|none>, dump_on_exit, oom_dump=<on|off>, " +
-        "interval=<n ms|s|m|h>, keep=<n>, notify_bytes=<n, k, m or g suffix>, sample=<mean bytes between samples, " +
-        "k, m or g suffix, e.g. 512k; off for full mode>";
+        "on, off, depth=<1-" + DEPTH_MAX + ">, dump=<path, %p pid, %t time>, max_records=<n, k or m suffix; " +
+        "a power of two from 16>, log=<off|warn|info|debug>, signal=<USR1|WINCH|URG|...|none>, " +
+        "dump_on_exit[=<on|off>], oom_dump[=<on|off>], interval=<n ms|s|m|h>, keep=<n>, " +
+        "notify_bytes=<n, k, m or g suffix>, sample=<mean bytes between samples, k, m or g suffix, e.g. 512k; " +
+        "off or 0 for full mode>";
     /** Largest accepted mean sampling interval. */
     public static final long SAMPLE_MAX = 1L << 40;
 
@@ -50,9 +67,11 @@ public final class AgentOptions
     private final long sampleBytes;
     private final String error;
     private final String text;
+    private final List<String> warnings;
 
     private AgentOptions(final Builder b, final String error, final String text)
     {
+        this.warnings = List.copyOf(b.warnings);
         this.enabled = b.enabled;
         this.depth = b.depth;
         this.dumpPath = b.dumpPath;
@@ -84,6 +103,19 @@ public final class AgentOptions
         int keep = KEEP_DEFAULT;
         long notifyBytes;
         long sampleBytes;
+        final List<String> warnings = new ArrayList<>();
+        /** The token that last set each option, to name both when one is given twice. */
+        final Map<String, String> given = new HashMap<>();
+
+        void given(final String option, final String token)
+        {
+            final String earlier = given.put(option, token);
+            if (null != earlier)
+            {
+                warnings.add("agent option '" + quote(token) + "' overrides the earlier '" + quote(earlier) +
+                    "': the last one given is used");
+            }
+        }
     }
 
     /**
@@ -106,27 +138,27 @@ public final class AgentOptions
                 final int eq = token.indexOf('=');
                 if (eq < 0)
                 {
-                    if ("on".equals(token))
+                    if ("on".equals(token) || "off".equals(token))
                     {
-                        b.enabled = true;
+                        b.given("on/off", token);
+                        b.enabled = "on".equals(token);
                     }
-                    else if ("off".equals(token))
+                    else if ("dump_on_exit".equals(token) || "oom_dump".equals(token))
                     {
-                        b.enabled = false;
-                    }
-                    else if ("dump_on_exit".equals(token))
-                    {
-                        b.dumpOnExit = true;
+                        b.given(token, token);
+                        setSwitch(b, token, true);
                     }
                     else
                     {
-                        return failed(text, token, token.isEmpty() ? "empty option" : "unknown option '" + token + "'");
+                        return failed(
+                            text, token, token.isEmpty() ? "empty option" : "unknown option '" + quote(token) + "'");
                     }
                     continue;
                 }
 
                 final String key = token.substring(0, eq).trim();
                 final String value = token.substring(eq + 1).trim();
+                b.given(key, token);
                 switch (key)
                 {
                     case "depth":
@@ -147,7 +179,12 @@ public final class AgentOptions
                             return failed(
                                 text, token, "max_records must be a whole number from 1 to " + MAX_RECORDS_MAX);
                         }
-                        b.maxRecords = (int)parsed;
+                        b.maxRecords = tableCapacity((int)parsed);
+                        if (b.maxRecords != parsed)
+                        {
+                            b.warnings.add("max_records=" + parsed + " holds " + b.maxRecords +
+                                " records: the table's capacity is a power of two, at least " + MAX_RECORDS_MIN);
+                        }
                         break;
                     }
                     case "dump":
@@ -182,19 +219,12 @@ public final class AgentOptions
                     case "dump_on_exit":
                     case "oom_dump":
                     {
-                        final Boolean flag = parseFlag(value);
+                        final Boolean flag = parseSwitch(value);
                         if (null == flag)
                         {
-                            return failed(text, token, key + " must be on or off");
+                            return failed(text, token, key + " must be on or off (or given bare, for on)");
                         }
-                        if ("oom_dump".equals(key))
-                        {
-                            b.oomDump = flag;
-                        }
-                        else
-                        {
-                            b.dumpOnExit = flag;
-                        }
+                        setSwitch(b, key, flag);
                         break;
                     }
                     case "interval":
@@ -229,13 +259,10 @@ public final class AgentOptions
                     }
                     case "sample":
                     {
-                        if ("off".equalsIgnoreCase(value) || "0".equals(value))
-                        {
-                            b.sampleBytes = 0;
-                            break;
-                        }
-                        final long parsed = parseBytes(value);
-                        if (parsed < 1 || parsed > SAMPLE_MAX)
+                        // NOTE: a mean interval of 0 bytes samples every allocation, which is full mode, as
+                        // async-profiler's nativemem=0 records every allocation; so 0, in any spelling, is off.
+                        final long parsed = "off".equalsIgnoreCase(value) ? 0 : parseBytes(value);
+                        if (parsed < 0 || parsed > SAMPLE_MAX)
                         {
                             return failed(text, token, "sample must be a mean interval in bytes from 1 to 1024g, e.g. 512k, " +
                                 "or off for full mode");
@@ -244,7 +271,7 @@ public final class AgentOptions
                         break;
                     }
                     default:
-                        return failed(text, token, "unknown key '" + key + "'");
+                        return failed(text, token, "unknown key '" + quote(key) + "'");
                 }
             }
         }
@@ -254,9 +281,46 @@ public final class AgentOptions
 
     private static AgentOptions failed(final String text, final String token, final String why)
     {
-        final String message = "bad agent option '" + token + "' in '" + text + "': " + why +
+        final String message = "bad agent option '" + quote(token) + "' in '" + quote(text) + "': " + why +
             ". Accepted: " + ACCEPTED + ". page-owner stays off.";
         return new AgentOptions(new Builder(), message, text);
+    }
+
+    /**
+     * Text as an error quotes it: whole if short, else its start and its length.
+     *
+     * @param text given by the user.
+     * @return at most {@link #QUOTE_MAX} characters of it, and a note of what was cut.
+     */
+    static String quote(final String text)
+    {
+        return text.length() <= QUOTE_MAX ? text :
+            text.substring(0, QUOTE_MAX) + "...(" + text.length() + " characters)";
+    }
+
+    /**
+     * The capacity the owner table gives a {@code max_records}: the next power of two, at least
+     * {@link #MAX_RECORDS_MIN}.
+     *
+     * @param asked from 1 to {@link #MAX_RECORDS_MAX}.
+     * @return the records the table holds.
+     */
+    static int tableCapacity(final int asked)
+    {
+        final int atLeast = Math.max(asked, MAX_RECORDS_MIN);
+        return Integer.bitCount(atLeast) == 1 ? atLeast : Integer.highestOneBit(atLeast) << 1;
+    }
+
+    private static void setSwitch(final Builder b, final String key, final boolean on)
+    {
+        if ("oom_dump".equals(key))
+        {
+            b.oomDump = on;
+        }
+        else
+        {
+            b.dumpOnExit = on;
+        }
     }
 
     /**
@@ -289,23 +353,41 @@ public final class AgentOptions
                 return "SIG" + name + " runs the JVM's shutdown hooks; use USR1, WINCH or URG";
             case "":
                 return "signal needs a name, e.g. USR1, or none";
+            case "QUIT":
+            case "ILL":
+            case "TRAP":
+            case "ABRT":
+            case "IOT":
+            case "BUS":
+            case "FPE":
+            case "KILL":
+            case "SEGV":
+            case "PIPE":
+            case "ALRM":
+            case "STKFLT":
+            case "CHLD":
+            case "STOP":
+            case "TSTP":
+            case "XCPU":
+            case "XFSZ":
+            case "VTALRM":
+            case "POLL":
+            case "SYS":
+                return "SIG" + name + " is used by the JVM or cannot be caught; use USR1, WINCH or URG";
             default:
-                return name.matches("[A-Z0-9]+") ? "SIG" + name + " is used by the JVM or cannot be caught; use USR1, WINCH or URG" :
-                    "'" + name + "' is not a signal name";
+                return name.matches("[A-Z0-9]+") ? "there is no signal SIG" + quote(name) + "; use USR1, WINCH or URG" :
+                    "'" + quote(name) + "' is not a signal name";
         }
     }
 
-    private static Boolean parseFlag(final String value)
+    /** The one syntax of every switch's value, as {@code on} and {@code off} themselves. */
+    private static Boolean parseSwitch(final String value)
     {
-        switch (value.toLowerCase(Locale.ROOT))
+        switch (value)
         {
             case "on":
-            case "true":
-            case "yes":
                 return Boolean.TRUE;
             case "off":
-            case "false":
-            case "no":
                 return Boolean.FALSE;
             default:
                 return null;
@@ -527,6 +609,17 @@ public final class AgentOptions
     public String error()
     {
         return error;
+    }
+
+    /**
+     * What was accepted but may not be what was meant: a key given twice (the last one is used), a
+     * {@code max_records} the table rounds up. The agent prints them, one line each, unless {@code log=off}.
+     *
+     * @return the warnings, in the order of the tokens; empty if none.
+     */
+    public List<String> warnings()
+    {
+        return warnings;
     }
 
     /**

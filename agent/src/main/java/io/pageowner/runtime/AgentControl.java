@@ -1,7 +1,6 @@
 package io.pageowner.runtime;
 
 import io.pageowner.dump.DumpPaths;
-import io.pageowner.dump.MemoryFigures;
 import io.pageowner.dump.PageOwnerWriter;
 import io.pageowner.instrument.AgentInstaller;
 import io.pageowner.record.Recorder;
@@ -31,13 +30,16 @@ import javax.management.ObjectName;
  * The agent's control plane: every way a dump is triggered (JMX, a signal, a period, JVM exit,
  * direct memory running out) goes through here, and one lock makes dumps run one at a time, so two
  * triggers never interleave a file. Asynchronous triggers (signals, periods) run on the agent's own
- * daemon thread {@code page-owner}, which also registers the MBean and watches the live-bytes
- * threshold (a short-lived thread registers the MBean). Every failure is logged with the path and the reason; tracking goes on.
+ * daemon thread {@code page-owner}, which also watches the live-bytes threshold. The MBean is registered
+ * before {@link #start(PageOwnerMBean)} returns, by a short-lived thread that start-up waits for, so it is
+ * there when {@code main} starts. Every failure is logged with the path and the reason; tracking goes on.
  */
 public final class AgentControl implements AgentOperations
 {
     private static final long OOM_DUMP_MIN_GAP_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long TICK_MILLIS = 1000;
+    /** How long start-up waits for the MBean; a custom MBeanServerBuilder could take longer, or hang. */
+    private static final long REGISTER_TIMEOUT_SECONDS = 30;
 
     private final Recorder recorder;
     private final PageOwnerWriter writer;
@@ -130,9 +132,10 @@ public final class AgentControl implements AgentOperations
     }
 
     /**
-     * Takes the dump signal, hooks direct-memory exhaustion and JVM exit, and starts the agent thread.
+     * Takes the dump signal, hooks direct-memory exhaustion and JVM exit, registers the MBean (waiting
+     * for it, at most {@value #REGISTER_TIMEOUT_SECONDS} s) and starts the agent thread.
      *
-     * @param bean the MBean to register from the agent thread.
+     * @param bean the MBean to register.
      */
     void start(final PageOwnerMBean bean)
     {
@@ -153,9 +156,12 @@ public final class AgentControl implements AgentOperations
         // NOTE: the MBean is registered by a thread that then ends: creating the platform MBean server
         // reads cgroup files through NIO, whose per-thread temporary direct buffer would otherwise
         // stay cached, untracked, in the application's direct pool for the agent thread's lifetime.
+        // The caller (premain) waits for that thread to end, so the MBean is there when main starts and
+        // main never creates the server itself: if it did, the buffer would be main's, and recorded.
         final Thread registrar = new Thread(this::registerMBean, "page-owner-jmx");
         registrar.setDaemon(true);
         registrar.start();
+        awaitEnd(registrar);
         final Thread thread = new Thread(this::run, "page-owner");
         thread.setDaemon(true);
         thread.start();
@@ -186,21 +192,22 @@ public final class AgentControl implements AgentOperations
     /**
      * Writes a dump now, on the calling thread (JMX), one dump at a time.
      *
-     * @param path to write; null or blank for the {@code dump=} pattern.
+     * @param path to write, a pattern as the {@code dump=} option's ({@code %p}, {@code %t}); null or
+     *             blank for the {@code dump=} pattern.
      * @return the one-line summary.
      * @throws IOException naming the path and the reason.
      */
     @Override
     public String dump(final String path) throws IOException
     {
-        final Path target = null == path || path.isBlank() ? defaultPath() : Path.of(path);
+        final Path target = null == path || path.isBlank() ? defaultPath() : resolve(path);
         return writeDump(target);
     }
 
     /**
      * Writes the live-stacks view now, on the calling thread.
      *
-     * @param path      to write.
+     * @param path      to write, a pattern as the {@code dump=} option's ({@code %p}, {@code %t}).
      * @param threshold least pages for a stack to be shown.
      * @return a one-line summary.
      * @throws IOException naming the path and the reason.
@@ -209,7 +216,7 @@ public final class AgentControl implements AgentOperations
     public String dumpStacks(final String path, final long threshold) throws IOException
     {
         final Path target = null == path || path.isBlank() ?
-            DumpPaths.resolve(options.dumpPath() + ".stacks", pid, Instant.now()) : Path.of(path);
+            DumpPaths.resolve(options.dumpPath() + ".stacks", pid, Instant.now()) : resolve(path);
         dumpLock.lock();
         try
         {
@@ -240,7 +247,12 @@ public final class AgentControl implements AgentOperations
 
     private Path defaultPath()
     {
-        return DumpPaths.resolve(options.dumpPath(), pid, Instant.now());
+        return resolve(options.dumpPath());
+    }
+
+    private Path resolve(final String pattern)
+    {
+        return DumpPaths.resolve(pattern, pid, Instant.now());
     }
 
     private void requestSignalDump()
@@ -289,16 +301,33 @@ public final class AgentControl implements AgentOperations
         return null;
     }
 
+    private static void awaitEnd(final Thread registrar)
+    {
+        try
+        {
+            registrar.join(TimeUnit.SECONDS.toMillis(REGISTER_TIMEOUT_SECONDS));
+            if (registrar.isAlive())
+            {
+                AgentLog.warn("the MBean " + PageOwnerMXBean.OBJECT_NAME + " is not registered after " +
+                    REGISTER_TIMEOUT_SECONDS + " s; the application starts without waiting for it");
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            // NOTE: the application's interrupt, not ours to swallow; the registration goes on by itself.
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void registerMBean()
     {
         recorder.enterAgentThread();
         try
         {
-            // NOTE: this thread, not an application thread, creates the MBean server; the pools are read
-            // here, not in premain, so that premain never initialises management, and before the MBean is
-            // registered, so that no client ever sees it without its BeforeStart figures.
+            // NOTE: this thread, not an application thread, creates the MBean server. The BeforeStart
+            // figures were read before the advice was installed, not here: this thread's own temporary
+            // buffer, live at this point, would be counted.
             final javax.management.MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            recorder.counters().atStart(MemoryFigures.jdkBufferPools());
             server.registerMBean(mbean.registrable(), new ObjectName(PageOwnerMXBean.OBJECT_NAME));
         }
         catch (final Exception ex)

@@ -3,6 +3,7 @@ package io.pageowner.runtime;
 import io.pageowner.depot.StackCapture;
 import io.pageowner.depot.StackDepot;
 import io.pageowner.depot.ThreadDepot;
+import io.pageowner.dump.MemoryFigures;
 import io.pageowner.dump.PageOwnerFormat;
 import io.pageowner.dump.PageOwnerWriter;
 import io.pageowner.instrument.AdviceSpec;
@@ -23,8 +24,9 @@ import java.util.concurrent.TimeUnit;
  * The agent proper, started by {@link AgentCore} once the hook classes exist. Start-up
  * order matters: options, hook classes, table and depots, the recorder (warmed up, so its classes
  * are loaded before any advice can call it), the advice, and last the control plane (signal,
- * exit and out-of-memory triggers, the agent thread that registers the MBean). Everything the agent allocates before the advice is installed is invisible to it, and
- * everything after is made with the guard held.
+ * exit and out-of-memory triggers, the MBean, registered before {@code main} runs, the agent thread).
+ * Everything the agent allocates before the advice is installed is invisible to it, and everything after
+ * is made with the guard held.
  */
 public final class AgentRuntime
 {
@@ -71,6 +73,9 @@ public final class AgentRuntime
         warmUp(recorder);
 
         final AgentInstaller installer = new AgentInstaller(Instrumentations.all());
+        // NOTE: the JDK's pools now, before any advice: exactly what the agent can never attribute. The
+        // agent's own memory is not in them (the table and depots are not buffers), nor is main's.
+        recorder.counters().atStart(MemoryFigures.jdkBufferPools());
         PageOwnerHooks.install(recorder);
         try
         {

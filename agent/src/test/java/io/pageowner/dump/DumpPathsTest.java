@@ -20,4 +20,14 @@ class DumpPathsTest
         assertEquals(Path.of("a%b%"), DumpPaths.resolve("a%%b%", 1, now));
         assertEquals(Path.of("x%q"), DumpPaths.resolve("x%q", 1, now));
     }
+
+    @Test
+    void shouldExpandALiteralToItself()
+    {
+        final Instant now = Instant.parse("2026-11-24T09:30:15.123Z");
+        for (final String path : new String[]{ "/tmp/50%pay-%t.txt", "100%", "a%%b", "%", "plain.txt" })
+        {
+            assertEquals(Path.of(path), DumpPaths.resolve(DumpPaths.literal(path), 42, now), path);
+        }
+    }
 }

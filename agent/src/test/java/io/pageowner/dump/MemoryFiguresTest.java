@@ -39,6 +39,28 @@ class MemoryFiguresTest
     }
 
     @Test
+    void shouldReadTheFiguresTheBufferPoolMXBeansShow()
+    {
+        final ByteBuffer buffer = ByteBuffer.allocateDirect(4321);
+        final Map<String, Long> expected = new java.util.LinkedHashMap<>();
+        for (final String name : MemoryFigures.POOLS)
+        {
+            for (final java.lang.management.BufferPoolMXBean pool :
+                java.lang.management.ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class))
+            {
+                if (name.equals(pool.getName()))
+                {
+                    expected.put(name + ".count", pool.getCount());
+                    expected.put(name + ".totalCapacity", pool.getTotalCapacity());
+                    expected.put(name + ".memoryUsed", pool.getMemoryUsed());
+                }
+            }
+        }
+        assertEquals(expected, MemoryFigures.jdkBufferPools());
+        assertEquals(4321, buffer.capacity());
+    }
+
+    @Test
     void shouldTotalLiveRecordsPerKindBit()
     {
         try (OwnerTable table = new OwnerTable(16, 12))

@@ -1,6 +1,10 @@
 package io.pageowner.options;
 
+import io.pageowner.table.OwnerTable;
+import io.pageowner.table.OwnerTableDescriptor;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -137,5 +141,101 @@ class AgentOptionsTest
             assertTrue(options.error().startsWith("bad agent option '" + bad + "' in 'on," + bad + "': sample must be a " +
                 "mean interval in bytes from 1 to 1024g, e.g. 512k, or off for full mode."), options.error());
         }
+    }
+
+    @Test
+    void shouldReportTheCapacityTheTableHolds()
+    {
+        assertEquals(16, AgentOptions.parse("on,max_records=1").maxRecords());
+        assertEquals(32, AgentOptions.parse("on,max_records=17").maxRecords());
+        assertEquals(1024, AgentOptions.parse("on,max_records=1k").maxRecords());
+        assertEquals(AgentOptions.MAX_RECORDS_MAX, AgentOptions.parse("on,max_records=32m").maxRecords());
+        assertEquals(OwnerTableDescriptor.MAX_CAPACITY, AgentOptions.MAX_RECORDS_MAX, "an accepted cap can start");
+        assertRejected("on,max_records=33m", "'max_records=33m'", "max_records must be a whole number from 1 to " +
+            "33554432");
+        assertTrue(AgentOptions.parse("on,max_records=17").describe().contains(",max_records=32,"));
+        assertEquals(List.of("max_records=17 holds 32 records: the table's capacity is a power of two, at least 16"),
+            AgentOptions.parse("on,max_records=17").warnings());
+        assertEquals(List.of(), AgentOptions.parse("on,max_records=64").warnings());
+        for (final int asked : new int[]{ 1, 15, 16, 17, 1000, 1024, 1025, 3 << 20, AgentOptions.MAX_RECORDS_MAX })
+        {
+            try (OwnerTable table = new OwnerTable(asked, 12))
+            {
+                assertEquals(table.capacity(), AgentOptions.parse("on,max_records=" + asked).maxRecords(), "" + asked);
+            }
+        }
+    }
+
+    @Test
+    void shouldTakeZeroAsFullModeAndSaySo()
+    {
+        for (final String zero : new String[]{ "0", "0k", "off" })
+        {
+            final AgentOptions options = AgentOptions.parse("on,sample=" + zero);
+            assertNull(options.error(), zero);
+            assertEquals(0, options.sampleBytes(), zero);
+            assertEquals(AgentOptions.parse("on").describe(), options.describe(), zero);
+        }
+        assertTrue(AgentOptions.ACCEPTED.contains("off or 0 for full mode"), AgentOptions.ACCEPTED);
+    }
+
+    @Test
+    void shouldGiveEverySwitchTheSameSyntax()
+    {
+        for (final String key : new String[]{ "dump_on_exit", "oom_dump" })
+        {
+            final String bare = AgentOptions.parse("on,oom_dump=off,dump_on_exit=off," + key).describe();
+            assertTrue(bare.contains(key + "=on"), bare);
+            assertTrue(AgentOptions.parse("on," + key + "=on").describe().contains(key + "=on"), key);
+            assertTrue(AgentOptions.parse("on," + key + "=off").describe().contains(key + "=off"), key);
+            for (final String bad : new String[]{ "yes", "no", "true", "false", "ON", "maybe", "" })
+            {
+                assertRejected("on," + key + "=" + bad, "'" + key + "=" + bad + "'", key + " must be on or off");
+            }
+        }
+    }
+
+    @Test
+    void shouldWarnNamingBothWhenAnOptionIsGivenTwice()
+    {
+        final AgentOptions depth = AgentOptions.parse("on,depth=8,depth=32");
+        assertNull(depth.error());
+        assertEquals(32, depth.depth());
+        assertEquals(List.of("agent option 'depth=32' overrides the earlier 'depth=8': the last one given is used"),
+            depth.warnings());
+
+        final AgentOptions onOff = AgentOptions.parse("on,off");
+        assertFalse(onOff.enabled());
+        assertEquals(List.of("agent option 'off' overrides the earlier 'on': the last one given is used"),
+            onOff.warnings());
+
+        assertEquals(List.of("agent option 'dump_on_exit=off' overrides the earlier 'dump_on_exit': the last one " +
+            "given is used"), AgentOptions.parse("on,dump_on_exit,dump_on_exit=off").warnings());
+        assertEquals(List.of(), AgentOptions.parse("on,depth=8,dump=x,sample=512k").warnings());
+    }
+
+    @Test
+    void shouldSayThereIsNoSuchSignal()
+    {
+        assertRejected("on,signal=FOO", "'signal=FOO'", "there is no signal SIGFOO; use USR1, WINCH or URG");
+        assertRejected("on,signal=SIGFOO", "'signal=SIGFOO'", "there is no signal SIGFOO");
+        assertRejected("on,signal=SEGV", "'signal=SEGV'", "SIGSEGV is used by the JVM or cannot be caught");
+        assertRejected("on,signal=KILL", "'signal=KILL'", "SIGKILL is used by the JVM or cannot be caught");
+        assertFalse(AgentOptions.parse("on,signal=FOO").error().contains("used by the JVM"));
+    }
+
+    @Test
+    void shouldCutAHugeBadTokenInTheMessage()
+    {
+        final String huge = "x".repeat(10_000);
+        final AgentOptions options = AgentOptions.parse("on,depth=" + huge);
+        final String error = options.error();
+        assertFalse(options.enabled());
+        assertTrue(error.length() < 2_000, error.length() + " characters: " + error);
+        assertTrue(error.startsWith("bad agent option 'depth=" + "x".repeat(AgentOptions.QUOTE_MAX - 6) +
+            "...(10006 characters)' in 'on,depth=" + "x".repeat(AgentOptions.QUOTE_MAX - 9) + "...(10009 characters)'"),
+            error);
+        assertTrue(error.contains("depth must be a whole number from 1 to 256"), error);
+        assertTrue(AgentOptions.parse("on," + huge).error().length() < 2_000);
     }
 }

@@ -66,6 +66,15 @@ class AgentOffIT
         assertFalse(result.stderr().contains("WARNING"), "no JVM warning: " + result.stderr());
     }
 
+    @Test
+    void shouldWarnNamingBothWhenOnIsOverriddenByOff() throws Exception
+    {
+        final ForkedJvm.Result result = ForkedJvm.main(IdleProbe.class).agent("on,off").run().assertSuccess();
+        assertTrue(result.stdout().contains("HOOKS false"), result.stdout());
+        assertEquals("[page-owner] agent option 'off' overrides the earlier 'on': the last one given is used",
+            result.stderr().strip());
+    }
+
     private static void assertIdle(final ForkedJvm.Result result)
     {
         result.assertSuccess();

@@ -1,6 +1,7 @@
 package io.pageowner.it;
 
 import io.pageowner.it.apps.ControlProbe;
+import io.pageowner.it.apps.StartProbe;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -133,6 +134,21 @@ class LiveControlIT
                 assertTrue(Long.parseLong(line.substring(15)) >= 4, line);
             }
         }
+    }
+
+    @Test
+    void shouldExpandAJmxDumpPathAsTheOptionDoes() throws Exception
+    {
+        final Path dir = freshDir("jmx-pattern");
+        final ForkedJvm.Result result = ForkedJvm.main(StartProbe.class).agent("on")
+            .args(dir + "/jmx-%p-%t.txt", dir.resolve("truth").toString(), "1").run().assertSuccess();
+        final List<Path> files = list(dir, "jmx-");
+        assertEquals(1, files.size(), files.toString());
+        final String name = files.get(0).getFileName().toString();
+        assertTrue(name.matches("jmx-\\d+-\\d{8}-\\d{6}\\.\\d{3}\\.txt"), name + "; " + result.stdout());
+        final String summary = Files.readAllLines(dir.resolve("truth")).get(3);
+        assertTrue(summary.startsWith("SUMMARY wrote " + files.get(0).toAbsolutePath() + ": records 1, bytes " +
+            StartProbe.BUFFER_BYTES + ","), summary);
     }
 
     @Test

@@ -33,8 +33,6 @@ public final class AgentOptions
      * to the next power of two (the table's own rule, {@code OwnerTable.MIN_CAPACITY}).
      */
     public static final int MAX_RECORDS_MIN = 16;
-    /** Longest part of a bad option string an error quotes, so a huge token is not echoed whole. */
-    static final int QUOTE_MAX = 80;
     /** Default dump path; {@code %p} is replaced by the process id. */
     public static final String DUMP_DEFAULT = "page_owner-%p.txt";
 
@@ -112,8 +110,8 @@ public final class AgentOptions
             final String earlier = given.put(option, token);
             if (null != earlier)
             {
-                warnings.add("agent option '" + quote(token) + "' overrides the earlier '" + quote(earlier) +
-                    "': the last one given is used");
+                warnings.add("agent option '" + OptionValues.quote(token) + "' overrides the earlier '" +
+                    OptionValues.quote(earlier) + "': the last one given is used");
             }
         }
     }
@@ -151,7 +149,7 @@ public final class AgentOptions
                     else
                     {
                         return failed(
-                            text, token, token.isEmpty() ? "empty option" : "unknown option '" + quote(token) + "'");
+                            text, token, token.isEmpty() ? "empty option" : "unknown option '" + OptionValues.quote(token) + "'");
                     }
                     continue;
                 }
@@ -163,7 +161,7 @@ public final class AgentOptions
                 {
                     case "depth":
                     {
-                        final long parsed = parseCount(value);
+                        final long parsed = OptionValues.parseCount(value);
                         if (parsed < 1 || parsed > DEPTH_MAX)
                         {
                             return failed(text, token, "depth must be a whole number from 1 to " + DEPTH_MAX);
@@ -173,7 +171,7 @@ public final class AgentOptions
                     }
                     case "max_records":
                     {
-                        final long parsed = parseCount(value);
+                        final long parsed = OptionValues.parseCount(value);
                         if (parsed < 1 || parsed > MAX_RECORDS_MAX)
                         {
                             return failed(
@@ -208,7 +206,7 @@ public final class AgentOptions
                     case "signal":
                     {
                         final String name = value.toUpperCase(Locale.ROOT).replaceFirst("^SIG", "");
-                        final String why = refusedSignal(name);
+                        final String why = OptionValues.refusedSignal(name);
                         if (null != why)
                         {
                             return failed(text, token, why);
@@ -229,7 +227,7 @@ public final class AgentOptions
                     }
                     case "interval":
                     {
-                        final long millis = parseDurationMillis(value);
+                        final long millis = OptionValues.parseDurationMillis(value);
                         if (millis < 100)
                         {
                             return failed(text, token, "interval must be a duration of at least 100ms, e.g. 30s, 5m, 1h");
@@ -239,7 +237,7 @@ public final class AgentOptions
                     }
                     case "keep":
                     {
-                        final long parsed = parseCount(value);
+                        final long parsed = OptionValues.parseCount(value);
                         if (parsed < 1 || parsed > 100_000)
                         {
                             return failed(text, token, "keep must be a whole number from 1 to 100000");
@@ -249,7 +247,7 @@ public final class AgentOptions
                     }
                     case "notify_bytes":
                     {
-                        final long parsed = parseBytes(value);
+                        final long parsed = OptionValues.parseBytes(value);
                         if (parsed < 1)
                         {
                             return failed(text, token, "notify_bytes must be a positive size, e.g. 512m or 2g");
@@ -261,7 +259,7 @@ public final class AgentOptions
                     {
                         // NOTE: a mean interval of 0 bytes samples every allocation, which is full mode, as
                         // async-profiler's nativemem=0 records every allocation; so 0, in any spelling, is off.
-                        final long parsed = "off".equalsIgnoreCase(value) ? 0 : parseBytes(value);
+                        final long parsed = "off".equalsIgnoreCase(value) ? 0 : OptionValues.parseBytes(value);
                         if (parsed < 0 || parsed > SAMPLE_MAX)
                         {
                             return failed(text, token, "sample must be a mean interval in bytes from 1 to 1024g, e.g. 512k, " +
@@ -271,7 +269,7 @@ public final class AgentOptions
                         break;
                     }
                     default:
-                        return failed(text, token, "unknown key '" + quote(key) + "'");
+                        return failed(text, token, "unknown key '" + OptionValues.quote(key) + "'");
                 }
             }
         }
@@ -281,21 +279,9 @@ public final class AgentOptions
 
     private static AgentOptions failed(final String text, final String token, final String why)
     {
-        final String message = "bad agent option '" + quote(token) + "' in '" + quote(text) + "': " + why +
-            ". Accepted: " + ACCEPTED + ". page-owner stays off.";
+        final String message = "bad agent option '" + OptionValues.quote(token) + "' in '" +
+            OptionValues.quote(text) + "': " + why + ". Accepted: " + ACCEPTED + ". page-owner stays off.";
         return new AgentOptions(new Builder(), message, text);
-    }
-
-    /**
-     * Text as an error quotes it: whole if short, else its start and its length.
-     *
-     * @param text given by the user.
-     * @return at most {@link #QUOTE_MAX} characters of it, and a note of what was cut.
-     */
-    static String quote(final String text)
-    {
-        return text.length() <= QUOTE_MAX ? text :
-            text.substring(0, QUOTE_MAX) + "...(" + text.length() + " characters)";
     }
 
     /**
@@ -323,63 +309,6 @@ public final class AgentOptions
         }
     }
 
-    /**
-     * Why a signal may not be used for dumps.
-     *
-     * @param name without the SIG prefix, upper case.
-     * @return the reason, or null if it may.
-     */
-    static String refusedSignal(final String name)
-    {
-        switch (name)
-        {
-            case "NONE":
-            case "USR1":
-            case "WINCH":
-            case "URG":
-            case "PWR":
-            case "CONT":
-            case "TTIN":
-            case "TTOU":
-            case "PROF":
-            case "IO":
-                return null;
-            case "USR2":
-                return "HotSpot uses SIGUSR2 to suspend and resume threads; taking it silently breaks that (JDK-8288556)." +
-                    " Use USR1, WINCH or URG";
-            case "HUP":
-            case "INT":
-            case "TERM":
-                return "SIG" + name + " runs the JVM's shutdown hooks; use USR1, WINCH or URG";
-            case "":
-                return "signal needs a name, e.g. USR1, or none";
-            case "QUIT":
-            case "ILL":
-            case "TRAP":
-            case "ABRT":
-            case "IOT":
-            case "BUS":
-            case "FPE":
-            case "KILL":
-            case "SEGV":
-            case "PIPE":
-            case "ALRM":
-            case "STKFLT":
-            case "CHLD":
-            case "STOP":
-            case "TSTP":
-            case "XCPU":
-            case "XFSZ":
-            case "VTALRM":
-            case "POLL":
-            case "SYS":
-                return "SIG" + name + " is used by the JVM or cannot be caught; use USR1, WINCH or URG";
-            default:
-                return name.matches("[A-Z0-9]+") ? "there is no signal SIG" + quote(name) + "; use USR1, WINCH or URG" :
-                    "'" + quote(name) + "' is not a signal name";
-        }
-    }
-
     /** The one syntax of every switch's value, as {@code on} and {@code off} themselves. */
     private static Boolean parseSwitch(final String value)
     {
@@ -392,93 +321,6 @@ public final class AgentOptions
             default:
                 return null;
         }
-    }
-
-    /**
-     * A duration such as {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}; a bare number is seconds.
-     *
-     * @param value to parse.
-     * @return milliseconds, or -1 if it is not a duration.
-     */
-    static long parseDurationMillis(final String value)
-    {
-        final String v = value.toLowerCase(Locale.ROOT);
-        long unit = 1000;
-        String digits = v;
-        if (v.endsWith("ms"))
-        {
-            unit = 1;
-            digits = v.substring(0, v.length() - 2);
-        }
-        else if (v.endsWith("s"))
-        {
-            digits = v.substring(0, v.length() - 1);
-        }
-        else if (v.endsWith("m"))
-        {
-            unit = 60_000;
-            digits = v.substring(0, v.length() - 1);
-        }
-        else if (v.endsWith("h"))
-        {
-            unit = 3_600_000;
-            digits = v.substring(0, v.length() - 1);
-        }
-        final long n = parseCount(digits);
-        return n < 0 || n > 1_000_000_000L ? -1 : n * unit;
-    }
-
-    /**
-     * A size in bytes with an optional k, m or g suffix (powers of 1024).
-     *
-     * @param value to parse.
-     * @return bytes, or -1 if it is not a size.
-     */
-    static long parseBytes(final String value)
-    {
-        if (value.toLowerCase(Locale.ROOT).endsWith("g"))
-        {
-            final long n = parseCount(value.substring(0, value.length() - 1));
-            return n < 0 ? -1 : n << 30;
-        }
-        return parseCount(value);
-    }
-
-    /**
-     * A whole number with an optional k (1024) or m (1024 * 1024) suffix.
-     *
-     * @param value to parse.
-     * @return the number, or -1 if it is not one.
-     */
-    static long parseCount(final String value)
-    {
-        if (value.isEmpty())
-        {
-            return -1;
-        }
-        long multiplier = 1;
-        String digits = value;
-        final char last = Character.toLowerCase(value.charAt(value.length() - 1));
-        if ('k' == last || 'm' == last)
-        {
-            multiplier = 'k' == last ? 1024 : 1024 * 1024;
-            digits = value.substring(0, value.length() - 1);
-        }
-        if (digits.isEmpty() || digits.length() > 12)
-        {
-            return -1;
-        }
-        long result = 0;
-        for (int i = 0; i < digits.length(); i++)
-        {
-            final char c = digits.charAt(i);
-            if (c < '0' || c > '9')
-            {
-                return -1;
-            }
-            result = result * 10 + (c - '0');
-        }
-        return result * multiplier;
     }
 
     /**

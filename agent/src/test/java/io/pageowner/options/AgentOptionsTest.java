@@ -98,12 +98,12 @@ class AgentOptionsTest
     @Test
     void shouldParseCountsWithSuffixes()
     {
-        assertEquals(12, AgentOptions.parseCount("12"));
-        assertEquals(2048, AgentOptions.parseCount("2k"));
-        assertEquals(3 * 1024 * 1024, AgentOptions.parseCount("3M"));
-        assertEquals(-1, AgentOptions.parseCount("k"));
-        assertEquals(-1, AgentOptions.parseCount("1x"));
-        assertEquals(-1, AgentOptions.parseCount(""));
+        assertEquals(12, OptionValues.parseCount("12"));
+        assertEquals(2048, OptionValues.parseCount("2k"));
+        assertEquals(3 * 1024 * 1024, OptionValues.parseCount("3M"));
+        assertEquals(-1, OptionValues.parseCount("k"));
+        assertEquals(-1, OptionValues.parseCount("1x"));
+        assertEquals(-1, OptionValues.parseCount(""));
     }
 
     private static void assertRejected(final String args, final String token, final String why)
@@ -232,8 +232,8 @@ class AgentOptionsTest
         final String error = options.error();
         assertFalse(options.enabled());
         assertTrue(error.length() < 2_000, error.length() + " characters: " + error);
-        assertTrue(error.startsWith("bad agent option 'depth=" + "x".repeat(AgentOptions.QUOTE_MAX - 6) +
-            "...(10006 characters)' in 'on,depth=" + "x".repeat(AgentOptions.QUOTE_MAX - 9) + "...(10009 characters)'"),
+        assertTrue(error.startsWith("bad agent option 'depth=" + "x".repeat(OptionValues.QUOTE_MAX - 6) +
+            "...(10006 characters)' in 'on,depth=" + "x".repeat(OptionValues.QUOTE_MAX - 9) + "...(10009 characters)'"),
             error);
         assertTrue(error.contains("depth must be a whole number from 1 to 256"), error);
         assertTrue(AgentOptions.parse("on," + huge).error().length() < 2_000);

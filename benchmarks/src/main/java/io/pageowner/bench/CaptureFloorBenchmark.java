@@ -13,17 +13,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import java.util.stream.Stream;
-
-import static io.pageowner.bench.Frames.UNSAFE;
 
 /**
  * The floor under full mode's cost: what naming the calling stack costs with no agent at all, on
- * the very loop of {@link UnsafeAllocFreeBenchmark} (the same {@code Unsafe} pair, the same
- * {@code depth} frames below the benchmark method, so the same stack). {@link BenchRunner} runs it
+ * the very loop of {@link UnsafeAllocFreeBenchmark} ({@link AllocFreeAtDepth}: the same {@code Unsafe} pair,
+ * the same {@code depth} frames below the benchmark method, so the same stack). {@link BenchRunner} runs it
  * in the no-agent mode only; the agent has nothing to do with these figures.
  * <ul>
  * <li>{@code pair}: the pair alone, the baseline of this class.</li>
@@ -46,13 +41,6 @@ import static io.pageowner.bench.Frames.UNSAFE;
 @Fork(value = 2, jvmArgsAppend = { "-Xmn32m" })
 public class CaptureFloorBenchmark
 {
-    private static final StackWalker WALKER =
-        StackWalker.getInstance(Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE));
-    private static final int WALKED = 16;
-    private static final int PAIR_ONLY = 0;
-    private static final int THROWABLE = 1;
-    private static final int WALKER16 = 2;
-
     /** Frames between the benchmark method and the allocation, as in {@link UnsafeAllocFreeBenchmark}. */
     @Param({ "4" })
     public int depth;
@@ -61,10 +49,7 @@ public class CaptureFloorBenchmark
     @Param({ "64" })
     public long bytes;
 
-    private final Function<Stream<StackWalker.StackFrame>, Long> classesAndBcis = frames -> frames.limit(WALKED)
-        .mapToLong(f -> 31L * System.identityHashCode(f.getDeclaringClass()) + f.getByteCodeIndex()).sum();
-
-    private Object captured;
+    private final AllocFreeAtDepth loop = new AllocFreeAtDepth();
 
     /**
      * The pair alone.
@@ -74,7 +59,7 @@ public class CaptureFloorBenchmark
     @Benchmark
     public long pair()
     {
-        return descend(depth, PAIR_ONLY);
+        return loop.descend(depth, bytes, AllocFreeAtDepth.PAIR);
     }
 
     /**
@@ -85,7 +70,7 @@ public class CaptureFloorBenchmark
     @Benchmark
     public long throwable()
     {
-        return descend(depth, THROWABLE);
+        return loop.descend(depth, bytes, AllocFreeAtDepth.THROWABLE);
     }
 
     /**
@@ -96,7 +81,7 @@ public class CaptureFloorBenchmark
     @Benchmark
     public long walker16()
     {
-        return descend(depth, WALKER16);
+        return loop.descend(depth, bytes, AllocFreeAtDepth.WALKER16);
     }
 
     /** Prints the stack depth, when probing. */
@@ -104,43 +89,5 @@ public class CaptureFloorBenchmark
     public void report()
     {
         Frames.report("CaptureFloorBenchmark depth=" + depth);
-    }
-
-    private long descend(final int remaining, final int way)
-    {
-        if (remaining > 0)
-        {
-            return descend(remaining - 1, way) + 1;
-        }
-        if (Frames.PROBE)
-        {
-            Frames.probe(2);
-        }
-        long walked = 0;
-        if (THROWABLE == way)
-        {
-            walked = unsafeFrame();
-        }
-        else if (WALKER16 == way)
-        {
-            walked = WALKER.walk(classesAndBcis);
-        }
-        final long address = UNSAFE.allocateMemory(bytes);
-        UNSAFE.freeMemory(address);
-        return address + walked;
-    }
-
-    /** Stands for {@code sun.misc.Unsafe.allocateMemory}. */
-    private long unsafeFrame()
-    {
-        return internalUnsafeFrame();
-    }
-
-    /** Stands for {@code jdk.internal.misc.Unsafe.allocateMemory}, whose advice calls the agent's hook. */
-    private long internalUnsafeFrame()
-    {
-        final Throwable t = new Throwable();
-        captured = t;
-        return 0;
     }
 }

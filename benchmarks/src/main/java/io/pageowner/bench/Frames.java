@@ -1,7 +1,6 @@
 package io.pageowner.bench;
 
-import java.lang.reflect.Field;
-
+import io.pageowner.sample.OffHeap;
 import sun.misc.Unsafe;
 
 /**
@@ -21,8 +20,8 @@ final class Frames
     /** True to record the stack depth at the allocation. */
     static final boolean PROBE = Boolean.getBoolean("pageowner.bench.probe");
 
-    /** The JDK's Unsafe, as applications reach it. */
-    static final Unsafe UNSAFE = unsafe();
+    /** The JDK's Unsafe, as applications reach it: the sample app's, whose reflective getter runs once. */
+    static final Unsafe UNSAFE = OffHeap.UNSAFE;
 
     private static volatile int seen;
 
@@ -53,20 +52,6 @@ final class Frames
         {
             System.out.println("[probe] " + what + ": " + seen + " frames on the stack at the allocation (JDK " +
                 Runtime.version() + ")");
-        }
-    }
-
-    private static Unsafe unsafe()
-    {
-        try
-        {
-            final Field field = Unsafe.class.getDeclaredField("theUnsafe");
-            field.setAccessible(true);
-            return (Unsafe)field.get(null);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new IllegalStateException(ex);
         }
     }
 }

@@ -15,15 +15,13 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.concurrent.TimeUnit;
 
-import static io.pageowner.bench.Frames.UNSAFE;
-
 /**
  * One {@code Unsafe.allocateMemory(64)} + {@code freeMemory} pair, called {@code depth} frames
  * below the benchmark method, so that the agent's stack capture sees a realistic stack. With JMH's
  * own frames, {@code depth=4} puts 22 frames (JDK 17) or 20 (JDK 25) on the stack at
  * {@code jdk.internal.misc.Unsafe.allocateMemory}, and {@code depth=84} 102 or 100 (measured with
- * {@code -Dpageowner.bench.probe=true}: see RESULTS.md).
- * {@link BenchRunner} runs it once per mode side by side.
+ * {@code -Dpageowner.bench.probe=true}: see RESULTS.md). The loop is {@link AllocFreeAtDepth}'s, shared with
+ * {@link CaptureFloorBenchmark}. {@link BenchRunner} runs it once per mode side by side.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,6 +39,8 @@ public class UnsafeAllocFreeBenchmark
     @Param({ "64" })
     public long bytes;
 
+    private final AllocFreeAtDepth loop = new AllocFreeAtDepth();
+
     /**
      * The pair.
      *
@@ -49,7 +49,7 @@ public class UnsafeAllocFreeBenchmark
     @Benchmark
     public long allocateAndFree()
     {
-        return descend(depth);
+        return loop.descend(depth, bytes, AllocFreeAtDepth.PAIR);
     }
 
     /** Prints the stack depth, when probing. */
@@ -57,20 +57,5 @@ public class UnsafeAllocFreeBenchmark
     public void report()
     {
         Frames.report("UnsafeAllocFreeBenchmark depth=" + depth);
-    }
-
-    private long descend(final int remaining)
-    {
-        if (remaining > 0)
-        {
-            return descend(remaining - 1) + 1;
-        }
-        if (Frames.PROBE)
-        {
-            Frames.probe(2);
-        }
-        final long address = UNSAFE.allocateMemory(bytes);
-        UNSAFE.freeMemory(address);
-        return address;
     }
 }

@@ -2,7 +2,6 @@ package io.pageowner.it.apps;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +9,7 @@ import java.util.List;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
+import io.pageowner.sample.OffHeap;
 import sun.misc.Unsafe;
 
 /**
@@ -20,25 +20,14 @@ public final class ProbeSupport
     /** The agent's MBean. */
     public static final String MBEAN = "io.pageowner:type=PageOwner";
 
-    /** The application's view of Unsafe, as libraries such as Netty use it. */
-    public static final Unsafe UNSAFE = unsafe();
+    /**
+     * The application's view of Unsafe, as libraries such as Netty use it: the sample app's, so that the
+     * reflective getter is written once. The probes call it directly, so their stacks hold no sample-app frame.
+     */
+    public static final Unsafe UNSAFE = OffHeap.UNSAFE;
 
     private ProbeSupport()
     {
-    }
-
-    private static Unsafe unsafe()
-    {
-        try
-        {
-            final Field field = Unsafe.class.getDeclaredField("theUnsafe");
-            field.setAccessible(true);
-            return (Unsafe)field.get(null);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new IllegalStateException(ex);
-        }
     }
 
     /**

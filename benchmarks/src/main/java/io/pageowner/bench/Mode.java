@@ -1,0 +1,88 @@
+package io.pageowner.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A mode of {@link BenchRunner}: a name and the JVM arguments its forks get.
+ *
+ * @param key         short name for {@code --modes}.
+ * @param name        shown in the tables.
+ * @param jvmArgs     prepended to each fork's JVM arguments.
+ * @param unavailable why the mode cannot run here, or null.
+ */
+record Mode(String key, String name, List<String> jvmArgs, String unavailable)
+{
+    /** The mode every ratio is taken against. */
+    static final String BASELINE = "no agent";
+    /** Name of the full-tracking mode. */
+    static final String FULL = "agent full";
+    /** Name of the agent-off mode. */
+    static final String OFF = "agent off";
+    /** Name of the sampled mode ({@code sample=512k}); target 2 reads every mode named {@code sample...}. */
+    static final String SAMPLED = "sample 512k";
+    /** Name of the peer's mode. */
+    static final String ASPROF = "async-profiler nativemem";
+
+    /**
+     * The modes this runner knows by default.
+     *
+     * @param agent the agent jar.
+     * @param out   where the peer writes its recordings (deleted after each run).
+     * @return key to mode, in table order.
+     */
+    static Map<String, Mode> known(final Path agent, final Path out)
+    {
+        final Map<String, Mode> modes = new LinkedHashMap<>();
+        modes.put("none", new Mode("none", BASELINE, List.of(), null));
+        modes.put("off", new Mode("off", OFF, List.of("-javaagent:" + agent), null));
+        modes.put("full", new Mode("full", FULL, List.of("-javaagent:" + agent + "=on"), null));
+        modes.put("sample", new Mode("sample", SAMPLED, List.of("-javaagent:" + agent + "=on,sample=512k"), null));
+        final Path asprof = AsyncProfiler.library();
+        final String why = AsyncProfiler.unavailable(asprof);
+        final String recording = out.resolve("nativemem-%p.jfr").toString();
+        modes.put("asprof", new Mode("asprof", ASPROF,
+            null == why ? List.of("-agentpath:" + asprof + "=start,nativemem=0,file=" + recording) : List.of(), why));
+        return modes;
+    }
+
+    /**
+     * A mode from the command line: {@code name:jvm args}, {@code {agent}} standing for the agent jar,
+     * {@code {asprof}} for async-profiler's library and {@code {out}} for the scratch folder (files
+     * named {@code nativemem-*} there are deleted after each run), e.g.
+     * {@code 'sample 512k:-javaagent:{agent}=on,sample=512k'}.
+     *
+     * @param spec  as given to {@code --mode}.
+     * @param agent the agent jar.
+     * @param out   the scratch folder.
+     * @param known the modes so far, whose names it may not take.
+     * @return the mode, its key and name both the name given.
+     */
+    static Mode parse(final String spec, final Path agent, final Path out, final Map<String, Mode> known)
+    {
+        final int colon = spec.indexOf(':');
+        if (colon <= 0)
+        {
+            throw new IllegalArgumentException("--mode wants 'name:jvm args', got '" + spec + "'");
+        }
+        final String name = spec.substring(0, colon).trim();
+        if (known.containsKey(name))
+        {
+            throw new IllegalArgumentException("mode '" + name + "' exists already");
+        }
+        final List<String> jvmArgs = new ArrayList<>();
+        for (final String arg : spec.substring(colon + 1).trim().split("\\s+"))
+        {
+            if (!arg.isEmpty())
+            {
+                jvmArgs.add(arg.replace("{agent}", agent.toString())
+                    .replace("{asprof}", String.valueOf(AsyncProfiler.library()))
+                    .replace("{out}", out.toString()));
+            }
+        }
+        return new Mode(name, name, jvmArgs, null);
+    }
+}

@@ -1,7 +1,7 @@
 package io.pageowner.analysis;
 
+import io.pageowner.analysis.group.Aggregator;
 import io.pageowner.analysis.group.BlockComparators;
-import io.pageowner.analysis.group.BlockParser;
 import io.pageowner.analysis.group.Group;
 import io.pageowner.analysis.group.Sampling;
 import io.pageowner.analysis.output.CollapsedWriter;
@@ -210,12 +210,13 @@ public final class PageOwnerSort
         }
     }
 
-    private static int sort(final SortOptions options, final String[] args, final PrintStream out, final PrintStream err)
+    private static int sort(
+        final SortOptions options, final String[] args, final PrintStream out, final PrintStream err)
         throws SortException
     {
         final PrintStream progress = "-".equals(options.output()) ? err : out;
         final String inputName = options.input();
-        final BlockParser parser = new BlockParser(options, inputName, err);
+        final Aggregator parser = new Aggregator(options, inputName, err);
 
         try (OutputFile output = OutputFile.open(options.output(), out))
         {
@@ -288,7 +289,7 @@ public final class PageOwnerSort
         return EXIT_OK;
     }
 
-    private static void reportProblems(final BlockParser parser, final String inputName, final PrintStream err)
+    private static void reportProblems(final Aggregator parser, final String inputName, final PrintStream err)
     {
         if (parser.missingSeparators() > 0)
         {
@@ -298,7 +299,8 @@ public final class PageOwnerSort
         }
         if (parser.damaged() > 0)
         {
-            err.println(PROGRAM + ": warning: " + inputName + ": skipped " + plural(parser.damaged(), "damaged record") +
+            err.println(PROGRAM + ": warning: " + inputName + ": skipped " +
+                plural(parser.damaged(), "damaged record") +
                 (parser.damaged() > parser.damageExamples().size() ?
                 ", the first " + parser.damageExamples().size() + ":" : ":"));
             for (final String example : parser.damageExamples())

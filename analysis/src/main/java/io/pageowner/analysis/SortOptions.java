@@ -3,6 +3,7 @@ package io.pageowner.analysis;
 import io.pageowner.analysis.group.SortKey;
 import io.pageowner.analysis.output.CollapsedWeight;
 import io.pageowner.analysis.output.OutputOptions;
+import io.pageowner.analysis.parse.Bytes;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -421,23 +422,12 @@ final class SortOptions implements OutputOptions
                 negative = item.charAt(p) == '-';
                 p++;
             }
+            final byte[] bytes = item.getBytes(StandardCharsets.ISO_8859_1);
             final int digitsStart = p;
-            long magnitude = 0;
-            boolean overflow = false;
-            while (p < item.length() && item.charAt(p) >= '0' && item.charAt(p) <= '9')
-            {
-                final int digit = item.charAt(p) - '0';
-                if (magnitude > (Long.MAX_VALUE - digit) / 10)
-                {
-                    overflow = true;
-                }
-                else
-                {
-                    magnitude = magnitude * 10 + digit;
-                }
-                p++;
-            }
-            if (p == digitsStart || p != item.length() || overflow)
+            p = Bytes.digitsEnd(bytes, digitsStart, bytes.length);
+            // NOTE: strtol fails past LONG_MAX; the parser's unsigned results from there on are negative.
+            final long magnitude = Bytes.parseUnsigned(bytes, digitsStart, p);
+            if (p == digitsStart || p != item.length() || magnitude < 0)
             {
                 throw new UsageException("wrong/invalid " + what + " in from the command line:" + value, false);
             }

@@ -9,9 +9,9 @@
  * {@link io.pageowner.analysis.group.BlockComparators} breaks ties the same way (cull key, then text, then first
  * appearance), which also makes our output deterministic.
  * <p>
- * <b>Streaming.</b> Records are aggregated while they are read
- * ({@link io.pageowner.analysis.group.BlockParser}): a record becomes an interned header line (with its {@code ts} digits taken out), an interned stack text and the group
- * they belong to. Memory grows with distinct headers, stacks and groups, never with records, except that with
+ * <b>Streaming.</b> Records are aggregated while they are read ({@link io.pageowner.analysis.group.Aggregator}):
+ * a record becomes an interned header line (with its {@code ts} digits taken out), an interned stack text and
+ * the group they belong to. Memory grows with distinct headers, stacks and groups, never with records, except that with
  * timestamps kept in the text ({@code -a}, or {@code --sort} starting with {@code at}) every timestamp is its own
  * group, as in the kernel tool; such a group costs about 150 bytes (a 1 GB dump of 1.4 million records sorts with
  * {@code -a} in a 400 MB heap). Nothing is spilled to disk.

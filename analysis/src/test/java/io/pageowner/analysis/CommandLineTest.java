@@ -1,6 +1,6 @@
 package io.pageowner.analysis;
 
-import io.pageowner.analysis.group.BlockParser;
+import io.pageowner.analysis.parse.BlockFramer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -264,7 +264,7 @@ class CommandLineTest
         final String worked = Files.readString(golden("input/kernel-worked.txt"), StandardCharsets.ISO_8859_1);
         final StringBuilder huge = new StringBuilder("Page allocated via order 0, mask 0x2(DIRECT), pid 1, tgid 2 (x), ts 3 ns\n");
         final String frame = " com.example.Deep.recurse(Deep.java:1)\n";
-        while (huge.length() < BlockParser.MAX_RECORD_LENGTH + 1000)
+        while (huge.length() < BlockFramer.MAX_RECORD_LENGTH + 1000)
         {
             huge.append(frame);
         }

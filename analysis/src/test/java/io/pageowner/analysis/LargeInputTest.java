@@ -1,6 +1,6 @@
 package io.pageowner.analysis;
 
-import io.pageowner.analysis.group.BlockParser;
+import io.pageowner.analysis.group.Aggregator;
 import io.pageowner.analysis.group.Group;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -87,7 +87,7 @@ class LargeInputTest
         final long repeats = TWO_GIB / chunk.length + 2;
         final long size = repeats * chunk.length;
         final SortOptions options = SortOptions.parse(new String[]{ "--cull=st", "in", "out" });
-        final BlockParser parser = new BlockParser(options, "big", new PrintStream(OutputStream.nullOutputStream()));
+        final Aggregator parser = new Aggregator(options, "big", new PrintStream(OutputStream.nullOutputStream()));
         parser.parse(new RepeatingInputStream(chunk, size));
 
         assertTrue(parser.bytesRead() > TWO_GIB);

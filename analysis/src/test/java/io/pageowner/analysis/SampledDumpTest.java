@@ -1,6 +1,6 @@
 package io.pageowner.analysis;
 
-import io.pageowner.analysis.group.BlockParser;
+import io.pageowner.analysis.group.Aggregator;
 import io.pageowner.analysis.group.Group;
 import io.pageowner.analysis.group.Sampling;
 
@@ -57,18 +57,18 @@ class SampledDumpTest
             " " + frame + "\n\n";
     }
 
-    private BlockParser parse(final String text, final String... options) throws Exception
+    private Aggregator parse(final String text, final String... options) throws Exception
     {
         final String[] args = Arrays.copyOf(options, options.length + 2);
         args[options.length] = "in";
         args[options.length + 1] = "out";
-        final BlockParser parser = new BlockParser(SortOptions.parse(args), "in",
+        final Aggregator parser = new Aggregator(SortOptions.parse(args), "in",
             new PrintStream(OutputStream.nullOutputStream()));
         parser.parse(new ByteArrayInputStream(text.getBytes(StandardCharsets.ISO_8859_1)));
         return parser;
     }
 
-    private static Group only(final BlockParser parser)
+    private static Group only(final Aggregator parser)
     {
         final Group[] groups = parser.groups().groups();
         assertEquals(1, groups.length);
@@ -77,14 +77,14 @@ class SampledDumpTest
 
     private double weightOf(final String weight) throws Exception
     {
-        final BlockParser parser = parse(record(0, 4096, weight, "com.example.A.a(A.java:1)"));
+        final Aggregator parser = parse(record(0, 4096, weight, "com.example.A.a(A.java:1)"));
         assertEquals(0, parser.damaged(), () -> "weight=" + weight + ": " + parser.damageExamples());
         return only(parser).estimatedTimes();
     }
 
     private String damageOf(final String weight) throws Exception
     {
-        final BlockParser parser = parse(record(0, 4096, weight, "com.example.A.a(A.java:1)"));
+        final Aggregator parser = parse(record(0, 4096, weight, "com.example.A.a(A.java:1)"));
         assertEquals(1, parser.damaged(), "weight=" + weight);
         assertEquals(0, parser.records());
         return parser.damageExamples().get(0);
@@ -133,7 +133,7 @@ class SampledDumpTest
             expected[i] = Double.parseDouble(weight);
             text.append(record(0, 4096, weight, "com.example.A.a" + i + "(A.java:1)"));
         }
-        final BlockParser parser = parse(text.toString(), "--cull=st");
+        final Aggregator parser = parse(text.toString(), "--cull=st");
         assertEquals(0, parser.damaged());
         for (final Group group : parser.groups().groups())
         {
@@ -156,7 +156,7 @@ class SampledDumpTest
             .replace("(address=", "(weight=4|address=");
         assertEquals(4.0, only(parse(first)).estimatedTimes());
 
-        final BlockParser unsampled = parse(mapped.replace("|weight=3", ""));
+        final Aggregator unsampled = parse(mapped.replace("|weight=3", ""));
         assertSame(Sampling.NONE, unsampled.sampling());
     }
 
@@ -180,7 +180,7 @@ class SampledDumpTest
         assertEquals("in:2: malformed weight 'weight=" + huge.substring(0, 40) + "...': out of range", damageOf(huge));
 
         final String unterminated = record(0, 4096, "2", "com.example.A.a(A.java:1)").replace("weight=2)", "weight=2");
-        final BlockParser parser = parse(unterminated);
+        final Aggregator parser = parse(unterminated);
         assertEquals(1, parser.damaged());
     }
 
@@ -245,7 +245,7 @@ class SampledDumpTest
     {
         final String frame = "com.example.A.a(A.java:1)";
         final String text = record(0, 4096, null, frame) + record(0, 4096, "3", frame) + record(0, 4096, null, frame);
-        final BlockParser parser = parse(text);
+        final Aggregator parser = parse(text);
         final Group group = only(parser);
         assertEquals(5.0, group.estimatedTimes());
         assertEquals(5.0 * 4096, group.estimatedBytes());
@@ -287,7 +287,7 @@ class SampledDumpTest
         final String expected = Files.readString(GoldenTest.goldenDirectory().resolve("expected/jvm-basic-default.out"),
             StandardCharsets.ISO_8859_1);
         assertEquals(expected, sort(text, "--unweighted"));
-        final BlockParser parser = parse(text);
+        final Aggregator parser = parse(text);
         assertSame(Sampling.NONE, parser.sampling());
         for (final Group group : parser.groups().groups())
         {

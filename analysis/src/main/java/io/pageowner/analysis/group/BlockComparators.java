@@ -193,7 +193,8 @@ public final class BlockComparators
                 x.array(), x.position(), x.position() + length, y.array(), y.position(), y.position() + length);
             if (mismatch >= 0)
             {
-                return Integer.compare(x.array()[x.position() + mismatch] & 0xFF, y.array()[y.position() + mismatch] & 0xFF);
+                return Integer.compare(
+                    x.array()[x.position() + mismatch] & 0xFF, y.array()[y.position() + mismatch] & 0xFF);
             }
             x.advance(length);
             y.advance(length);

@@ -41,7 +41,11 @@ public final class OutputFile implements AutoCloseable
     private boolean committed;
 
     private OutputFile(
-        final String name, final Path target, final Path temporary, final FileChannel channel, final OutputStream stream)
+        final String name,
+        final Path target,
+        final Path temporary,
+        final FileChannel channel,
+        final OutputStream stream)
     {
         this.name = name;
         this.target = target;

@@ -3,7 +3,8 @@ package io.pageowner.analysis.parse;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Small searches over byte ranges; the sorter never decodes a record to find its fields.
+ * Small searches over byte ranges, and the one decimal parser; the sorter never decodes a record to find its
+ * fields.
  */
 public final class Bytes
 {
@@ -189,8 +190,27 @@ public final class Bytes
     }
 
     /**
-     * Parse an unsigned decimal the way the kernel's sorter parses a timestamp with strtoull: an empty,
-     * 25-or-more-digit or out-of-range value gives {@code (u64)-1}.
+     * End of the run of decimal digits that starts a range.
+     *
+     * @param buffer holding the range.
+     * @param from   start of the range.
+     * @param to     end (exclusive) of the range.
+     * @return the index after the last digit, {@code from} if the range does not start with one.
+     */
+    public static int digitsEnd(final byte[] buffer, final int from, final int to)
+    {
+        int i = from;
+        while (i < to && isDigit(buffer[i]))
+        {
+            i++;
+        }
+        return i;
+    }
+
+    /**
+     * The sorter's one number parser: an unsigned decimal, read the way the kernel's sorter reads a timestamp
+     * with strtoull: an empty, 25-or-more-digit or out-of-range value gives {@code (u64)-1}. Callers that want a
+     * signed {@code long} take a negative result as out of range.
      *
      * @param buffer holding the digits.
      * @param from   start of the digits.

@@ -199,17 +199,9 @@ public final class RecordHeader extends ByteTable.Entry
             p++;
         }
         final int digits = p;
-        long value = 0;
-        while (p < n && Bytes.isDigit(h[p]))
-        {
-            value = value * 10 + (h[p] - '0');
-            if (value > Integer.MAX_VALUE)
-            {
-                return -1;
-            }
-            p++;
-        }
-        if (p == digits)
+        p = Bytes.digitsEnd(h, digits, n);
+        final long value = Bytes.parseUnsigned(h, digits, p);
+        if (p == digits || value < 0 || value > Integer.MAX_VALUE)
         {
             return -1;
         }

@@ -3,12 +3,9 @@ package io.pageowner.analysis;
 import io.pageowner.analysis.group.SortKey;
 import io.pageowner.analysis.output.CollapsedWeight;
 import io.pageowner.analysis.output.OutputOptions;
-import io.pageowner.analysis.parse.Bytes;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The sorter's command line, parsed the way the kernel's {@code page_owner_sort} parses it with
@@ -43,18 +40,6 @@ final class SortOptions implements OutputOptions
     }
 
     private static final String SHORT_OPTIONS = "abdmnpstPMh";
-
-    private static final String[] LONG_NAMES =
-    {
-        "pid", "tgid", "name", "module", "cull", "sort", "help",
-        "kind", "format", "weight", "strict", "show-bytes", "unweighted"
-    };
-
-    private static final boolean[] LONG_HAS_ARGUMENT =
-    {
-        true, true, true, true, true, true, false,
-        true, true, true, false, false, false
-    };
 
     /** Cull keys the kernel accepts, plus ours. */
     private static final int CULLABLE =
@@ -113,9 +98,9 @@ final class SortOptions implements OutputOptions
             {
                 final int equals = arg.indexOf('=');
                 final String typed = equals < 0 ? arg.substring(2) : arg.substring(2, equals);
-                final int option = findLongOption(typed);
+                final LongOption option = LongOption.find(typed);
                 String value = null;
-                if (LONG_HAS_ARGUMENT[option])
+                if (option.hasArgument())
                 {
                     if (equals >= 0)
                     {
@@ -127,15 +112,15 @@ final class SortOptions implements OutputOptions
                     }
                     else
                     {
-                        throw new UsageException("option '--" + LONG_NAMES[option] + "' requires an argument", true);
+                        throw new UsageException("option '--" + option.longName() + "' requires an argument", true);
                     }
                 }
                 else if (equals >= 0)
                 {
-                    throw new UsageException("option '--" + LONG_NAMES[option] + "' doesn't allow an argument", true);
+                    throw new UsageException("option '--" + option.longName() + "' doesn't allow an argument", true);
                 }
 
-                if (options.applyLong(LONG_NAMES[option], value))
+                if (options.applyLong(option, value))
                 {
                     return options;
                 }
@@ -232,96 +217,66 @@ final class SortOptions implements OutputOptions
         return options;
     }
 
-    private static int findLongOption(final String typed) throws UsageException
-    {
-        for (int i = 0; i < LONG_NAMES.length; i++)
-        {
-            if (LONG_NAMES[i].equals(typed))
-            {
-                return i;
-            }
-        }
-        int found = -1;
-        final StringBuilder candidates = new StringBuilder();
-        for (int i = 0; i < LONG_NAMES.length; i++)
-        {
-            if (!typed.isEmpty() && LONG_NAMES[i].startsWith(typed))
-            {
-                candidates.append(" '--").append(LONG_NAMES[i]).append('\'');
-                found = found == -1 ? i : -2;
-            }
-        }
-        if (found == -2)
-        {
-            throw new UsageException("option '--" + typed + "' is ambiguous; possibilities:" + candidates, true);
-        }
-        if (found < 0)
-        {
-            throw new UsageException("unrecognized option '--" + typed + "'", true);
-        }
-        return found;
-    }
-
     /**
      * Apply one long option.
      *
      * @return true if parsing stops here (help).
      */
-    private boolean applyLong(final String name, final String value) throws UsageException
+    private boolean applyLong(final LongOption option, final String value) throws UsageException
     {
-        switch (name)
+        switch (option)
         {
-            case "pid":
+            case PID:
                 filter |= SortKey.PID.bit();
-                pids = parseNumbers(value, "pid");
+                pids = OptionValues.parseNumbers(value, "pid");
                 break;
-            case "tgid":
+            case TGID:
                 filter |= SortKey.TGID.bit();
-                tgids = parseNumbers(value, "tgid");
+                tgids = OptionValues.parseNumbers(value, "tgid");
                 break;
-            case "name":
+            case NAME:
                 filter |= SortKey.NAME.bit();
-                names = explode(value);
+                names = OptionValues.explode(value);
                 for (int i = 0; i < names.length; i++)
                 {
-                    names[i] = asRawBytes(names[i]);
+                    names[i] = OptionValues.asRawBytes(names[i]);
                 }
                 break;
-            case "module":
+            case MODULE:
                 filter |= SortKey.MODULE.bit();
-                modules = explode(value);
+                modules = OptionValues.explode(value);
                 break;
-            case "kind":
+            case KIND:
                 filter |= SortKey.KIND.bit();
-                kinds = explode(value);
+                kinds = OptionValues.explode(value);
                 for (int i = 0; i < kinds.length; i++)
                 {
                     if (kinds[i].isEmpty())
                     {
                         throw new UsageException("wrong argument after --kind option:" + value, false);
                     }
-                    kinds[i] = asRawBytes(kinds[i]);
+                    kinds[i] = OptionValues.asRawBytes(kinds[i]);
                 }
                 break;
-            case "cull":
+            case CULL:
                 parseCull(value);
                 break;
-            case "sort":
+            case SORT:
                 parseSort(value);
                 break;
-            case "format":
-                format = parseEnum(Format.class, value, "--format", "text, collapsed or html");
+            case FORMAT:
+                format = OptionValues.parseEnum(Format.class, value, "--format", "text, collapsed or html");
                 break;
-            case "weight":
-                weight = parseEnum(CollapsedWeight.class, value, "--weight", "bytes, pages or times");
+            case WEIGHT:
+                weight = OptionValues.parseEnum(CollapsedWeight.class, value, "--weight", "bytes, pages or times");
                 break;
-            case "strict":
+            case STRICT:
                 strict = true;
                 break;
-            case "show-bytes":
+            case SHOW_BYTES:
                 showBytes = true;
                 break;
-            case "unweighted":
+            case UNWEIGHTED:
                 unweighted = true;
                 break;
             default:
@@ -331,22 +286,9 @@ final class SortOptions implements OutputOptions
         return false;
     }
 
-    private static <T extends Enum<T>> T parseEnum(
-        final Class<T> type, final String value, final String option, final String expected) throws UsageException
-    {
-        for (final T constant : type.getEnumConstants())
-        {
-            if (constant.name().toLowerCase(Locale.ROOT).equals(value))
-            {
-                return constant;
-            }
-        }
-        throw new UsageException(option + ": expected " + expected + ", got '" + value + "'", false);
-    }
-
     private void parseCull(final String value) throws UsageException
     {
-        for (final String item : explode(value))
+        for (final String item : OptionValues.explode(value))
         {
             final SortKey key = SortKey.byName(item);
             if (null == key || (CULLABLE & key.bit()) == 0)
@@ -363,7 +305,7 @@ final class SortOptions implements OutputOptions
 
     private void parseSort(final String value) throws UsageException
     {
-        final String[] items = explode(value);
+        final String[] items = OptionValues.explode(value);
         final SortKey[] keys = new SortKey[items.length];
         final int[] signs = new int[items.length];
         for (int i = 0; i < items.length; i++)
@@ -390,64 +332,6 @@ final class SortOptions implements OutputOptions
         sortKeys = new SortKey[]{ key };
         final boolean descending = key == SortKey.TIMES || key == SortKey.PAGES || key == SortKey.BYTES;
         sortSigns = new int[]{ descending ? -1 : 1 };
-    }
-
-    /**
-     * Split on commas like the kernel's {@code explode}: every comma separates, so empty items are kept.
-     */
-    private static String[] explode(final String value)
-    {
-        return value.split(",", -1);
-    }
-
-    /**
-     * Parse a comma list of numbers with the kernel's strtol rules: leading white space and a sign are allowed,
-     * nothing may follow the digits, and the value is truncated to a 32-bit pid_t.
-     */
-    private static int[] parseNumbers(final String value, final String what) throws UsageException
-    {
-        final String[] items = explode(value);
-        final int[] numbers = new int[items.length];
-        for (int i = 0; i < items.length; i++)
-        {
-            final String item = items[i];
-            int p = 0;
-            while (p < item.length() && isCSpace(item.charAt(p)))
-            {
-                p++;
-            }
-            boolean negative = false;
-            if (p < item.length() && (item.charAt(p) == '-' || item.charAt(p) == '+'))
-            {
-                negative = item.charAt(p) == '-';
-                p++;
-            }
-            final byte[] bytes = item.getBytes(StandardCharsets.ISO_8859_1);
-            final int digitsStart = p;
-            p = Bytes.digitsEnd(bytes, digitsStart, bytes.length);
-            // NOTE: strtol fails past LONG_MAX; the parser's unsigned results from there on are negative.
-            final long magnitude = Bytes.parseUnsigned(bytes, digitsStart, p);
-            if (p == digitsStart || p != item.length() || magnitude < 0)
-            {
-                throw new UsageException("wrong/invalid " + what + " in from the command line:" + value, false);
-            }
-            numbers[i] = (int)(negative ? -magnitude : magnitude);
-        }
-        return numbers;
-    }
-
-    private static boolean isCSpace(final char c)
-    {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x0B || c == '\f';
-    }
-
-    /**
-     * The sorter reads records as ISO-8859-1 so every byte is one char; command line text is matched against
-     * them after the same mapping of its UTF-8 bytes.
-     */
-    private static String asRawBytes(final String text)
-    {
-        return new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
     }
 
     /**

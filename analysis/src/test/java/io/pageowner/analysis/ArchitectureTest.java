@@ -6,6 +6,8 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -30,6 +33,10 @@ class ArchitectureTest
     private static final String ROOT = "io.pageowner.analysis";
     /** Name of the root package in {@link #ALLOWED}. */
     private static final String COMMAND = "";
+    private static final int MAX_LINES = 600;
+    private static final String LONG_FILE_REASON = "Longer than " + MAX_LINES + " lines because";
+    /** How far from the top of a file the reason for its length may stand. */
+    private static final int REASON_WITHIN_LINES = 30;
     /** Each package of the module ({@code ""} for the root), and the packages of the module it may depend on. */
     private static final Map<String, Set<String>> ALLOWED = new LinkedHashMap<>();
 
@@ -109,6 +116,38 @@ class ArchitectureTest
             }
         }
         assertTrue(missing.isEmpty(), "packages without package-info.java: " + missing);
+    }
+
+    @Test
+    void shouldKeepEveryMainFileShortOrSayWhy() throws IOException
+    {
+        final List<String> tooLong = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(Path.of("src", "main", "java")))
+        {
+            for (final Path file : files.filter(path -> path.toString().endsWith(".java")).toList())
+            {
+                final List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+                if (lines.size() > MAX_LINES && !givesReason(lines))
+                {
+                    tooLong.add(file + " (" + lines.size() + " lines)");
+                }
+            }
+        }
+        assertTrue(tooLong.isEmpty(), "files over " + MAX_LINES + " lines without a line near the top saying '" +
+            LONG_FILE_REASON + " ...': " + tooLong);
+    }
+
+    private static boolean givesReason(final List<String> lines)
+    {
+        for (int i = 0; i < Math.min(REASON_WITHIN_LINES, lines.size()); i++)
+        {
+            final int at = lines.get(i).indexOf(LONG_FILE_REASON);
+            if (at >= 0 && lines.get(i).substring(at + LONG_FILE_REASON.length()).trim().length() > 10)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Path sources()

@@ -63,11 +63,7 @@ public final class RecordHeader extends ByteTable.Entry
             return -1;
         }
         final int digits = field + TS_FIELD.length;
-        int i = digits;
-        while (i < to && Bytes.isDigit(line[i]))
-        {
-            i++;
-        }
+        final int i = Bytes.digitsEnd(line, digits, to);
         if (i + 3 <= to && line[i] == ' ' && line[i + 1] == 'n' && line[i + 2] == 's')
         {
             return digits;
@@ -88,18 +84,14 @@ public final class RecordHeader extends ByteTable.Entry
         {
             return "expected a record header 'Page allocated via order <n>, ...', found '" + excerpt(h, 0) + "'";
         }
-        int p = PREFIX.length;
-        final int orderStart = p;
-        while (p < n && Bytes.isDigit(h[p]))
-        {
-            p++;
-        }
+        final int orderStart = PREFIX.length;
+        int p = Bytes.digitsEnd(h, orderStart, n);
         if (p == orderStart || p - orderStart > 2)
         {
             return "malformed header: expected an order of 0 to 62 after 'order', found '" +
                 excerpt(h, orderStart) + "'";
         }
-        order = Integer.parseInt(Bytes.latin1(h, orderStart, p));
+        order = (int)Bytes.parseUnsigned(h, orderStart, p);
         if (order > 62)
         {
             return "malformed header: order " + order + " is out of range (0 to 62)";
@@ -245,11 +237,7 @@ public final class RecordHeader extends ByteTable.Entry
 
     private int parseNanoseconds(final byte[] h, final int from, final int n, final boolean isTs)
     {
-        int p = from;
-        while (p < n && Bytes.isDigit(h[p]))
-        {
-            p++;
-        }
+        final int p = Bytes.digitsEnd(h, from, n);
         if (p + 3 > n || h[p] != ' ' || h[p + 1] != 'n' || h[p + 2] != 's')
         {
             return -1;

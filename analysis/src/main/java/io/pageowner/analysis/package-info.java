@@ -27,11 +27,13 @@
  *     <li>Damaged records are skipped, counted and named by line on stderr; {@code --strict} stops at the first.
  *     An unterminated last line that is cut short, a header cut short, a record without stack, binary bytes, a
  *     line over 1 MiB or a record over 16 MiB make a record damaged. An order over 62 is damaged too (the kernel
- *     tool counts it as 0 pages or overflows).</li>
+ *     tool counts it as 0 pages or overflows), and so are a {@code bytes=} of 2^63 or more and, without
+ *     {@code bytes=}, an order over 50 (4096 bytes a page would pass 2^63).</li>
  *     <li>Header fields are parsed by the structure of the line rather than with the kernel tool's six
  *     whole-block regexes; the two agree on every header a kernel or our agent writes (the comm runs to the last
  *     {@code "), ts "} as with its greedy regex), and differ only for comms made to look like other fields.</li>
- *     <li>Sums are 64-bit (the kernel tool's int overflows at 2^31 pages). The representative of a group is its
+ *     <li>Sums are exact 64-bit (the kernel tool's int overflows at 2^31 pages): when the pages or bytes of the
+ *     records read pass 2^63 - 1 the run stops with status 2, naming the line. The representative of a group is its
  *     first record in the file (the kernel tool's, in practice); with {@code -a} a group sorts by its earliest
  *     timestamp. A block without a PFN line has no CMA or SLAB allocator bit, where the kernel tool reuses the
  *     previous block's PFN line. In our records {@code CMA} and {@code slab} are looked for only before

@@ -21,6 +21,7 @@ import java.util.List;
 public final class Aggregator implements BlockFramer.RecordHandler
 {
     private final GroupOptions options;
+    private final String inputName;
     private final int cull;
     private final BlockFramer framer;
     private final RecordParser recordParser;
@@ -30,6 +31,8 @@ public final class Aggregator implements BlockFramer.RecordHandler
     private final RecordFields record = new RecordFields();
     private final GroupKey key = new GroupKey();
 
+    private long totalPages;
+    private long totalBytes;
     private long records;
     private long accepted;
     private long weightedRecords;
@@ -46,6 +49,7 @@ public final class Aggregator implements BlockFramer.RecordHandler
     public Aggregator(final GroupOptions options, final String inputName, final PrintStream err)
     {
         this.options = options;
+        this.inputName = inputName;
         this.cull = options.cull();
         this.framer = new BlockFramer(inputName, options.strict(), options.debug(), err, this);
         this.recordParser = new RecordParser(options.keepTimestamps());
@@ -68,9 +72,10 @@ public final class Aggregator implements BlockFramer.RecordHandler
      * Aggregate one whole record: parse its fields, filter it, and add it to its group.
      *
      * @param block of the record.
+     * @throws SortException if the pages or bytes of the records accepted pass 2^63 - 1.
      */
     @Override
-    public void onRecord(final Block block)
+    public void onRecord(final Block block) throws SortException
     {
         final RecordFields record = this.record;
         if (!recordParser.parse(block, record))
@@ -87,6 +92,7 @@ public final class Aggregator implements BlockFramer.RecordHandler
         {
             return;
         }
+        sumTotals(block, record);
         accepted++;
         if (!record.hasWeight && missingWeights++ == 0)
         {
@@ -94,6 +100,27 @@ public final class Aggregator implements BlockFramer.RecordHandler
         }
         key.make(record, cull, frameIds);
         groups.add(key, record);
+    }
+
+    /**
+     * Keep the sums of pages and bytes over every accepted record: while they fit in a long, so does every group's
+     * sum and every sum of groups a writer makes, so each is exact; past that, the run ends rather than print a
+     * wrong number.
+     */
+    private void sumTotals(final Block block, final RecordFields record) throws SortException
+    {
+        try
+        {
+            totalPages = Math.addExact(totalPages, record.header.pages);
+            totalBytes = Math.addExact(totalBytes, record.bytes);
+        }
+        catch (final ArithmeticException ex)
+        {
+            final boolean pages = totalPages > Long.MAX_VALUE - record.header.pages;
+            throw new SortException(inputName + ":" + block.line() + ": the " + (pages ? "pages" : "bytes") +
+                " of the records read so far add up to more than " + Long.MAX_VALUE + " (2^63 - 1); totals that " +
+                "large cannot be kept exact", ex);
+        }
     }
 
     /**

@@ -63,8 +63,9 @@ public final class BlockFramer
          * Take a record that has a header line and a stack; mark the block damaged to have it counted as such.
          *
          * @param block of the record; valid only during the call.
+         * @throws SortException to end the run.
          */
-        void onRecord(Block block);
+        void onRecord(Block block) throws SortException;
     }
 
     private final String inputName;

@@ -12,6 +12,8 @@ final class PfnFields
     private static final byte[] WEIGHT_FIELD = Bytes.ascii("weight=");
     private static final byte[] JVM_FLAGS = Bytes.ascii(" Flags 0x0(address=");
     private static final int WEIGHT_EXCERPT = 40;
+    /** Bytes of a kernel record are 4096 per page. */
+    private static final int PAGE_SHIFT = 12;
     /** Decimals of up to this many significant digits are exact as a double, as is their quotient by 10^n. */
     private static final int EXACT_DIGITS = 15;
     private static final double[] POWERS_OF_TEN =
@@ -155,8 +157,9 @@ final class PfnFields
      * @param record to set the fields of.
      * @param header of the record.
      * @param stack  of the record.
+     * @return false if the record's bytes are 2^63 or more (the block is then damaged): no total could hold them.
      */
-    static void parse(final Block block, final RecordFields record, final RecordHeader header, final StackText stack)
+    static boolean parse(final Block block, final RecordFields record, final RecordHeader header, final StackText stack)
     {
         final byte[] pfn = block.pfn;
         final int pfnLength = block.pfnLength;
@@ -184,14 +187,28 @@ final class PfnFields
                 final int digitsEnd = Bytes.digitsEnd(pfn, digits, pfnLength);
                 if (digitsEnd > digits)
                 {
-                    final long value = Bytes.parseUnsigned(pfn, digits, digitsEnd);
-                    bytes = value < 0 ? Long.MAX_VALUE : value;
+                    bytes = Bytes.parseUnsigned(pfn, digits, digitsEnd);
+                    if (bytes < 0)
+                    {
+                        final boolean cut = digitsEnd - digits > WEIGHT_EXCERPT;
+                        block.damage(block.pfnLine, "bytes=" +
+                            Bytes.latin1(pfn, digits, cut ? digits + WEIGHT_EXCERPT : digitsEnd) + (cut ? "..." : "") +
+                            " is out of range: 2^63 bytes or more cannot be summed exactly");
+                        return false;
+                    }
                 }
             }
         }
         if (bytes < 0)
         {
-            bytes = header.pages > Long.MAX_VALUE >> 12 ? Long.MAX_VALUE : header.pages << 12;
+            if (header.pages > Long.MAX_VALUE >> PAGE_SHIFT)
+            {
+                block.damage(block.line, "order " + header.order + " without a bytes= field is 2^" +
+                    (header.order + PAGE_SHIFT) + " bytes (4096 per page), out of range: 2^63 bytes or more " +
+                    "cannot be summed exactly");
+                return false;
+            }
+            bytes = header.pages << PAGE_SHIFT;
         }
 
         final int vmalloc = header.vmallocVerdict != StackText.VMALLOC_NONE ?
@@ -217,5 +234,6 @@ final class PfnFields
             record.module = null == stack.module ? "vmlinux" : stack.module;
             record.moduleId = stack.moduleId;
         }
+        return true;
     }
 }

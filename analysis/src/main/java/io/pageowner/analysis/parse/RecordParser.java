@@ -84,8 +84,7 @@ public final class RecordParser
         record.stack = stack;
         record.timestamp = timestamp;
         record.tsKey = tsAsKey ? timestamp : -1L;
-        PfnFields.parse(block, record, header, stack);
-        return true;
+        return PfnFields.parse(block, record, header, stack);
     }
 
     private RecordHeader newHeader(final byte[] bytes, final int hash)

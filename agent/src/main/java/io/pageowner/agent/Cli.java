@@ -53,7 +53,7 @@ final class Cli
         switch (args[0])
         {
             case "sort":
-                return io.pageowner.sort.PageOwnerSort.run(PageOwnerAgent.tail(args), out, err);
+                return io.pageowner.analysis.PageOwnerSort.run(PageOwnerAgent.tail(args), out, err);
             case "version":
                 out.println("page-owner " + version());
                 return 0;

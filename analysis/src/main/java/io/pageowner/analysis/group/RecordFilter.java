@@ -1,0 +1,126 @@
+package io.pageowner.analysis.group;
+
+import io.pageowner.analysis.parse.RecordFields;
+import io.pageowner.analysis.parse.RecordHeader;
+
+/**
+ * The filters of the command line ({@code --pid}, {@code --tgid}, {@code --name}, {@code --kind},
+ * {@code --module}): a record passes if it matches each filter given. What its header decides is remembered on
+ * the interned header, so each distinct header is tested once.
+ */
+final class RecordFilter
+{
+    private static final int UNDECIDED = 0;
+    private static final int PASSES = 1;
+    private static final int FAILS = 2;
+
+    private final GroupOptions options;
+    private final int filter;
+
+    /**
+     * A filter for the options of a run.
+     *
+     * @param options of the run.
+     */
+    RecordFilter(final GroupOptions options)
+    {
+        this.options = options;
+        this.filter = options.filter();
+    }
+
+    /**
+     * Whether any filter was given.
+     *
+     * @return whether any filter was given.
+     */
+    boolean active()
+    {
+        return filter != 0;
+    }
+
+    /**
+     * Whether a record passes the filters.
+     *
+     * @param record read.
+     * @return whether it passes.
+     */
+    boolean passes(final RecordFields record)
+    {
+        final RecordHeader header = record.header;
+        if (header.filterVerdict == UNDECIDED)
+        {
+            header.filterVerdict = passesHeaderFilters(header) ? PASSES : FAILS;
+        }
+        if (header.filterVerdict != PASSES)
+        {
+            return false;
+        }
+        if ((filter & SortKey.MODULE.bit()) != 0)
+        {
+            for (final String module : options.modules())
+            {
+                if (module.equals(record.module))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return true;
+    }
+
+    private boolean passesHeaderFilters(final RecordHeader header)
+    {
+        if ((filter & SortKey.PID.bit()) != 0 && !contains(options.pids(), header.pid))
+        {
+            return false;
+        }
+        if ((filter & SortKey.TGID.bit()) != 0 && !contains(options.tgids(), header.tgid))
+        {
+            return false;
+        }
+        if ((filter & SortKey.NAME.bit()) != 0 && !contains(options.names(), header.comm))
+        {
+            return false;
+        }
+        if ((filter & SortKey.KIND.bit()) != 0)
+        {
+            for (final String wanted : options.kinds())
+            {
+                for (final String name : header.kindNames)
+                {
+                    if (name.equalsIgnoreCase(wanted))
+                    {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+        return true;
+    }
+
+    private static boolean contains(final int[] values, final int value)
+    {
+        for (final int v : values)
+        {
+            if (v == value)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean contains(final String[] values, final String value)
+    {
+        for (final String v : values)
+        {
+            if (v.equals(value))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}

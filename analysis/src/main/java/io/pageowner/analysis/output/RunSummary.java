@@ -1,0 +1,22 @@
+package io.pageowner.analysis.output;
+
+import io.pageowner.analysis.group.Sampling;
+
+import java.util.List;
+
+/**
+ * What a run read, for the formats that show it next to the groups.
+ *
+ * @param input       name of the input.
+ * @param commandLine arguments of the run.
+ * @param records     well-formed records read.
+ * @param accepted    records that passed the filters.
+ * @param damaged     damaged records skipped.
+ * @param comments    trailer lines of the dump.
+ * @param sampling    whether the dump is sampled, and how its figures are shown.
+ */
+public record RunSummary(
+    String input, String commandLine, long records, long accepted, long damaged, List<String> comments,
+    Sampling sampling)
+{
+}

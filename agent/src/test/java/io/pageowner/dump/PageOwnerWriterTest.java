@@ -5,6 +5,7 @@ import io.pageowner.depot.StackDepot;
 import io.pageowner.depot.ThreadDepot;
 import io.pageowner.record.Counters;
 import io.pageowner.record.Kind;
+import io.pageowner.record.MappedFiles;
 import io.pageowner.table.OwnerTable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,8 +32,8 @@ class PageOwnerWriterTest
     private final StackDepot stacks = new StackDepot(16);
     private final ThreadDepot threads = new ThreadDepot(16);
     private final Counters counters = new Counters();
-    private final PageOwnerWriter writer =
-        new PageOwnerWriter(table, new PageOwnerFormat(stacks, threads, 4242), counters, stacks, 16);
+    private final PageOwnerFormat format = new PageOwnerFormat(stacks, threads, 4242, new MappedFiles(), DumpMode.FULL);
+    private final PageOwnerWriter writer = new PageOwnerWriter(table, format, counters, stacks, 16);
 
     @TempDir
     Path dir;

@@ -16,9 +16,11 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -125,10 +127,7 @@ public final class PageOwnerWriter
     private void atomically(final Path target, final Body body) throws IOException
     {
         final Path absolute = target.toAbsolutePath();
-        if (Files.isDirectory(absolute))
-        {
-            throw new IOException("cannot write dump to " + absolute + ": it is a directory");
-        }
+        refuseUnlessRegular(absolute);
         final Path dir = absolute.getParent();
         if (null == dir || !Files.exists(dir))
         {
@@ -148,6 +147,8 @@ public final class PageOwnerWriter
             {
                 body.write(out);
             }
+            // NOTE: checked again just before the rename, so a node made at the path during the dump is kept too.
+            refuseUnlessRegular(absolute);
             Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
         catch (final IOException | UncheckedIOException ex)
@@ -160,9 +161,76 @@ public final class PageOwnerWriter
             {
                 // NOTE: the original failure is the one to report.
             }
+            if (ex instanceof RefusedPathException)
+            {
+                throw (RefusedPathException)ex;
+            }
             final IOException cause = ex instanceof UncheckedIOException ? ((UncheckedIOException)ex).getCause() :
                 (IOException)ex;
             throw new IOException("cannot write dump to " + absolute + ": " + reason(cause), cause);
+        }
+    }
+
+    /**
+     * A dump only creates or replaces a regular file. The rename that publishes it replaces whatever node is at the
+     * path, so as root a dump to {@code /dev/full} turned the device into a regular file (issue 15); a device, FIFO,
+     * socket or directory is refused instead. A symlink is replaced itself: its target is never written.
+     */
+    private static void refuseUnlessRegular(final Path absolute) throws IOException
+    {
+        if (Files.isDirectory(absolute))
+        {
+            throw new RefusedPathException(absolute, "it is a directory");
+        }
+        final BasicFileAttributes attributes;
+        try
+        {
+            attributes = Files.readAttributes(absolute, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        }
+        catch (final IOException ex)
+        {
+            // NOTE: nothing there (or no directory to hold it, which the caller reports): nothing to refuse.
+            return;
+        }
+        if (attributes.isOther())
+        {
+            throw new RefusedPathException(absolute, "it is a " + nodeType(absolute) + ", not a regular file");
+        }
+    }
+
+    private static String nodeType(final Path path)
+    {
+        try
+        {
+            // NOTE: S_IFMT of st_mode; BasicFileAttributes only says "other".
+            switch ((Integer)Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0170000)
+            {
+                case 0010000:
+                    return "FIFO";
+                case 0020000:
+                    return "character device";
+                case 0060000:
+                    return "block device";
+                case 0140000:
+                    return "socket";
+                default:
+                    return "special file";
+            }
+        }
+        catch (final IOException | UnsupportedOperationException | IllegalArgumentException ex)
+        {
+            return "special file";
+        }
+    }
+
+    /** A path a dump will not replace; its message is whole, naming the path and why. */
+    private static final class RefusedPathException extends IOException
+    {
+        private static final long serialVersionUID = 1L;
+
+        RefusedPathException(final Path absolute, final String why)
+        {
+            super("cannot write dump to " + absolute + ": " + why);
         }
     }
 

@@ -12,16 +12,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class PageOwnerWriterTest
 {
@@ -161,5 +167,99 @@ class PageOwnerWriterTest
         final Path file = Files.writeString(dir.resolve("page_owner.txt"), "old contents\n");
         writer.write(file);
         assertFalse(Files.readString(file).contains("old contents"));
+    }
+
+    @Test
+    void shouldRefuseAFifoAsDumpPath() throws Exception
+    {
+        final Path fifo = dir.resolve("fifo");
+        run("mkfifo", fifo.toString());
+        final IOException ex = assertThrows(IOException.class, () -> writer.write(fifo));
+        assertEquals("cannot write dump to " + fifo + ": it is a FIFO, not a regular file", ex.getMessage());
+        assertEquals("FIFO", fileType(fifo), "the FIFO is still there");
+        assertNoTemporaryFile();
+    }
+
+    @Test
+    void shouldRefuseASocketAsDumpPath() throws IOException
+    {
+        final Path socket = dir.resolve("socket");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX))
+        {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            final IOException ex = assertThrows(IOException.class, () -> writer.writeStacks(socket, 0));
+            assertEquals("cannot write dump to " + socket + ": it is a socket, not a regular file", ex.getMessage());
+            assertEquals("socket", fileType(socket), "the socket is still there");
+        }
+        assertNoTemporaryFile();
+    }
+
+    @Test
+    void shouldRefuseADeviceAsDumpPath() throws Exception
+    {
+        // NOTE: never a real device before devices are refused: a rename over it would replace it for the machine.
+        final Path device;
+        if (0 == (Integer)Files.getAttribute(dir, "unix:uid"))
+        {
+            device = dir.resolve("null");
+            assumeTrue(0 == exitCode("mknod", device.toString(), "c", "1", "3"), "mknod is not permitted here");
+        }
+        else
+        {
+            // NOTE: safe without root: nothing but root can replace an entry of /dev.
+            device = Path.of("/dev/null");
+        }
+        final IOException ex = assertThrows(IOException.class, () -> writer.write(device));
+        assertEquals("cannot write dump to " + device + ": it is a character device, not a regular file",
+            ex.getMessage());
+        assertEquals("character device", fileType(device), "the device is still there");
+        assertNoTemporaryFile();
+    }
+
+    @Test
+    void shouldReplaceASymlinkAndNeverWriteItsTarget() throws IOException
+    {
+        final Path target = Files.writeString(dir.resolve("target.txt"), "theirs\n");
+        final Path link = Files.createSymbolicLink(dir.resolve("link.txt"), target);
+        writer.write(link);
+        assertEquals("theirs\n", Files.readString(target));
+        assertTrue(Files.isRegularFile(link, LinkOption.NOFOLLOW_LINKS), "the link itself is replaced");
+        assertTrue(Files.readString(link).contains("# page-owner: "));
+    }
+
+    private void assertNoTemporaryFile() throws IOException
+    {
+        try (Stream<Path> listing = Files.list(dir))
+        {
+            assertEquals(List.of(), listing.filter(p -> p.getFileName().toString().contains(".tmp-")).toList());
+        }
+    }
+
+    private static String fileType(final Path path) throws IOException
+    {
+        final int mode = (Integer)Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        switch (mode & 0170000)
+        {
+            case 0010000:
+                return "FIFO";
+            case 0020000:
+                return "character device";
+            case 0140000:
+                return "socket";
+            case 0100000:
+                return "regular file";
+            default:
+                return Integer.toOctalString(mode);
+        }
+    }
+
+    private static void run(final String... command) throws Exception
+    {
+        assertEquals(0, exitCode(command), String.join(" ", command));
+    }
+
+    private static int exitCode(final String... command) throws Exception
+    {
+        return new ProcessBuilder(command).inheritIO().start().waitFor();
     }
 }

@@ -23,7 +23,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes a dump, every live record of the owner table in page_owner format ({@link PageOwnerFormat}) then its
@@ -39,8 +38,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class PageOwnerWriter
 {
-    private static final AtomicLong TEMP_SEQUENCE = new AtomicLong();
-
     private final OwnerTableReader table;
     private final PageOwnerFormat format;
     private final Counters counters;
@@ -137,11 +134,10 @@ public final class PageOwnerWriter
         {
             throw new IOException("cannot write dump to " + absolute + ": " + dir + " is not a directory");
         }
-        final Path temp = dir.resolve("." + absolute.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" +
-            TEMP_SEQUENCE.incrementAndGet());
+        Path temp = null;
         try
         {
-            createPrivate(temp);
+            temp = createPrivateTemp(dir, "." + absolute.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-");
             try (Writer out = new BufferedWriter(
                 new OutputStreamWriter(new FileOutputStream(temp.toFile()), StandardCharsets.UTF_8), 1 << 16))
             {
@@ -155,7 +151,11 @@ public final class PageOwnerWriter
         {
             try
             {
-                Files.deleteIfExists(temp);
+                // NOTE: null if it could not be created: a file already at a temporary name is never the agent's.
+                if (null != temp)
+                {
+                    Files.deleteIfExists(temp);
+                }
             }
             catch (final IOException ignore)
             {
@@ -241,15 +241,21 @@ public final class PageOwnerWriter
         void write(Writer out) throws IOException;
     }
 
-    private static void createPrivate(final Path file) throws IOException
+    /**
+     * Creates an empty file readable by its owner only, under a name no other process can guess (the JDK adds a
+     * random number to the prefix) and only if nothing is there yet: a file made in advance at a predictable name
+     * made the dump fail, and its clean-up deleted that file (issue 15).
+     */
+    private static Path createPrivateTemp(final Path dir, final String prefix) throws IOException
     {
         try
         {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            return Files.createTempFile(
+                dir, prefix, "", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         }
         catch (final UnsupportedOperationException ex)
         {
-            Files.createFile(file);
+            return Files.createTempFile(dir, prefix, "");
         }
     }
 

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -225,6 +226,27 @@ class PageOwnerWriterTest
         assertEquals("theirs\n", Files.readString(target));
         assertTrue(Files.isRegularFile(link, LinkOption.NOFOLLOW_LINKS), "the link itself is replaced");
         assertTrue(Files.readString(link).contains("# page-owner: "));
+    }
+
+    @Test
+    void shouldNeverDeleteAFileItDidNotCreateAtATemporaryName() throws IOException
+    {
+        // NOTE: the names a predictable temporary name would take: this process's id and a count from 1.
+        final Path file = dir.resolve("page_owner.txt");
+        final long pid = ProcessHandle.current().pid();
+        final List<Path> theirs = new ArrayList<>();
+        for (int n = 1; n <= 2000; n++)
+        {
+            theirs.add(Files.writeString(dir.resolve(".page_owner.txt.tmp-" + pid + "-" + n), "theirs\n"));
+        }
+
+        table.insert(0x7f0000001010L, 100, 1, 0, 0, Kind.UNSAFE);
+        assertEquals(1, writer.write(file).records());
+        for (final Path path : theirs)
+        {
+            assertEquals("theirs\n", Files.readString(path), path.toString());
+        }
+        assertTrue(Files.readString(file).contains("# page-owner: records 1"));
     }
 
     private void assertNoTemporaryFile() throws IOException

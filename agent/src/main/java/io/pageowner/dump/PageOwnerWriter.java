@@ -13,6 +13,8 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -134,10 +136,12 @@ public final class PageOwnerWriter
         {
             throw new IOException("cannot write dump to " + absolute + ": " + dir + " is not a directory");
         }
+        final String tempPrefix = "." + absolute.getFileName() + ".tmp-";
+        removeStaleTemps(dir, tempPrefix);
         Path temp = null;
         try
         {
-            temp = createPrivateTemp(dir, "." + absolute.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-");
+            temp = createPrivateTemp(dir, tempPrefix + ProcessHandle.current().pid() + "-");
             try (Writer out = new BufferedWriter(
                 new OutputStreamWriter(new FileOutputStream(temp.toFile()), StandardCharsets.UTF_8), 1 << 16))
             {
@@ -257,6 +261,52 @@ public final class PageOwnerWriter
         {
             return Files.createTempFile(dir, prefix, "");
         }
+    }
+
+    /**
+     * Removes the temporary files of this dump's name left by processes that died while writing one ({@code kill
+     * -9}): a regular file named {@code .NAME.tmp-<pid>-<digits>} whose process is gone. Best effort: a file that
+     * cannot be listed or removed stays, and the dump goes on.
+     */
+    private static void removeStaleTemps(final Path dir, final String tempPrefix)
+    {
+        final long self = ProcessHandle.current().pid();
+        try (DirectoryStream<Path> entries =
+            Files.newDirectoryStream(dir, (final Path entry) -> entry.getFileName().toString().startsWith(tempPrefix)))
+        {
+            for (final Path entry : entries)
+            {
+                final long pid = writerPid(entry.getFileName().toString(), tempPrefix.length());
+                if (pid > 0 && pid != self && ProcessHandle.of(pid).isEmpty() &&
+                    Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS))
+                {
+                    Files.deleteIfExists(entry);
+                }
+            }
+        }
+        catch (final IOException | DirectoryIteratorException | SecurityException ex)
+        {
+            // NOTE: a stale file left behind costs disk space only; it must not cost the dump.
+        }
+    }
+
+    /** The pid in {@code <pid>-<digits>} from an index of a temporary file's name, or -1 if it is not so named. */
+    private static long writerPid(final String name, final int from)
+    {
+        final int dash = name.indexOf('-', from);
+        if (dash <= from || dash > from + 18 || dash == name.length() - 1)
+        {
+            return -1;
+        }
+        for (int i = from; i < name.length(); i++)
+        {
+            final char c = name.charAt(i);
+            if (i != dash && (c < '0' || c > '9'))
+            {
+                return -1;
+            }
+        }
+        return Long.parseLong(name.substring(from, dash));
     }
 
     private Summary writeRecords(final Writer out, final KindTotals kinds)

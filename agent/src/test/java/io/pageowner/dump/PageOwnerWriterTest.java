@@ -249,6 +249,26 @@ class PageOwnerWriterTest
         assertTrue(Files.readString(file).contains("# page-owner: records 1"));
     }
 
+    @Test
+    void shouldRemoveTheTemporaryFilesOfDeadProcessesAtTheNextDump() throws Exception
+    {
+        final Process ended = new ProcessBuilder("true").start();
+        ended.waitFor();
+        final long deadPid = ended.pid();
+        assumeTrue(ProcessHandle.of(deadPid).isEmpty(), "the process id was taken again");
+        final long livePid = ProcessHandle.current().pid();
+        final Path stale = Files.writeString(dir.resolve(".page_owner.txt.tmp-" + deadPid + "-8817264"), "half\n");
+        final Path live = Files.writeString(dir.resolve(".page_owner.txt.tmp-" + livePid + "-5531"), "writing\n");
+        final Path otherDump = Files.writeString(dir.resolve(".other.txt.tmp-" + deadPid + "-1"), "x\n");
+        final Path otherName = Files.writeString(dir.resolve(".page_owner.txt.tmp-" + deadPid + "-x"), "x\n");
+
+        writer.write(dir.resolve("page_owner.txt"));
+        assertFalse(Files.exists(stale), "a dead process's temporary file is removed");
+        assertTrue(Files.exists(live), "a live process's temporary file is kept");
+        assertTrue(Files.exists(otherDump), "another dump's temporary file is kept");
+        assertTrue(Files.exists(otherName), "a name the agent never makes is kept");
+    }
+
     private void assertNoTemporaryFile() throws IOException
     {
         try (Stream<Path> listing = Files.list(dir))

@@ -184,7 +184,7 @@ public final class PageOwnerWriter
     {
         if (Files.isDirectory(absolute))
         {
-            throw new RefusedPathException(absolute, "it is a directory");
+            throw new RefusedPathException(absolute, refused(absolute) + " a directory");
         }
         final BasicFileAttributes attributes;
         try
@@ -198,7 +198,22 @@ public final class PageOwnerWriter
         }
         if (attributes.isOther())
         {
-            throw new RefusedPathException(absolute, "it is a " + nodeType(absolute) + ", not a regular file");
+            throw new RefusedPathException(
+                absolute, refused(absolute) + " a " + nodeType(absolute) + ", not a regular file");
+        }
+    }
+
+    /** "it is", or, when symlinks lead elsewhere, the path actually refused and "is". */
+    private static String refused(final Path absolute)
+    {
+        try
+        {
+            final Path real = absolute.toRealPath();
+            return real.equals(absolute) ? "it is" : real + " is";
+        }
+        catch (final IOException | SecurityException ex)
+        {
+            return "it is";
         }
     }
 

@@ -182,6 +182,22 @@ class PageOwnerWriterTest
     }
 
     @Test
+    void shouldNameThePathActuallyRefusedWhenSymlinksLeadThere() throws Exception
+    {
+        final Path real = Files.createDirectory(dir.resolve("real"));
+        run("mkfifo", real.resolve("fifo").toString());
+        final Path linked = Files.createSymbolicLink(dir.resolve("linked"), real);
+        final IOException fifo = assertThrows(IOException.class, () -> writer.write(linked.resolve("fifo")));
+        assertEquals("cannot write dump to " + linked.resolve("fifo") + ": " + real.resolve("fifo").toRealPath() +
+            " is a FIFO, not a regular file", fifo.getMessage());
+
+        final IOException directory = assertThrows(IOException.class, () -> writer.write(linked));
+        assertEquals("cannot write dump to " + linked + ": " + real.toRealPath() + " is a directory",
+            directory.getMessage());
+        assertTrue(Files.isSymbolicLink(linked), "the link is still there");
+    }
+
+    @Test
     void shouldRefuseASocketAsDumpPath() throws IOException
     {
         final Path socket = dir.resolve("socket");

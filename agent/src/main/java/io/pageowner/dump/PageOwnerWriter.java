@@ -34,7 +34,9 @@ import java.util.Map;
  * the file one at a time, so a dump of a million records holds no more than one on the heap. The
  * file is written under a temporary name in the same directory, readable by its owner only, and
  * renamed when complete, so a reader never sees half a dump; on failure the temporary file is
- * removed and the table is untouched. It is written through {@link FileOutputStream}: a file
+ * removed and the table is untouched. Only a regular file is created or replaced: a directory,
+ * device, FIFO or socket at the path is refused, and a symlink is replaced, never written through.
+ * The temporary name has a random part and is created exclusively. It is written through {@link FileOutputStream}: a file
  * channel would take a temporary direct buffer from the calling thread's NIO cache, and that
  * thread is often the application's (a JMX call runs on the caller's thread).
  */

@@ -3,7 +3,7 @@ package io.pageowner.dump;
 import io.pageowner.record.Kind;
 import io.pageowner.table.LiveSizes;
 import io.pageowner.table.OwnerRecord;
-import io.pageowner.table.OwnerTable;
+import io.pageowner.table.OwnerTableReader;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,7 +30,7 @@ public final class KindTotals
      * @param table to scan (best effort, writers keep going).
      * @return the totals.
      */
-    public static KindTotals scan(final OwnerTable table)
+    public static KindTotals scan(final OwnerTableReader table)
     {
         final KindTotals totals = new KindTotals();
         table.forEach((final OwnerRecord record) -> totals.add(record.kind(), record.size(), record.pageCount()));

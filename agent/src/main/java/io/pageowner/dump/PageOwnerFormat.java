@@ -47,19 +47,7 @@ public final class PageOwnerFormat
     private final ThreadDepot threads;
     private final long pid;
     private final MappedFiles mappedFiles;
-    private final long sampleBytes;
-
-    /**
-     * Creates a formatter that knows no mapped files.
-     *
-     * @param stacks    to resolve stack ids.
-     * @param threads   to resolve thread refs.
-     * @param pid       the process id, printed as tgid.
-     */
-    public PageOwnerFormat(final StackDepot stacks, final ThreadDepot threads, final long pid)
-    {
-        this(stacks, threads, pid, null);
-    }
+    private final DumpMode mode;
 
     /**
      * Creates a formatter.
@@ -67,31 +55,17 @@ public final class PageOwnerFormat
      * @param stacks      to resolve stack ids.
      * @param threads     to resolve thread refs.
      * @param pid         the process id, printed as tgid.
-     * @param mappedFiles the file of each live mapping, or null.
-     */
-    public PageOwnerFormat(
-        final StackDepot stacks, final ThreadDepot threads, final long pid, final MappedFiles mappedFiles)
-    {
-        this(stacks, threads, pid, mappedFiles, 0);
-    }
-
-    /**
-     * Creates a formatter.
-     *
-     * @param stacks      to resolve stack ids.
-     * @param threads     to resolve thread refs.
-     * @param pid         the process id, printed as tgid.
-     * @param mappedFiles the file of each live mapping, or null.
-     * @param sampleBytes the mean sampling interval, 0 in full mode (no weights).
+     * @param mappedFiles the file of each live mapping.
+     * @param mode        full, or sampled with the interval that weighs each record.
      */
     public PageOwnerFormat(
         final StackDepot stacks,
         final ThreadDepot threads,
         final long pid,
         final MappedFiles mappedFiles,
-        final long sampleBytes)
+        final DumpMode mode)
     {
-        this.sampleBytes = sampleBytes;
+        this.mode = mode;
         this.stacks = stacks;
         this.threads = threads;
         this.pid = pid;
@@ -123,13 +97,13 @@ public final class PageOwnerFormat
             .append(" Flags 0x0(address=0x").append(Long.toHexString(record.address()))
             .append("|bytes=").append(record.size())
             .append("|pages=").append(pages);
-        if (0 != (record.kind() & Kind.MAPPED) && null != mappedFiles)
+        if (0 != (record.kind() & Kind.MAPPED))
         {
             appendMapping(mappedFiles.get(record.address()), out);
         }
-        if (sampleBytes > 0)
+        if (mode.isSampled())
         {
-            appendDecimal(weight(record.size(), sampleBytes), out.append("|weight="));
+            appendDecimal(mode.weight(record.size()), out.append("|weight="));
         }
         out.append(")\n");
         for (final String frame : stacks.frames(record.stackId()))
@@ -176,13 +150,13 @@ public final class PageOwnerFormat
     }
 
     /**
-     * The mean sampling interval this formatter weighs records by.
+     * Whether records are samples, and the interval they are weighed by.
      *
-     * @return bytes, 0 in full mode.
+     * @return the mode this formatter was made for.
      */
-    public long sampleBytes()
+    public DumpMode mode()
     {
-        return sampleBytes;
+        return mode;
     }
 
     private static void appendMapping(final MappedFiles.Mapping mapping, final StringBuilder out)

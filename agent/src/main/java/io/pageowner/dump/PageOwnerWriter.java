@@ -1,13 +1,9 @@
 package io.pageowner.dump;
 
-import io.pageowner.depot.StackCapture;
 import io.pageowner.depot.StackDepot;
 import io.pageowner.record.Counters;
-import io.pageowner.record.Kind;
-import io.pageowner.table.LiveSizes;
 import io.pageowner.table.OwnerRecord;
-import io.pageowner.table.OwnerTable;
-import org.agrona.collections.Int2ObjectHashMap;
+import io.pageowner.table.OwnerTableReader;
 
 import java.io.BufferedWriter;
 import java.io.FileOutputStream;
@@ -17,90 +13,62 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Writes a dump: every live record of the owner table in page_owner format, then a trailer of
- * {@code # } lines with the totals, the totals per kind, what could not be tracked, and, next to
- * them, the JDK's own buffer pools and the process's resident memory, so that what the agent cannot
- * see (native mallocs, the JVM itself) shows as the difference.
+ * Writes a dump, every live record of the owner table in page_owner format ({@link PageOwnerFormat}) then its
+ * {@link DumpTrailer}, or the live stacks view ({@link StackTotals}), to a file.
  * <p>
  * The table is scanned while the application runs on (no thread is stopped), and records stream to
  * the file one at a time, so a dump of a million records holds no more than one on the heap. The
  * file is written under a temporary name in the same directory, readable by its owner only, and
  * renamed when complete, so a reader never sees half a dump; on failure the temporary file is
- * removed and the table is untouched. It is written through {@link FileOutputStream}: a file
+ * removed and the table is untouched. Only a regular file is created or replaced: a directory,
+ * device, FIFO or socket at the path is refused, and a symlink is replaced, never written through.
+ * The temporary name has a random part and is created exclusively. It is written through {@link FileOutputStream}: a file
  * channel would take a temporary direct buffer from the calling thread's NIO cache, and that
  * thread is often the application's (a JMX call runs on the caller's thread).
- * <p>
- * In sampled mode the records are the samples, each with its weight (see {@link PageOwnerFormat}),
- * and the trailer says so; its per-kind lines are then the exact live figures of every allocation,
- * sampled or not, from {@link LiveSizes}.
  */
 public final class PageOwnerWriter
 {
-    private static final AtomicLong TEMP_SEQUENCE = new AtomicLong();
-
-    private final OwnerTable table;
+    private final OwnerTableReader table;
     private final PageOwnerFormat format;
     private final Counters counters;
     private final StackDepot stacks;
-    private final int depth;
-    private final LiveSizes sizes;
-
-    /**
-     * Creates a writer for full mode.
-     *
-     * @param table    whose live records are dumped.
-     * @param format   of each record.
-     * @param counters what could not be tracked, for the trailer.
-     * @param stacks   the stack depot, for the trailer.
-     * @param depth    the stack depth in use, for the trailer.
-     */
-    public PageOwnerWriter(
-        final OwnerTable table,
-        final PageOwnerFormat format,
-        final Counters counters,
-        final StackDepot stacks,
-        final int depth)
-    {
-        this(table, format, counters, stacks, depth, null);
-    }
+    private final DumpTrailer trailer;
 
     /**
      * Creates a writer.
      *
      * @param table    whose live records are dumped.
-     * @param format   of each record; its sampling interval says whether records are samples.
+     * @param format   of each record; its mode says whether records are samples.
      * @param counters what could not be tracked, for the trailer.
-     * @param stacks   the stack depot, for the trailer.
+     * @param stacks   the stack depot, for the frames of the stacks view and the trailer.
      * @param depth    the stack depth in use, for the trailer.
-     * @param sizes    every live block in sampled mode, for the exact trailer figures; null in full mode.
      */
     public PageOwnerWriter(
-        final OwnerTable table,
+        final OwnerTableReader table,
         final PageOwnerFormat format,
         final Counters counters,
         final StackDepot stacks,
-        final int depth,
-        final LiveSizes sizes)
+        final int depth)
     {
-        this.sizes = sizes;
         this.table = table;
         this.format = format;
         this.counters = counters;
         this.stacks = stacks;
-        this.depth = depth;
+        this.trailer = new DumpTrailer(counters, stacks, depth, format.mode(), table.pageShift());
     }
 
     /**
@@ -117,7 +85,9 @@ public final class PageOwnerWriter
         atomically(target, out ->
         {
             summary[0] = writeRecords(out, kinds);
-            writeTrailer(out, summary[0], kinds);
+            final StringBuilder sb = new StringBuilder(1024);
+            trailer.append(summary[0], kinds, sb);
+            out.append(sb);
         });
         return summary[0];
     }
@@ -135,62 +105,30 @@ public final class PageOwnerWriter
      */
     public StacksSummary writeStacks(final Path target, final long threshold) throws IOException
     {
-        final Int2ObjectHashMap<double[]> byStack = new Int2ObjectHashMap<>();
-        final long sampleBytes = format.sampleBytes();
-        final long[] samples = new long[1];
-        table.forEach(new OwnerRecord(), (final OwnerRecord record) ->
-        {
-            double[] totals = byStack.get(record.stackId());
-            if (null == totals)
-            {
-                totals = new double[1];
-                byStack.put(record.stackId(), totals);
-            }
-            final double weight = sampleBytes > 0 ? PageOwnerFormat.weight(record.size(), sampleBytes) : 1;
-            totals[0] += weight * (1L << record.order());
-            samples[0]++;
-        });
-        // NOTE: {stack id, pages}; the map's own entries are flyweights, so they are copied out.
-        final List<long[]> stacksByPages = new ArrayList<>(byStack.size());
-        byStack.forEachInt((stackId, totals) ->
-        {
-            final long stackPages = Math.round(totals[0]);
-            if (stackPages >= Math.max(1, threshold))
-            {
-                stacksByPages.add(new long[]{ stackId, stackPages });
-            }
-        });
-        stacksByPages.sort((a, b) -> a[1] != b[1] ? Long.compare(b[1], a[1]) : Long.compare(a[0], b[0]));
+        final StackTotals totals = StackTotals.scan(table, format.mode(), threshold);
         final long[] pages = new long[1];
         atomically(target, out ->
         {
-            for (final long[] stack : stacksByPages)
+            for (int i = 0; i < totals.size(); i++)
             {
-                for (final String frame : stacks.frames((int)stack[0]))
+                for (final String frame : stacks.frames(totals.stackId(i)))
                 {
                     out.append(' ').append(frame).append('\n');
                 }
-                out.append("nr_base_pages: ").append(Long.toString(stack[1])).append("\n\n");
-                pages[0] += stack[1];
+                out.append("nr_base_pages: ").append(Long.toString(totals.pages(i))).append("\n\n");
+                pages[0] += totals.pages(i);
             }
-            if (sampleBytes > 0)
-            {
-                // NOTE: after the last block, so a reader of the kernel's format never takes it for a frame.
-                out.append(PageOwnerFormat.TRAILER_PREFIX).append("sampled: nr_base_pages are estimates, the sum of ")
-                    .append("2^order x weight over ").append(Long.toString(samples[0])).append(" sampled records (mean ")
-                    .append("interval ").append(Long.toString(sampleBytes)).append(" bytes)\n");
-            }
+            final StringBuilder sb = new StringBuilder(256);
+            trailer.appendStacksNote(totals.samples(), sb);
+            out.append(sb);
         });
-        return new StacksSummary(stacksByPages.size(), pages[0]);
+        return new StacksSummary(totals.size(), pages[0]);
     }
 
     private void atomically(final Path target, final Body body) throws IOException
     {
         final Path absolute = target.toAbsolutePath();
-        if (Files.isDirectory(absolute))
-        {
-            throw new IOException("cannot write dump to " + absolute + ": it is a directory");
-        }
+        refuseUnlessRegular(absolute);
         final Path dir = absolute.getParent();
         if (null == dir || !Files.exists(dir))
         {
@@ -200,31 +138,120 @@ public final class PageOwnerWriter
         {
             throw new IOException("cannot write dump to " + absolute + ": " + dir + " is not a directory");
         }
-        final Path temp = dir.resolve("." + absolute.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" +
-            TEMP_SEQUENCE.incrementAndGet());
+        final String tempPrefix = "." + absolute.getFileName() + ".tmp-";
+        removeStaleTemps(dir, tempPrefix);
+        Path temp = null;
         try
         {
-            createPrivate(temp);
+            temp = createPrivateTemp(dir, tempPrefix + ProcessHandle.current().pid() + "-");
             try (Writer out = new BufferedWriter(
                 new OutputStreamWriter(new FileOutputStream(temp.toFile()), StandardCharsets.UTF_8), 1 << 16))
             {
                 body.write(out);
             }
+            // NOTE: checked again just before the rename, so a node made at the path during the dump is kept too.
+            refuseUnlessRegular(absolute);
             Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
         catch (final IOException | UncheckedIOException ex)
         {
             try
             {
-                Files.deleteIfExists(temp);
+                // NOTE: null if it could not be created: a file already at a temporary name is never the agent's.
+                if (null != temp)
+                {
+                    Files.deleteIfExists(temp);
+                }
             }
             catch (final IOException ignore)
             {
                 // NOTE: the original failure is the one to report.
             }
+            if (ex instanceof RefusedPathException)
+            {
+                throw (RefusedPathException)ex;
+            }
             final IOException cause = ex instanceof UncheckedIOException ? ((UncheckedIOException)ex).getCause() :
                 (IOException)ex;
             throw new IOException("cannot write dump to " + absolute + ": " + reason(cause), cause);
+        }
+    }
+
+    /**
+     * A dump only creates or replaces a regular file. The rename that publishes it replaces whatever node is at the
+     * path, so as root a dump to {@code /dev/full} turned the device into a regular file (issue 15); a device, FIFO,
+     * socket or directory is refused instead. A symlink is replaced itself: its target is never written.
+     */
+    private static void refuseUnlessRegular(final Path absolute) throws IOException
+    {
+        if (Files.isDirectory(absolute))
+        {
+            throw new RefusedPathException(absolute, refused(absolute) + " a directory");
+        }
+        final BasicFileAttributes attributes;
+        try
+        {
+            attributes = Files.readAttributes(absolute, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        }
+        catch (final IOException ex)
+        {
+            // NOTE: nothing there (or no directory to hold it, which the caller reports): nothing to refuse.
+            return;
+        }
+        if (attributes.isOther())
+        {
+            throw new RefusedPathException(
+                absolute, refused(absolute) + " a " + nodeType(absolute) + ", not a regular file");
+        }
+    }
+
+    /** "it is", or, when symlinks lead elsewhere, the path actually refused and "is". */
+    private static String refused(final Path absolute)
+    {
+        try
+        {
+            final Path real = absolute.toRealPath();
+            return real.equals(absolute) ? "it is" : real + " is";
+        }
+        catch (final IOException | SecurityException ex)
+        {
+            return "it is";
+        }
+    }
+
+    private static String nodeType(final Path path)
+    {
+        try
+        {
+            // NOTE: S_IFMT of st_mode; BasicFileAttributes only says "other".
+            switch ((Integer)Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0170000)
+            {
+                case 0010000:
+                    return "FIFO";
+                case 0020000:
+                    return "character device";
+                case 0060000:
+                    return "block device";
+                case 0140000:
+                    return "socket";
+                default:
+                    return "special file";
+            }
+        }
+        catch (final IOException | UnsupportedOperationException | IllegalArgumentException ex)
+        {
+            return "special file";
+        }
+    }
+
+    /** A path a dump will not replace; its message is whole, naming the path and why. */
+    private static final class RefusedPathException extends IOException
+    {
+        private static final long serialVersionUID = 1L;
+
+        RefusedPathException(final Path absolute, final String why)
+        {
+            super("cannot write dump to " + absolute + ": " + why);
         }
     }
 
@@ -235,16 +262,68 @@ public final class PageOwnerWriter
         void write(Writer out) throws IOException;
     }
 
-    private static void createPrivate(final Path file) throws IOException
+    /**
+     * Creates an empty file readable by its owner only, under a name no other process can guess (the JDK adds a
+     * random number to the prefix) and only if nothing is there yet: a file made in advance at a predictable name
+     * made the dump fail, and its clean-up deleted that file (issue 15).
+     */
+    private static Path createPrivateTemp(final Path dir, final String prefix) throws IOException
     {
         try
         {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            return Files.createTempFile(
+                dir, prefix, "", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         }
         catch (final UnsupportedOperationException ex)
         {
-            Files.createFile(file);
+            return Files.createTempFile(dir, prefix, "");
         }
+    }
+
+    /**
+     * Removes the temporary files of this dump's name left by processes that died while writing one ({@code kill
+     * -9}): a regular file named {@code .NAME.tmp-<pid>-<digits>} whose process is gone. Best effort: a file that
+     * cannot be listed or removed stays, and the dump goes on.
+     */
+    private static void removeStaleTemps(final Path dir, final String tempPrefix)
+    {
+        final long self = ProcessHandle.current().pid();
+        try (DirectoryStream<Path> entries =
+            Files.newDirectoryStream(dir, (final Path entry) -> entry.getFileName().toString().startsWith(tempPrefix)))
+        {
+            for (final Path entry : entries)
+            {
+                final long pid = writerPid(entry.getFileName().toString(), tempPrefix.length());
+                if (pid > 0 && pid != self && ProcessHandle.of(pid).isEmpty() &&
+                    Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS))
+                {
+                    Files.deleteIfExists(entry);
+                }
+            }
+        }
+        catch (final IOException | DirectoryIteratorException | SecurityException ex)
+        {
+            // NOTE: a stale file left behind costs disk space only; it must not cost the dump.
+        }
+    }
+
+    /** The pid in {@code <pid>-<digits>} from an index of a temporary file's name, or -1 if it is not so named. */
+    private static long writerPid(final String name, final int from)
+    {
+        final int dash = name.indexOf('-', from);
+        if (dash <= from || dash > from + 18 || dash == name.length() - 1)
+        {
+            return -1;
+        }
+        for (int i = from; i < name.length(); i++)
+        {
+            final char c = name.charAt(i);
+            if (i != dash && (c < '0' || c > '9'))
+            {
+                return -1;
+            }
+        }
+        return Long.parseLong(name.substring(from, dash));
     }
 
     private Summary writeRecords(final Writer out, final KindTotals kinds)
@@ -265,85 +344,6 @@ public final class PageOwnerWriter
             kinds.add(record.kind(), record.size(), record.pageCount());
         });
         return new Summary(kinds.count(), kinds.totalBytes(), kinds.pages(), counters.untrackedByReason());
-    }
-
-    private void writeTrailer(final Writer out, final Summary summary, final KindTotals kinds) throws IOException
-    {
-        // NOTE: no empty line in or after the trailer: the kernel's page_owner_sort drops an
-        // unterminated last block silently, so these lines never reach its groups (an empty line
-        // would end a block without a comm, which the kernel's sorter treats as out of memory).
-        final StringBuilder sb = new StringBuilder(1024);
-        trailer(sb).append("page-owner: ").append(summary.describe()).append('\n');
-        trailer(sb).append("stacks: ").append(stacks.size()).append(" distinct, depth ").append(depth)
-            .append(", capture ").append(StackCapture.method())
-            .append(", suppressed_errors ").append(counters.suppressedErrors()).append('\n');
-        final KindTotals exact = null == sizes ? kinds : KindTotals.scan(sizes, table.pageShift());
-        if (null != sizes)
-        {
-            trailer(sb).append("sampling: mean interval ").append(format.sampleBytes()).append(" bytes, exponential by ")
-                .append("bytes; each record carries weight=1/p, the number of allocations it stands for\n");
-            trailer(sb).append("sampled: ").append(summary.records()).append(" records written of ").append(exact.count())
-                .append(" live allocations; exact live totals: allocations ").append(exact.count()).append(", bytes ")
-                .append(exact.totalBytes()).append(", pages ").append(exact.pages())
-                .append("; the kind lines below are exact, for every allocation\n");
-        }
-        for (int bit = 0; bit < Kind.BITS; bit++)
-        {
-            trailer(sb).append("kind ").append(Kind.name(bit)).append(": records ").append(exact.records(1 << bit))
-                .append(", bytes ").append(exact.bytes(1 << bit)).append('\n');
-        }
-        final Map<String, long[]> full = counters.tableFullByKind();
-        if (!full.isEmpty())
-        {
-            trailer(sb).append("table full: not recorded, by kind:");
-            String separator = " ";
-            for (final Map.Entry<String, long[]> e : full.entrySet())
-            {
-                sb.append(separator).append(e.getKey()).append(' ').append(e.getValue()[0]).append(" (")
-                    .append(e.getValue()[1]).append(" bytes)");
-                separator = ", ";
-            }
-            sb.append("; raise max_records to record them\n");
-        }
-        final Map<String, Long> pools = MemoryFigures.jdkBufferPools();
-        for (final String pool : MemoryFigures.POOLS)
-        {
-            if (pools.containsKey(pool + ".count"))
-            {
-                trailer(sb).append("jdk buffer pool ").append(pool).append(": count ").append(pools.get(pool + ".count"))
-                    .append(", capacity ").append(pools.get(pool + ".totalCapacity"))
-                    .append(", used ").append(pools.get(pool + ".memoryUsed")).append('\n');
-            }
-        }
-        final Map<String, Long> atStart = counters.atStart();
-        for (final String pool : MemoryFigures.POOLS)
-        {
-            if (atStart.containsKey(pool + ".count"))
-            {
-                trailer(sb).append("before start, jdk buffer pool ").append(pool).append(": count ")
-                    .append(atStart.get(pool + ".count")).append(", used ").append(atStart.get(pool + ".memoryUsed"))
-                    .append(" (allocated before page-owner started: never attributed)\n");
-            }
-        }
-        final Map<String, Long> process = MemoryFigures.processMemory();
-        trailer(sb).append("process:");
-        String separator = " ";
-        for (final String key : new String[]{ "VmRSS", "Rss", "Anonymous" })
-        {
-            final Long value = process.get(key);
-            sb.append(separator).append(key).append(' ').append(null == value ? "n/a" : value + " bytes");
-            separator = ", ";
-        }
-        sb.append('\n');
-        trailer(sb).append("not seen by page-owner: memory malloc'ed by native code (JNI, native libraries, the JVM ")
-            .append("itself), the Java heap, thread stacks, mappings not made by FileChannel.map, and anything ")
-            .append("allocated before the agent started\n");
-        out.append(sb);
-    }
-
-    private static StringBuilder trailer(final StringBuilder sb)
-    {
-        return sb.append(PageOwnerFormat.TRAILER_PREFIX);
     }
 
     private static String reason(final IOException ex)

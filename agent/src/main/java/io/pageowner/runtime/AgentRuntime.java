@@ -3,6 +3,7 @@ package io.pageowner.runtime;
 import io.pageowner.depot.StackCapture;
 import io.pageowner.depot.StackDepot;
 import io.pageowner.depot.ThreadDepot;
+import io.pageowner.dump.DumpMode;
 import io.pageowner.dump.MemoryFigures;
 import io.pageowner.dump.PageOwnerFormat;
 import io.pageowner.dump.PageOwnerWriter;
@@ -101,10 +102,12 @@ public final class AgentRuntime
             AgentLog.debug("advice " + spec.name() + " not installed: it is meant for JDK " + spec.versions());
         }
 
+        final DumpMode mode = recorder.sampleBytes() > 0 ?
+            DumpMode.sampled(recorder.sampleBytes(), recorder.liveSizes()) : DumpMode.FULL;
         final PageOwnerFormat format =
-            new PageOwnerFormat(recorder.stacks(), recorder.threads(), pid, recorder.mappedFiles(), recorder.sampleBytes());
-        final PageOwnerWriter writer = new PageOwnerWriter(
-            table, format, recorder.counters(), recorder.stacks(), recorder.depth(), recorder.liveSizes());
+            new PageOwnerFormat(recorder.stacks(), recorder.threads(), pid, recorder.mappedFiles(), mode);
+        final PageOwnerWriter writer =
+            new PageOwnerWriter(table, format, recorder.counters(), recorder.stacks(), recorder.depth());
         final AgentControl control = new AgentControl(recorder, writer, options, pid, installer, inst);
         control.start(new PageOwnerMBean(recorder, control, format, installer, options.describe(), options.notifyBytes()));
         if (!"backtrace".equals(StackCapture.method()))

@@ -2,6 +2,19 @@ package io.pageowner.table;
 
 import org.agrona.UnsafeApi;
 
+import static io.pageowner.table.LiveSizesDescriptor.DEAD_KEY;
+import static io.pageowner.table.LiveSizesDescriptor.EMPTY_KEY;
+import static io.pageowner.table.LiveSizesDescriptor.KIND_MASK;
+import static io.pageowner.table.LiveSizesDescriptor.KIND_SHIFT;
+import static io.pageowner.table.LiveSizesDescriptor.PRESENT_BIT;
+import static io.pageowner.table.LiveSizesDescriptor.SAMPLED_BIT;
+import static io.pageowner.table.LiveSizesDescriptor.SLOT_LENGTH;
+import static io.pageowner.table.LiveSizesDescriptor.VALUE_OFFSET;
+import static io.pageowner.table.LiveSizesDescriptor.ZEROING_KEY;
+import static io.pageowner.table.LiveSizesDescriptor.requiredLength;
+import static io.pageowner.table.LiveSizesDescriptor.slotCount;
+import static io.pageowner.table.LiveSizesDescriptor.slotOffset;
+
 /**
  * Every live allocation of sampled mode, sampled or not: start address to size, kind and whether it
  * was sampled, so that a free of an allocation that was not sampled still takes its bytes off its
@@ -11,7 +24,7 @@ import org.agrona.UnsafeApi;
  * One off-heap open-addressed table (linear probing), read and written at raw addresses (no
  * bounds-checking buffer in between), with no lock: a put claims an empty or dead slot with one
  * compare-and-set of its key and then writes the value; a remove, which only the thread freeing the
- * block can make for that address, clears the value and then marks the key dead ({@link #DEAD})
+ * block can make for that address, clears the value and then marks the key dead ({@link LiveSizesDescriptor#DEAD_KEY})
  * with a release store; later puts reuse dead slots (and drop a copy of the same address left
  * further on by a free that was never seen, looking {@value #DUPLICATE_PROBE} slots on). So the
  * only line two threads may both write is a slot's, and the slots are spread over the whole table:
@@ -29,14 +42,12 @@ import org.agrona.UnsafeApi;
  * refused ({@link #FULL}) for the caller to count, and a lookup gives up there.
  * <p>
  * The table is sized once, at start, with 3/2 slots per block of {@code capacity} (24 bytes per
- * block) and at least {@value #MIN_SLOTS}: it never grows, never allocates after start, and so can
+ * block) and at least {@value LiveSizesDescriptor#MIN_SLOTS}: it never grows, never allocates after start, and so can
  * run inside {@code Unsafe.allocateMemory}'s advice and never burdens the application's heap.
  * <p>
- * Value word: bits 0–47 the size (user space is below 2^48 bytes, so a larger size is not a real
- * allocation and is refused by {@link #pack(long, int, boolean)}), bits 48–55 the kind, bit 62 the
- * sampled flag; never negative and never 0, so {@link #NONE} (-1) means absent and 0 a slot being
- * written. Kind 0 marks the agent's own blocks: indexed so that their frees are known, and left out
- * of every total.
+ * The layout of a slot, and of the value word that {@link #pack(long, int, boolean)} makes, is in
+ * {@link LiveSizesDescriptor}. Kind 0 marks the agent's own blocks: indexed so that their frees are known, and
+ * left out of every total.
  */
 public final class LiveSizes
 {
@@ -45,26 +56,15 @@ public final class LiveSizes
     /** What {@link #put(long, long)} returns when no slot was free near the block's and it was not kept. */
     public static final long FULL = -2;
     /** Largest size a value word holds. */
-    public static final long MAX_SIZE = (1L << 48) - 1;
+    public static final long MAX_SIZE = LiveSizesDescriptor.MAX_SIZE;
 
     static final int MAX_PROBE = 512;
-    /** Fewest slots (1 MiB): in a small table, a few live blocks make long runs. */
-    static final int MIN_SLOTS = 1 << 16;
     /** How far past a reused dead slot a put looks for the same address left by an unseen free. */
     static final int DUPLICATE_PROBE = 32;
     /** A run that goes on this far past a reused dead slot has its dead end emptied ({@link #tidy(int)}). */
     static final int TIDY_AFTER = 8;
-    /** Key of a slot whose block was removed; malloc never returns 1, so no block has it. */
-    static final long DEAD = 1;
-    /** Key of a dead slot on its way to empty (see {@link #tidy(int)}); odd, so no block has it. */
-    static final long ZEROING = 3;
     /** What {@link #find(long)} gives for an address not within {@value #MAX_PROBE} slots of its home. */
     private static final int NOT_FOUND = Integer.MIN_VALUE;
-    private static final int SLOT_LENGTH = 16;
-    private static final long SAMPLED_BIT = 1L << 62;
-    /** Set in every value word, so that no word is 0, the mark of a slot whose value is not written yet. */
-    private static final long PRESENT_BIT = 1L << 61;
-    private static final int KIND_SHIFT = 48;
 
     /** Where the slots start: {@code slots} slots of {key, value} longs, key 0 empty. */
     private final long base;
@@ -91,9 +91,8 @@ public final class LiveSizes
     LiveSizes(final long capacity, final int tidyPause)
     {
         this.tidyPause = tidyPause;
-        final long wanted = Math.max(1, capacity) * 3 / 2;
-        slots = (int)Math.min(Integer.MAX_VALUE, Math.max(MIN_SLOTS, wanted));
-        final long length = (long)slots * SLOT_LENGTH;
+        slots = slotCount(capacity);
+        final long length = requiredLength(slots);
         base = UnsafeApi.allocateMemory(length);
         UnsafeApi.setMemory(base, length, (byte)0);
     }
@@ -113,7 +112,7 @@ public final class LiveSizes
         {
             throw new IllegalArgumentException("size out of range: " + size);
         }
-        return size | ((long)(kind & 0xFF) << KIND_SHIFT) | (sampled ? SAMPLED_BIT : 0) | PRESENT_BIT;
+        return size | ((long)(kind & KIND_MASK) << KIND_SHIFT) | (sampled ? SAMPLED_BIT : 0) | PRESENT_BIT;
     }
 
     /**
@@ -135,7 +134,7 @@ public final class LiveSizes
      */
     public static int kind(final long value)
     {
-        return (int)(value >>> KIND_SHIFT) & 0xFF;
+        return (int)(value >>> KIND_SHIFT) & KIND_MASK;
     }
 
     /**
@@ -164,30 +163,30 @@ public final class LiveSizes
         int probe = 0;
         while (probe < MAX_PROBE)
         {
-            final long at = base + (long)i * SLOT_LENGTH;
+            final long at = base + slotOffset(i);
             final long key = UnsafeApi.getLongVolatile(null, at);
             if (key == address)
             {
-                final long old = UnsafeApi.getLongVolatile(null, at + 8);
-                UnsafeApi.putLongRelease(null, at + 8, value);
+                final long old = UnsafeApi.getLongVolatile(null, at + VALUE_OFFSET);
+                UnsafeApi.putLongRelease(null, at + VALUE_OFFSET, value);
                 return 0 == old ? NONE : old;
             }
-            if (ZEROING == key)
+            if (ZEROING_KEY == key)
             {
                 // NOTE: never walk past a slot that may be empty by the time this key is looked up:
                 // keep it dead (the tidy then leaves it) and look at it again, to take it.
-                casKey(i, ZEROING, DEAD);
+                casKey(i, ZEROING_KEY, DEAD_KEY);
                 continue;
             }
-            if (0 == key || DEAD == key)
+            if (EMPTY_KEY == key || DEAD_KEY == key)
             {
                 if (!UnsafeApi.compareAndSetLong(null, at, key, address))
                 {
                     // NOTE: another put took the slot, or a tidy is emptying it: look at it again.
                     continue;
                 }
-                UnsafeApi.putLongRelease(null, at + 8, value);
-                final long replaced = DEAD == key ? dropDuplicate(address, next(i)) : NONE;
+                UnsafeApi.putLongRelease(null, at + VALUE_OFFSET, value);
+                final long replaced = DEAD_KEY == key ? dropDuplicate(address, next(i)) : NONE;
                 settle(address, value, home, i);
                 return replaced;
             }
@@ -214,11 +213,11 @@ public final class LiveSizes
             }
             return NONE;
         }
-        final long at = base + (long)i * SLOT_LENGTH;
-        final long removed = UnsafeApi.getLongVolatile(null, at + 8);
-        // NOTE: the value first: once the key is DEAD another thread may claim the slot and write its own.
-        UnsafeApi.putLong(null, at + 8, 0);
-        UnsafeApi.putLongRelease(null, at, DEAD);
+        final long at = base + slotOffset(i);
+        final long removed = UnsafeApi.getLongVolatile(null, at + VALUE_OFFSET);
+        // NOTE: the value first: once the key is DEAD_KEY another thread may claim the slot and write its own.
+        UnsafeApi.putLong(null, at + VALUE_OFFSET, 0);
+        UnsafeApi.putLongRelease(null, at, DEAD_KEY);
         return 0 == removed ? NONE : removed;
     }
 
@@ -231,7 +230,7 @@ public final class LiveSizes
     public long get(final long address)
     {
         final int i = find(address);
-        final long value = i < 0 ? 0 : UnsafeApi.getLongVolatile(null, base + (long)i * SLOT_LENGTH + 8);
+        final long value = i < 0 ? 0 : UnsafeApi.getLongVolatile(null, base + slotOffset(i) + VALUE_OFFSET);
         return 0 == value ? NONE : value;
     }
 
@@ -243,13 +242,13 @@ public final class LiveSizes
      */
     public void forEach(final Visitor visitor)
     {
-        final long end = base + (long)slots * SLOT_LENGTH;
+        final long end = base + slotOffset(slots);
         for (long at = base; at < end; at += SLOT_LENGTH)
         {
             final long key = UnsafeApi.getLongVolatile(null, at);
-            if (ZEROING < key)
+            if (ZEROING_KEY < key)
             {
-                final long value = UnsafeApi.getLongVolatile(null, at + 8);
+                final long value = UnsafeApi.getLongVolatile(null, at + VALUE_OFFSET);
                 if (0 != value)
                 {
                     visitor.visit(key, value);
@@ -263,7 +262,7 @@ public final class LiveSizes
      */
     public void clear()
     {
-        UnsafeApi.setMemory(base, (long)slots * SLOT_LENGTH, (byte)0);
+        UnsafeApi.setMemory(base, requiredLength(slots), (byte)0);
     }
 
     /**
@@ -273,7 +272,7 @@ public final class LiveSizes
      */
     public long footprintBytes()
     {
-        return (long)slots * SLOT_LENGTH;
+        return requiredLength(slots);
     }
 
     /**
@@ -285,7 +284,7 @@ public final class LiveSizes
     long usedSlots()
     {
         long used = 0;
-        final long end = base + (long)slots * SLOT_LENGTH;
+        final long end = base + slotOffset(slots);
         for (long at = base; at < end; at += SLOT_LENGTH)
         {
             if (0 != UnsafeApi.getLongVolatile(null, at))
@@ -334,12 +333,12 @@ public final class LiveSizes
 
     private long keyAt(final int i)
     {
-        return UnsafeApi.getLongVolatile(null, base + (long)i * SLOT_LENGTH);
+        return UnsafeApi.getLongVolatile(null, base + slotOffset(i));
     }
 
     private boolean casKey(final int i, final long expected, final long key)
     {
-        return UnsafeApi.compareAndSetLong(null, base + (long)i * SLOT_LENGTH, expected, key);
+        return UnsafeApi.compareAndSetLong(null, base + slotOffset(i), expected, key);
     }
 
     /**
@@ -358,7 +357,7 @@ public final class LiveSizes
             {
                 return i;
             }
-            if (0 == key)
+            if (EMPTY_KEY == key)
             {
                 return ~i;
             }
@@ -372,7 +371,7 @@ public final class LiveSizes
      * go (a remove can only leave its slot dead, since a later key's lookup may pass through it);
      * a put or a missed lookup that walked far calls this.
      * <p>
-     * A slot is emptied only through {@link #ZEROING}, set with a compare-and-set (a full fence)
+     * A slot is emptied only through {@link LiveSizesDescriptor#ZEROING_KEY}, set with a compare-and-set (a full fence)
      * before the next slot is read again: a put that claims that next slot at the same time reads
      * this one after its own compare-and-set, so one of the two sees the other (see
      * {@link #settle(long, long, int, int)}).
@@ -384,7 +383,7 @@ public final class LiveSizes
     {
         int end = from;
         int probe = 0;
-        while (0 != keyAt(end))
+        while (EMPTY_KEY != keyAt(end))
         {
             if (++probe == MAX_PROBE)
             {
@@ -395,23 +394,23 @@ public final class LiveSizes
         int i = prev(end);
         for (int step = 0; step < MAX_PROBE && i != end; step++, i = prev(i))
         {
-            if (DEAD != keyAt(i) || !casKey(i, DEAD, ZEROING))
+            if (DEAD_KEY != keyAt(i) || !casKey(i, DEAD_KEY, ZEROING_KEY))
             {
                 return;
             }
-            if (0 != keyAt(next(i)))
+            if (EMPTY_KEY != keyAt(next(i)))
             {
                 // NOTE: a put claimed the slot after this one meanwhile.
-                casKey(i, ZEROING, DEAD);
+                casKey(i, ZEROING_KEY, DEAD_KEY);
                 return;
             }
             for (int spin = 0; spin < tidyPause; spin++)
             {
                 Thread.onSpinWait();
             }
-            if (!casKey(i, ZEROING, 0))
+            if (!casKey(i, ZEROING_KEY, EMPTY_KEY))
             {
-                // NOTE: a put that claimed the next slot saw ZEROING and made it DEAD.
+                // NOTE: a put that claimed the next slot saw ZEROING_KEY and made it DEAD_KEY.
                 return;
             }
         }
@@ -421,10 +420,10 @@ public final class LiveSizes
      * After a put claimed slot {@code claimed}, makes sure the slot before it is not being emptied,
      * and, if the claim lies past the key's {@code home}, not empty, so that every lookup that walks
      * through reaches its key: a tidy empties a slot only if it still sees the next one empty after
-     * marking it {@link #ZEROING} (see {@link #tidy(int)}), and a put reads the slot before its own
-     * only after its compare-and-set, so one of the two sees the other. A slot being emptied is made
-     * DEAD instead, which the tidy then leaves. If the slot before is empty already and the claim is
-     * past home, the key moves into it and the check goes on from there. The block is not the
+     * marking it {@link LiveSizesDescriptor#ZEROING_KEY} (see {@link #tidy(int)}), and a put reads the
+     * slot before its own only after its compare-and-set, so one of the two sees the other. A slot being
+     * emptied is made DEAD_KEY instead, which the tidy then leaves. If the slot before is empty already and the
+     * claim is past home, the key moves into it and the check goes on from there. The block is not the
      * application's yet, so nobody looks its address up meanwhile; a walk of the whole index may see
      * it twice for the moment of a move.
      */
@@ -435,18 +434,18 @@ public final class LiveSizes
         {
             final int before = prev(at);
             final long key = keyAt(before);
-            if (ZEROING == key)
+            if (ZEROING_KEY == key)
             {
                 // NOTE: a key at its home still settles: another put's walk may have gone through here.
-                casKey(before, ZEROING, DEAD);
+                casKey(before, ZEROING_KEY, DEAD_KEY);
             }
-            else if (0 == key && at != home)
+            else if (EMPTY_KEY == key && at != home)
             {
                 if (casKey(before, 0, address))
                 {
-                    UnsafeApi.putLongRelease(null, base + (long)before * SLOT_LENGTH + 8, value);
-                    UnsafeApi.putLong(null, base + (long)at * SLOT_LENGTH + 8, 0);
-                    UnsafeApi.putLongRelease(null, base + (long)at * SLOT_LENGTH, DEAD);
+                    UnsafeApi.putLongRelease(null, base + slotOffset(before) + VALUE_OFFSET, value);
+                    UnsafeApi.putLong(null, base + slotOffset(at) + VALUE_OFFSET, 0);
+                    UnsafeApi.putLongRelease(null, base + slotOffset(at), DEAD_KEY);
                     at = before;
                 }
             }
@@ -468,9 +467,9 @@ public final class LiveSizes
         int i = from;
         for (int probe = 0; probe < DUPLICATE_PROBE; probe++, i = next(i))
         {
-            final long at = base + (long)i * SLOT_LENGTH;
+            final long at = base + slotOffset(i);
             final long key = UnsafeApi.getLongVolatile(null, at);
-            if (0 == key)
+            if (EMPTY_KEY == key)
             {
                 if (probe >= TIDY_AFTER)
                 {
@@ -480,9 +479,9 @@ public final class LiveSizes
             }
             if (key == address)
             {
-                final long old = UnsafeApi.getLongVolatile(null, at + 8);
-                UnsafeApi.putLong(null, at + 8, 0);
-                UnsafeApi.putLongRelease(null, at, DEAD);
+                final long old = UnsafeApi.getLongVolatile(null, at + VALUE_OFFSET);
+                UnsafeApi.putLong(null, at + VALUE_OFFSET, 0);
+                UnsafeApi.putLongRelease(null, at, DEAD_KEY);
                 return 0 == old ? NONE : old;
             }
         }

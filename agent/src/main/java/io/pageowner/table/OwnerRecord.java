@@ -251,7 +251,8 @@ public final class OwnerRecord
      */
     public static boolean contains(final long start, final long size, final long address)
     {
-        return Long.compareUnsigned(address, start) >= 0 && Long.compareUnsigned(address, lastAddress(start, size)) <= 0;
+        return Long.compareUnsigned(address, start) >= 0 &&
+            Long.compareUnsigned(address, lastAddress(start, size)) <= 0;
     }
 
     /**

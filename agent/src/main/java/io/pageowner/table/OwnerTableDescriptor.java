@@ -5,150 +5,8 @@ import static org.agrona.BitUtil.SIZE_OF_INT;
 import static org.agrona.BitUtil.SIZE_OF_LONG;
 
 /**
- * Layout of the off-heap memory of an {@link OwnerTable}: an index allocated whole at start, holding in order a
- * header, the striped live counters, the segment directory and the bucket index; and the record slots, in
- * segments of {@code 2^segmentShift(capacity)} slots allocated as the high-water mark reaches them.
- * <pre>
- *  Index, requiredLength(capacity) bytes:          Segment n, segmentLength(capacity) bytes:
- *  +--------------------------+ 0                  +--------------------------+ 0
- *  | Header                   | HEADER_LENGTH      | Record slot n * 2^shift  | RECORD_LENGTH bytes
- *  +--------------------------+ COUNTERS_OFFSET    +--------------------------+
- *  | Stripes                  | COUNTER_STRIPES    | ...                      |
- *  |                          |   * STRIPE_LENGTH  +--------------------------+
- *  +--------------------------+ DIRECTORY_OFFSET   | Record slot              |
- *  | Segment directory        | segmentCount(cap)  |   (n + 1) * 2^shift - 1  |
- *  |                          |   * 8 bytes        +--------------------------+ segmentLength(capacity)
- *  +--------------------------+ bucketsOffset(capacity)
- *  | Bucket index             | (capacity / RECORDS_PER_BUCKET) * BUCKET_LENGTH bytes
- *  +--------------------------+ requiredLength(capacity)
- * </pre>
- * <p>
- * Space per record: {@link #RECORD_LENGTH} (40) + {@link #BUCKET_LENGTH} (4) / {@link #RECORDS_PER_BUCKET} (2) =
- * {@link #BYTES_PER_RECORD} (42) bytes, with one bucket per two record slots; the rest is a fixed
- * {@link #FIXED_LENGTH} bytes per table and one 8-byte directory entry per segment. The bucket index (2 bytes per
- * slot) is sized from the capacity at start, since a concurrent index cannot be rehashed cheaply; the slots (40
- * bytes each) are paid for only up to the most records ever live at once, rounded up to a segment of at most
- * {@code 2^}{@value #MAX_SEGMENT_SHIFT} slots (320 KiB), so the capacity ({@code max_records=}) is a cap rather
- * than a cost. A directory entry is 0 until its segment is allocated and zeroed, then set once by compare-and-set
- * and never changed until the table is closed.
- * <p>
- * The kind shares a long with the size (sizes need 48 bits: user space on x86-64 and aarch64 is below 2^48, so no
- * allocation can be larger), so the slot stays a multiple of 8 bytes with every long naturally aligned and no
- * column beside it, while the state word keeps all 32 bits for its sequence
- * (a narrower sequence would let a stalled reader see the same value after the slot was reused). A size above
- * {@link #MAX_SIZE} is not recorded: the insert returns -1 and the header counts it, so nothing is truncated.
- * <p>
- * Two slots per bucket make chains twice as long for the same number of records (on average at most two keys per
- * bucket in a full table, instead of one). Small records already share chains with their granule's neighbours, so
- * an insert, a remove or a lookup walks a few more links of slots that are mostly cached; halving the index
- * saves 2 bytes per record.
- * <p>
- * <b>Record slot</b>, {@link #RECORD_LENGTH} bytes, 8-byte aligned, at {@code recordOffset(slot & mask)} in its
- * segment:
- * <pre>
- *   0                   1                   2                   3
- *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *  |                      Address (start byte)                     |
- *  |                                                               |
- *  +---------------------------------------------------------------+
- *  |                  Size in bytes, bits 0 to 31                  |
- *  +-------------------------------+-------------------------------+
- *  |     Size, bits 32 to 47       |  Kind (unsigned 16 bits)      |
- *  +-------------------------------+-------------------------------+
- *  |                          Timestamp ns                         |
- *  |                                                               |
- *  +---------------------------------------------------------------+
- *  |                           Thread Ref                          |
- *  +---------------------------------------------------------------+
- *  |                            Stack Id                           |
- *  +---------------------------------------------------------------+
- *  |                     State (sequence, odd = live)              |
- *  +---------------------------------------------------------------+
- *  |          Next (slot + 1 in a bucket chain or the free list)   |
- *  +---------------------------------------------------------------+
- * </pre>
- * The state word is a sequence lock: even means free, odd means live, and it is incremented on every insert and
- * every remove. A reader acquires it, reads the fields, and accepts them only if the word is unchanged and odd.
- * The size-and-kind long holds the size in its low {@link #SIZE_BITS} bits and the unsigned 16-bit kind in its
- * high {@link #KIND_BITS}; it is written with the other fields before the state word is released, so the
- * sequence lock covers both.
- * <p>
- * <b>Bucket word</b>, {@link #BUCKET_LENGTH} bytes, one per {@link #RECORDS_PER_BUCKET} slots:
- * <pre>
- *   0                   1                   2                   3
- *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *  |         Chain head (slot + 1, 0 = empty)          |  Large  |L|
- *  +---------------------------------------------------+---------+-+
- * </pre>
- * {@code L} ({@link #BUCKET_LOCK_BIT}, bit 31, the sign bit) is a spin lock held while a chain is walked or
- * changed; links are slot + 1 so that zeroed memory reads as empty. {@code Large} (bits 26 to 30) counts the
- * records above level 0 whose start granule hashes to this bucket at level 0, i.e. whose level-0 "home" this is;
- * it saturates at {@link #BUCKET_LARGE_COUNT_MAX} and then stays there. While it is 0, a remove or the stale check
- * of an insert knows from this one word that no upper level needs probing, so small records cost one bucket.
- * <p>
- * <b>Header</b>, each contended word on its own cache line:
- * <pre>
- *   0                   1                   2                   3
- *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *  |              High-water mark (slots ever handed out)          |  HIGH_WATER_MARK_OFFSET
- *  +---------------------------------------------------------------+
- *  |                       ... pad to 64 ...                      ...
- *  +---------------------------------------------------------------+
- *  |                     Stale records replaced                    |  STALE_REPLACED_OFFSET
- *  |                                                               |
- *  +---------------------------------------------------------------+
- *  |               Inserts rejected: size above MAX_SIZE           |  OVERSIZE_REJECTED_OFFSET
- *  |                                                               |
- *  +---------------------------------------------------------------+
- *  |                       ... pad to 64 ...                      ...
- *  +---------------------------------------------------------------+
- *  |                 Level mask (bit n: level n used)              |  LEVEL_MASK_OFFSET
- *  +---------------------------------------------------------------+
- *  |                            Padding                            |
- *  +---------------------------------------------------------------+
- *  |         Max span in granules, one long per level (16)        ...  MAX_SPAN_OFFSET
- * ...                                                              |
- *  +---------------------------------------------------------------+
- * </pre>
- * <p>
- * <b>Stripe</b>, {@link #STRIPE_LENGTH} bytes, {@link #COUNTER_STRIPES} of them, the stripe chosen by the id of
- * the thread that inserts or removes: each holds live totals and a free list of its own, so threads with
- * different stripes never write the same line on the hot path (one shared free list head cost a cross-core
- * transfer per insert and per remove with two threads recording):
- * <pre>
- *   0                   1                   2                   3
- *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *  |                          Live records                         |
- *  |                                                               |
- *  +---------------------------------------------------------------+
- *  |                           Live bytes                          |
- *  |                                                               |
- *  +---------------------------------------------------------------+
- *  |                           Live pages                          |
- *  |                                                               |
- *  +---------------------------------------------------------------+
- *  |                Free list top (slot + 1, 0 = empty)            |
- *  +---------------------------------------------------------------+
- *  |                Free list ABA tag (pop/push count)             |
- *  +---------------------------------------------------------------+
- *  |                     ... pad to 64 bytes ...                  ...
- *  +---------------------------------------------------------------+
- * </pre>
- * A free list head is a single long so that the top slot and its ABA tag change in one compare-and-set, as in a
- * Treiber stack. A slot freed by one thread and needed by another moves between stripes: an insert whose own
- * list is empty takes from the other stripes' lists before it claims a slot never used.
- * <p>
- * <b>Bucket keys.</b> A record is indexed under the start of its range, in units of {@link #GRANULE_LENGTH}
- * bytes, at a level chosen from its span: level {@code n} holds records spanning at most
- * {@code 2^(LEVEL_BITS * (n + 1))} granules and is keyed by {@code startGranule >>> (LEVEL_BITS * n)}. A lookup
- * of an interior address therefore probes at most {@code 2^LEVEL_BITS + 1} keys per level in use, however large
- * the records are, and sub-page granules keep chains short when many small allocations share a page. A record
- * above level 0 is also counted in the bucket word of its level-0 key, its home, so that finding a record by its
- * start address costs one bucket for a small record and two for a large one.
+ * Layout of the off-heap memory of an {@link OwnerTable}: an index allocated whole at start, and record slots in
+ * segments allocated as the high-water mark reaches them (see {@link #requiredLength(int)}).
  */
 public final class OwnerTableDescriptor
 {
@@ -165,6 +23,12 @@ public final class OwnerTableDescriptor
 
     /**
      * Bits of the size-and-kind long that hold the size.
+     * <p>
+     * The kind shares a long with the size (sizes need 48 bits: user space on x86-64 and aarch64 is below 2^48, so no
+     * allocation can be larger), so the slot stays a multiple of 8 bytes with every long naturally aligned and no
+     * column beside it, while the state word keeps all 32 bits for its sequence
+     * (a narrower sequence would let a stalled reader see the same value after the slot was reused). A size above
+     * {@link #MAX_SIZE} is not recorded: the insert returns -1 and the header counts it, so nothing is truncated.
      */
     public static final int SIZE_BITS = 48;
 
@@ -205,6 +69,36 @@ public final class OwnerTableDescriptor
 
     /**
      * Length of a record slot in bytes.
+     * <p>
+     * A record slot is 8-byte aligned, at {@code recordOffset(slot & mask)} in its segment:
+     * <pre>
+     *   0                   1                   2                   3
+     *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+     *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+     *  |                      Address (start byte)                     |
+     *  |                                                               |
+     *  +---------------------------------------------------------------+
+     *  |                  Size in bytes, bits 0 to 31                  |
+     *  +-------------------------------+-------------------------------+
+     *  |     Size, bits 32 to 47       |  Kind (unsigned 16 bits)      |
+     *  +-------------------------------+-------------------------------+
+     *  |                          Timestamp ns                         |
+     *  |                                                               |
+     *  +---------------------------------------------------------------+
+     *  |                           Thread Ref                          |
+     *  +---------------------------------------------------------------+
+     *  |                            Stack Id                           |
+     *  +---------------------------------------------------------------+
+     *  |                     State (sequence, odd = live)              |
+     *  +---------------------------------------------------------------+
+     *  |          Next (slot + 1 in a bucket chain or the free list)   |
+     *  +---------------------------------------------------------------+
+     * </pre>
+     * The state word is a sequence lock: even means free, odd means live, and it is incremented on every insert and
+     * every remove. A reader acquires it, reads the fields, and accepts them only if the word is unchanged and odd.
+     * The size-and-kind long holds the size in its low {@link #SIZE_BITS} bits and the unsigned 16-bit kind in its
+     * high {@link #KIND_BITS}; it is written with the other fields before the state word is released, so the
+     * sequence lock covers both.
      */
     public static final int RECORD_LENGTH = NEXT_OFFSET + SIZE_OF_INT;
 
@@ -220,16 +114,44 @@ public final class OwnerTableDescriptor
 
     /**
      * Length in bytes of one bucket word.
+     * <p>
+     * One bucket word per {@link #RECORDS_PER_BUCKET} slots:
+     * <pre>
+     *   0                   1                   2                   3
+     *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+     *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+     *  |         Chain head (slot + 1, 0 = empty)          |  Large  |L|
+     *  +---------------------------------------------------+---------+-+
+     * </pre>
+     * {@code L} ({@link #BUCKET_LOCK_BIT}, bit 31, the sign bit) is a spin lock held while a chain is walked or
+     * changed; links are slot + 1 so that zeroed memory reads as empty. {@code Large} (bits 26 to 30) counts the
+     * records above level 0 whose start granule hashes to this bucket at level 0, i.e. whose level-0 "home" this is;
+     * it saturates at {@link #BUCKET_LARGE_COUNT_MAX} and then stays there. While it is 0, a remove or the stale check
+     * of an insert knows from this one word that no upper level needs probing, so small records cost one bucket.
      */
     public static final int BUCKET_LENGTH = SIZE_OF_INT;
 
     /**
      * Record slots per bucket of the index; a power of two no larger than {@link OwnerTable#MIN_CAPACITY}.
+     * <p>
+     * Two slots per bucket make chains twice as long for the same number of records (on average at most two keys per
+     * bucket in a full table, instead of one). Small records already share chains with their granule's neighbours, so
+     * an insert, a remove or a lookup walks a few more links of slots that are mostly cached; halving the index
+     * saves 2 bytes per record.
      */
     public static final int RECORDS_PER_BUCKET = 2;
 
     /**
      * Off-heap bytes per record slot, counting its share of the bucket index.
+     * <p>
+     * {@link #RECORD_LENGTH} (40) + {@link #BUCKET_LENGTH} (4) / {@link #RECORDS_PER_BUCKET} (2) =
+     * {@link #BYTES_PER_RECORD} (42) bytes, with one bucket per two record slots; the rest is a fixed
+     * {@link #FIXED_LENGTH} bytes per table and one 8-byte directory entry per segment. The bucket index (2 bytes per
+     * slot) is sized from the capacity at start, since a concurrent index cannot be rehashed cheaply; the slots (40
+     * bytes each) are paid for only up to the most records ever live at once, rounded up to a segment of at most
+     * {@code 2^}{@value #MAX_SEGMENT_SHIFT} slots (320 KiB), so the capacity ({@code max_records=}) is a cap rather
+     * than a cost. A directory entry is 0 until its segment is allocated and zeroed, then set once by compare-and-set
+     * and never changed until the table is closed.
      */
     public static final int BYTES_PER_RECORD = RECORD_LENGTH + (BUCKET_LENGTH / RECORDS_PER_BUCKET);
 
@@ -275,6 +197,14 @@ public final class OwnerTableDescriptor
 
     /**
      * Log2 of the growth in maximum span from one index level to the next.
+     * <p>
+     * A record is indexed under the start of its range, in units of {@link #GRANULE_LENGTH}
+     * bytes, at a level chosen from its span: level {@code n} holds records spanning at most
+     * {@code 2^(LEVEL_BITS * (n + 1))} granules and is keyed by {@code startGranule >>> (LEVEL_BITS * n)}. A lookup
+     * of an interior address therefore probes at most {@code 2^LEVEL_BITS + 1} keys per level in use, however large
+     * the records are, and sub-page granules keep chains short when many small allocations share a page. A record
+     * above level 0 is also counted in the bucket word of its level-0 key, its home, so that finding a record by its
+     * start address costs one bucket for a small record and two for a large one.
      */
     public static final int LEVEL_BITS = 5;
 
@@ -311,6 +241,32 @@ public final class OwnerTableDescriptor
 
     /**
      * Length of the header in bytes, a whole number of cache lines.
+     * <p>
+     * Each contended word of the header is on its own cache line:
+     * <pre>
+     *   0                   1                   2                   3
+     *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+     *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+     *  |              High-water mark (slots ever handed out)          |  HIGH_WATER_MARK_OFFSET
+     *  +---------------------------------------------------------------+
+     *  |                       ... pad to 64 ...                      ...
+     *  +---------------------------------------------------------------+
+     *  |                     Stale records replaced                    |  STALE_REPLACED_OFFSET
+     *  |                                                               |
+     *  +---------------------------------------------------------------+
+     *  |               Inserts rejected: size above MAX_SIZE           |  OVERSIZE_REJECTED_OFFSET
+     *  |                                                               |
+     *  +---------------------------------------------------------------+
+     *  |                       ... pad to 64 ...                      ...
+     *  +---------------------------------------------------------------+
+     *  |                 Level mask (bit n: level n used)              |  LEVEL_MASK_OFFSET
+     *  +---------------------------------------------------------------+
+     *  |                            Padding                            |
+     *  +---------------------------------------------------------------+
+     *  |         Max span in granules, one long per level (16)        ...  MAX_SPAN_OFFSET
+     * ...                                                              |
+     *  +---------------------------------------------------------------+
+     * </pre>
      */
     public static final int HEADER_LENGTH =
         (MAX_SPAN_OFFSET + (MAX_LEVELS * SIZE_OF_LONG) + CACHE_LINE_LENGTH - 1) & -CACHE_LINE_LENGTH;
@@ -322,6 +278,34 @@ public final class OwnerTableDescriptor
 
     /**
      * Length of one stripe in bytes: a cache line, so stripes do not share lines.
+     * <p>
+     * There are {@link #COUNTER_STRIPES} stripes, the stripe chosen by the id of the thread that inserts or
+     * removes: each holds live totals and a free list of its own, so threads with
+     * different stripes never write the same line on the hot path (one shared free list head cost a cross-core
+     * transfer per insert and per remove with two threads recording):
+     * <pre>
+     *   0                   1                   2                   3
+     *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+     *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+     *  |                          Live records                         |
+     *  |                                                               |
+     *  +---------------------------------------------------------------+
+     *  |                           Live bytes                          |
+     *  |                                                               |
+     *  +---------------------------------------------------------------+
+     *  |                           Live pages                          |
+     *  |                                                               |
+     *  +---------------------------------------------------------------+
+     *  |                Free list top (slot + 1, 0 = empty)            |
+     *  +---------------------------------------------------------------+
+     *  |                Free list ABA tag (pop/push count)             |
+     *  +---------------------------------------------------------------+
+     *  |                     ... pad to 64 bytes ...                  ...
+     *  +---------------------------------------------------------------+
+     * </pre>
+     * A free list head is a single long so that the top slot and its ABA tag change in one compare-and-set, as in a
+     * Treiber stack. A slot freed by one thread and needed by another moves between stripes: an insert whose own
+     * list is empty takes from the other stripes' lists before it claims a slot never used.
      */
     public static final int STRIPE_LENGTH = CACHE_LINE_LENGTH;
 
@@ -449,6 +433,23 @@ public final class OwnerTableDescriptor
 
     /**
      * The number of bytes of index memory, allocated at start, for a capacity; segments come on top.
+     * <p>
+     * The index holds in order a header, the striped live counters, the segment directory and the bucket index;
+     * the record slots are in segments of {@code 2^segmentShift(capacity)} slots:
+     * <pre>
+     *  Index, requiredLength(capacity) bytes:          Segment n, segmentLength(capacity) bytes:
+     *  +--------------------------+ 0                  +--------------------------+ 0
+     *  | Header                   | HEADER_LENGTH      | Record slot n * 2^shift  | RECORD_LENGTH bytes
+     *  +--------------------------+ COUNTERS_OFFSET    +--------------------------+
+     *  | Stripes                  | COUNTER_STRIPES    | ...                      |
+     *  |                          |   * STRIPE_LENGTH  +--------------------------+
+     *  +--------------------------+ DIRECTORY_OFFSET   | Record slot              |
+     *  | Segment directory        | segmentCount(cap)  |   (n + 1) * 2^shift - 1  |
+     *  |                          |   * 8 bytes        +--------------------------+ segmentLength(capacity)
+     *  +--------------------------+ bucketsOffset(capacity)
+     *  | Bucket index             | (capacity / RECORDS_PER_BUCKET) * BUCKET_LENGTH bytes
+     *  +--------------------------+ requiredLength(capacity)
+     * </pre>
      *
      * @param capacity of the table in records, a power of two, at most {@link #MAX_CAPACITY}.
      * @return length of the index memory in bytes.

@@ -5,22 +5,30 @@ import io.pageowner.depot.StackDepot;
 import io.pageowner.depot.ThreadDepot;
 import io.pageowner.record.Counters;
 import io.pageowner.record.Kind;
+import io.pageowner.record.MappedFiles;
 import io.pageowner.table.OwnerTable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class PageOwnerWriterTest
 {
@@ -31,8 +39,8 @@ class PageOwnerWriterTest
     private final StackDepot stacks = new StackDepot(16);
     private final ThreadDepot threads = new ThreadDepot(16);
     private final Counters counters = new Counters();
-    private final PageOwnerWriter writer =
-        new PageOwnerWriter(table, new PageOwnerFormat(stacks, threads, 4242), counters, stacks, 16);
+    private final PageOwnerFormat format = new PageOwnerFormat(stacks, threads, 4242, new MappedFiles(), DumpMode.FULL);
+    private final PageOwnerWriter writer = new PageOwnerWriter(table, format, counters, stacks, 16);
 
     @TempDir
     Path dir;
@@ -160,5 +168,156 @@ class PageOwnerWriterTest
         final Path file = Files.writeString(dir.resolve("page_owner.txt"), "old contents\n");
         writer.write(file);
         assertFalse(Files.readString(file).contains("old contents"));
+    }
+
+    @Test
+    void shouldRefuseAFifoAsDumpPath() throws Exception
+    {
+        final Path fifo = dir.resolve("fifo");
+        run("mkfifo", fifo.toString());
+        final IOException ex = assertThrows(IOException.class, () -> writer.write(fifo));
+        assertEquals("cannot write dump to " + fifo + ": it is a FIFO, not a regular file", ex.getMessage());
+        assertEquals("FIFO", fileType(fifo), "the FIFO is still there");
+        assertNoTemporaryFile();
+    }
+
+    @Test
+    void shouldNameThePathActuallyRefusedWhenSymlinksLeadThere() throws Exception
+    {
+        final Path real = Files.createDirectory(dir.resolve("real"));
+        run("mkfifo", real.resolve("fifo").toString());
+        final Path linked = Files.createSymbolicLink(dir.resolve("linked"), real);
+        final IOException fifo = assertThrows(IOException.class, () -> writer.write(linked.resolve("fifo")));
+        assertEquals("cannot write dump to " + linked.resolve("fifo") + ": " + real.resolve("fifo").toRealPath() +
+            " is a FIFO, not a regular file", fifo.getMessage());
+
+        final IOException directory = assertThrows(IOException.class, () -> writer.write(linked));
+        assertEquals("cannot write dump to " + linked + ": " + real.toRealPath() + " is a directory",
+            directory.getMessage());
+        assertTrue(Files.isSymbolicLink(linked), "the link is still there");
+    }
+
+    @Test
+    void shouldRefuseASocketAsDumpPath() throws IOException
+    {
+        final Path socket = dir.resolve("socket");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX))
+        {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            final IOException ex = assertThrows(IOException.class, () -> writer.writeStacks(socket, 0));
+            assertEquals("cannot write dump to " + socket + ": it is a socket, not a regular file", ex.getMessage());
+            assertEquals("socket", fileType(socket), "the socket is still there");
+        }
+        assertNoTemporaryFile();
+    }
+
+    @Test
+    void shouldRefuseADeviceAsDumpPath() throws Exception
+    {
+        // NOTE: never a real device before devices are refused: a rename over it would replace it for the machine.
+        final Path device;
+        if (0 == (Integer)Files.getAttribute(dir, "unix:uid"))
+        {
+            device = dir.resolve("null");
+            assumeTrue(0 == exitCode("mknod", device.toString(), "c", "1", "3"), "mknod is not permitted here");
+        }
+        else
+        {
+            // NOTE: safe without root: nothing but root can replace an entry of /dev.
+            device = Path.of("/dev/null");
+        }
+        final IOException ex = assertThrows(IOException.class, () -> writer.write(device));
+        assertEquals("cannot write dump to " + device + ": it is a character device, not a regular file",
+            ex.getMessage());
+        assertEquals("character device", fileType(device), "the device is still there");
+        assertNoTemporaryFile();
+    }
+
+    @Test
+    void shouldReplaceASymlinkAndNeverWriteItsTarget() throws IOException
+    {
+        final Path target = Files.writeString(dir.resolve("target.txt"), "theirs\n");
+        final Path link = Files.createSymbolicLink(dir.resolve("link.txt"), target);
+        writer.write(link);
+        assertEquals("theirs\n", Files.readString(target));
+        assertTrue(Files.isRegularFile(link, LinkOption.NOFOLLOW_LINKS), "the link itself is replaced");
+        assertTrue(Files.readString(link).contains("# page-owner: "));
+    }
+
+    @Test
+    void shouldNeverDeleteAFileItDidNotCreateAtATemporaryName() throws IOException
+    {
+        // NOTE: the names a predictable temporary name would take: this process's id and a count from 1.
+        final Path file = dir.resolve("page_owner.txt");
+        final long pid = ProcessHandle.current().pid();
+        final List<Path> theirs = new ArrayList<>();
+        for (int n = 1; n <= 2000; n++)
+        {
+            theirs.add(Files.writeString(dir.resolve(".page_owner.txt.tmp-" + pid + "-" + n), "theirs\n"));
+        }
+
+        table.insert(0x7f0000001010L, 100, 1, 0, 0, Kind.UNSAFE);
+        assertEquals(1, writer.write(file).records());
+        for (final Path path : theirs)
+        {
+            assertEquals("theirs\n", Files.readString(path), path.toString());
+        }
+        assertTrue(Files.readString(file).contains("# page-owner: records 1"));
+    }
+
+    @Test
+    void shouldRemoveTheTemporaryFilesOfDeadProcessesAtTheNextDump() throws Exception
+    {
+        final Process ended = new ProcessBuilder("true").start();
+        ended.waitFor();
+        final long deadPid = ended.pid();
+        assumeTrue(ProcessHandle.of(deadPid).isEmpty(), "the process id was taken again");
+        final long livePid = ProcessHandle.current().pid();
+        final Path stale = Files.writeString(dir.resolve(".page_owner.txt.tmp-" + deadPid + "-8817264"), "half\n");
+        final Path live = Files.writeString(dir.resolve(".page_owner.txt.tmp-" + livePid + "-5531"), "writing\n");
+        final Path otherDump = Files.writeString(dir.resolve(".other.txt.tmp-" + deadPid + "-1"), "x\n");
+        final Path otherName = Files.writeString(dir.resolve(".page_owner.txt.tmp-" + deadPid + "-x"), "x\n");
+
+        writer.write(dir.resolve("page_owner.txt"));
+        assertFalse(Files.exists(stale), "a dead process's temporary file is removed");
+        assertTrue(Files.exists(live), "a live process's temporary file is kept");
+        assertTrue(Files.exists(otherDump), "another dump's temporary file is kept");
+        assertTrue(Files.exists(otherName), "a name the agent never makes is kept");
+    }
+
+    private void assertNoTemporaryFile() throws IOException
+    {
+        try (Stream<Path> listing = Files.list(dir))
+        {
+            assertEquals(List.of(), listing.filter(p -> p.getFileName().toString().contains(".tmp-")).toList());
+        }
+    }
+
+    private static String fileType(final Path path) throws IOException
+    {
+        final int mode = (Integer)Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        switch (mode & 0170000)
+        {
+            case 0010000:
+                return "FIFO";
+            case 0020000:
+                return "character device";
+            case 0140000:
+                return "socket";
+            case 0100000:
+                return "regular file";
+            default:
+                return Integer.toOctalString(mode);
+        }
+    }
+
+    private static void run(final String... command) throws Exception
+    {
+        assertEquals(0, exitCode(command), String.join(" ", command));
+    }
+
+    private static int exitCode(final String... command) throws Exception
+    {
+        return new ProcessBuilder(command).inheritIO().start().waitFor();
     }
 }

@@ -135,7 +135,7 @@ class LiveSizesTest
         // NOTE: 3/2 slots per block of capacity, and at least MIN_SLOTS: that for a capacity of 1000.
         final LiveSizes sizes = new LiveSizes(1000);
         final long slots = sizes.footprintBytes() / 16;
-        assertEquals(LiveSizes.MIN_SLOTS, slots);
+        assertEquals(LiveSizesDescriptor.MIN_SLOTS, slots);
         assertEquals(16L * 3_000_000, new LiveSizes(2_000_000).footprintBytes(), "3/2 slots per block");
         long kept = 0;
         long refused = 0;

@@ -87,7 +87,7 @@ class OwnerTableAllocationTest
         return checksum;
     }
 
-    static final class CountingConsumer implements OwnerTable.RecordConsumer
+    static final class CountingConsumer implements OwnerTableReader.RecordConsumer
     {
         long count;
 

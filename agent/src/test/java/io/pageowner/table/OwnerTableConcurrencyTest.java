@@ -454,7 +454,7 @@ class OwnerTableConcurrencyTest
         }
     }
 
-    static final class Scanner implements Runnable, OwnerTable.RecordConsumer
+    static final class Scanner implements Runnable, OwnerTableReader.RecordConsumer
     {
         final OwnerTable table;
         final Thread[] writers;
@@ -487,7 +487,7 @@ class OwnerTableConcurrencyTest
         }
     }
 
-    static final class Prober implements Runnable, OwnerTable.RecordConsumer
+    static final class Prober implements Runnable, OwnerTableReader.RecordConsumer
     {
         final OwnerTable table;
         final Thread[] writers;

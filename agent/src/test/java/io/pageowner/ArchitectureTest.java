@@ -30,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ArchitectureTest
 {
     private static final String ROOT = "io.pageowner";
+    private static final String BOOT_SINK = "jdk.internal.misc.PageOwnerSink";
     /** Each package of the agent module, and the packages of page-owner it may depend on. */
     private static final Map<String, Set<String>> ALLOWED = new LinkedHashMap<>();
 
@@ -81,6 +82,19 @@ class ArchitectureTest
                 .because("package-info.java of " + entry.getKey() + " names what it may use")
                 .check(classes);
         }
+    }
+
+    @Test
+    void shouldLetOnlyTheAdapterNameTheBootSink()
+    {
+        // NOTE: the boot sink exists only inside a running agent, so a class that names it cannot be loaded
+        // by a unit test; the set is asserted, not just ruled, so that the rule cannot pass by seeing nothing.
+        final Set<String> naming = classes.stream()
+            .filter(javaClass -> javaClass.getDirectDependenciesFromSelf().stream()
+                .anyMatch(dependency -> BOOT_SINK.equals(dependency.getTargetClass().getName())))
+            .map(javaClass -> javaClass.getName())
+            .collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(Set.of(ROOT + ".record.SinkAdapter"), naming, "classes that name " + BOOT_SINK);
     }
 
     @Test

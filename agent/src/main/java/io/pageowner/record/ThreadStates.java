@@ -41,7 +41,11 @@ final class ThreadStates
      * @param seed        every thread's generator derives from it and the thread's id; 0 for the clock.
      */
     ThreadStates(
-        final Recording mode, final int depth, final ClassLoader agentLoader, final Class<?> hooksClass, final long seed)
+        final Recording mode,
+        final int depth,
+        final ClassLoader agentLoader,
+        final Class<?> hooksClass,
+        final long seed)
     {
         this.mode = mode;
         this.depth = depth;

@@ -13,6 +13,17 @@ final class FullRecording extends Recording
         super(recorder);
     }
 
+    /**
+     * Builds full mode, typed as the base class so that a caller's verifier need not load this class.
+     *
+     * @param recorder to work for.
+     * @return the mode.
+     */
+    static Recording create(final Recorder recorder)
+    {
+        return new FullRecording(recorder);
+    }
+
     @Override
     void agentOwn(final long address, final long bytes)
     {

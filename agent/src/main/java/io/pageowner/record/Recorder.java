@@ -88,10 +88,10 @@ public final class Recorder
         this.threads = threads;
         this.depth = depth;
         this.zeroNanos = zeroNanos;
-        // NOTE: only the mode built here is ever loaded, which keeps every call on it monomorphic; it reads
-        // the table, counters, depots and clock set above.
+        // NOTE: built by factories typed Recording, so that verifying this class loads neither mode and only
+        // the one built here is ever loaded (every call on it stays monomorphic); it reads the fields set above.
         this.mode = sampleBytes > 0 ?
-            new SampledRecording(this, sampleBytes, new LiveSizes(table.capacity())) : new FullRecording(this);
+            SampledRecording.create(this, sampleBytes, new LiveSizes(table.capacity())) : FullRecording.create(this);
         this.states = new ThreadStates(mode, depth, agentLoader, hooksClass, seed);
     }
 

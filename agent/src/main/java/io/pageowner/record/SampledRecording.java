@@ -23,6 +23,19 @@ final class SampledRecording extends Recording
         this.sizes = sizes;
     }
 
+    /**
+     * Builds sampled mode, typed as the base class so that a caller's verifier need not load this class.
+     *
+     * @param recorder    to work for.
+     * @param sampleBytes mean bytes between samples.
+     * @param sizes       the index of every live block.
+     * @return the mode.
+     */
+    static Recording create(final Recorder recorder, final long sampleBytes, final LiveSizes sizes)
+    {
+        return new SampledRecording(recorder, sampleBytes, sizes);
+    }
+
     @Override
     void agentOwn(final long address, final long bytes)
     {

@@ -33,6 +33,7 @@ class ArchitectureTest
     private static final String ROOT = "io.pageowner";
     /** The analysis module's root package: only {@code agent} may use it, to dispatch {@code sort}. */
     private static final String ANALYSIS = "analysis";
+    private static final String BOOT_SINK = "jdk.internal.misc.PageOwnerSink";
     /** Each package of the agent module, and the packages of page-owner it may depend on. */
     private static final Map<String, Set<String>> ALLOWED = new LinkedHashMap<>();
 
@@ -94,6 +95,19 @@ class ArchitectureTest
         assertTrue(classes.stream().noneMatch(javaClass -> javaClass.getPackageName().startsWith(analysis)),
             "the analysis module's classes are checked by its own ArchitectureTest");
         assertTrue(classes.contain("io.pageowner.agent.PageOwnerAgent"), "this module's classes are imported");
+    }
+
+    @Test
+    void shouldLetOnlyTheAdapterNameTheBootSink()
+    {
+        // NOTE: the boot sink exists only inside a running agent, so a class that names it cannot be loaded
+        // by a unit test; the set is asserted, not just ruled, so that the rule cannot pass by seeing nothing.
+        final Set<String> naming = classes.stream()
+            .filter(javaClass -> javaClass.getDirectDependenciesFromSelf().stream()
+                .anyMatch(dependency -> BOOT_SINK.equals(dependency.getTargetClass().getName())))
+            .map(javaClass -> javaClass.getName())
+            .collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(Set.of(ROOT + ".record.SinkAdapter"), naming, "classes that name " + BOOT_SINK);
     }
 
     @Test

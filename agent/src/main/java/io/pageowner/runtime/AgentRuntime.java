@@ -11,6 +11,7 @@ import io.pageowner.instrument.AdviceSpec;
 import io.pageowner.instrument.AgentInstaller;
 import io.pageowner.instrument.Instrumentations;
 import io.pageowner.record.Recorder;
+import io.pageowner.record.SinkAdapter;
 import io.pageowner.jmx.PageOwnerMBean;
 import io.pageowner.log.AgentLog;
 import io.pageowner.table.OwnerTable;
@@ -71,13 +72,15 @@ public final class AgentRuntime
             zeroNanos(),
             AgentRuntime.class.getClassLoader(),
             PageOwnerHooks.class);
-        warmUp(recorder);
+        // NOTE: before the advice can call it, so that no class of its is loaded inside Unsafe.allocateMemory;
+        // 2^47 is above every user-space address of a 47-bit address space.
+        recorder.warmUp(1L << 47);
 
         final AgentInstaller installer = new AgentInstaller(Instrumentations.all());
         // NOTE: the JDK's pools now, before any advice: exactly what the agent can never attribute. The
         // agent's own memory is not in them (the table and depots are not buffers), nor is main's.
         recorder.counters().atStart(MemoryFigures.jdkBufferPools());
-        PageOwnerHooks.install(recorder);
+        PageOwnerHooks.install(new SinkAdapter(recorder));
         try
         {
             recorder.asAgent(() ->
@@ -115,27 +118,6 @@ public final class AgentRuntime
             AgentLog.warn("stacks are captured with " + StackCapture.method() + ": slower");
         }
         AgentLog.info("tracking off-heap memory (" + options.describe() + "), stacks by " + StackCapture.method());
-    }
-
-    /**
-     * Loads and links every class the recording path uses, with a fake allocation, so that the first
-     * real allocation does not load classes inside {@code Unsafe.allocateMemory}.
-     */
-    private static void warmUp(final Recorder recorder)
-    {
-        final long fakeAddress = 1L << 47;
-        recorder.allocated(fakeAddress, 1);
-        recorder.reallocating(fakeAddress, 2);
-        recorder.reallocated(fakeAddress, 2, fakeAddress + 4096);
-        recorder.freeing(fakeAddress + 4096);
-        recorder.freeing(fakeAddress + 8192);
-        recorder.kindExit(recorder.kindEnter(0));
-        recorder.mapping("", 0);
-        recorder.mapped(fakeAddress, 4096, 0);
-        recorder.mappingDone();
-        recorder.unmapping(fakeAddress);
-        recorder.warmUpSampled(fakeAddress);
-        recorder.counters().reset();
     }
 
     /**

@@ -1,0 +1,16 @@
+package io.pageowner.record;
+
+/**
+ * Where the {@link Recorder} sets whether the hooks take each allocation's stack themselves: the
+ * {@link SinkAdapter}'s {@code takeStack}. An interface so that the recorder never names the boot
+ * sink, and a unit test can watch the flag without one.
+ */
+interface StackFlag
+{
+    /**
+     * Sets the flag.
+     *
+     * @param take true to have the hooks make a throwable for each allocation's stack.
+     */
+    void takeStack(boolean take);
+}

@@ -1,0 +1,172 @@
+package io.pageowner.record;
+
+import io.pageowner.depot.StackCapture;
+import io.pageowner.table.LiveSizes;
+import io.pageowner.table.OwnerRecord;
+
+/**
+ * Per-thread state of the {@link Recorder}: the guard, the capture buffer, the interned thread, a
+ * realloc stash, the sampling count-down, the kind marker and what is being mapped. Only its own
+ * thread reads or writes it, so its fields are plain.
+ * <p>
+ * <b>The guard</b> is the {@link #depth} and the four methods that change it, and nothing else
+ * touches it: an event takes it with {@link #enter()} and gives it back with {@link #exit()}, so that
+ * whatever the recorder allocates off-heap while it works is the agent's own and never recorded;
+ * agent work nests with {@link #enterAgent()} and {@link #exitAgent(int)}, and a thread the agent
+ * owns holds it for good with {@link #holdForGood()}.
+ */
+final class ThreadState
+{
+    final StackCapture capture;
+    /** The thread's id, or -1: the key of the recorder's state cache. */
+    final long tid;
+    final OwnerRecord stash = new OwnerRecord();
+    /** The guard: 0 while the application owns this thread's allocations, above 0 while the agent does. */
+    private int depth;
+    String threadName;
+    int threadRef;
+    boolean reallocStashed;
+    /** Sampled mode: the {@link LiveSizes} value of the block being reallocated, or NONE. */
+    long reallocOld = LiveSizes.NONE;
+    /** Sampled mode: bytes this thread may still allocate before the next sample. */
+    long untilSample;
+    /** Sampled mode: the thread's xorshift state, never 0. */
+    long seed;
+    /** Kind bits set by the entry advice of the JDK method this thread is in; see {@link #takeKind()}. */
+    int marker;
+    /** The file of the mapping this thread is making, from {@code mapInternal}'s entry. */
+    String mapPath;
+    /** The position requested of that mapping. */
+    long mapPosition;
+    /** Whether {@link #mapPath} and {@link #mapPosition} describe a mapping in progress. */
+    boolean mapPending;
+
+    ThreadState(final StackCapture capture, final long tid, final long seed)
+    {
+        this.capture = capture;
+        this.tid = tid;
+        this.seed = seed;
+    }
+
+    /**
+     * Whether the agent owns this thread's allocations now: the guard is held.
+     *
+     * @return true inside an event, agent work or an agent thread.
+     */
+    boolean held()
+    {
+        return 0 != depth;
+    }
+
+    /**
+     * Takes the guard for one event, unless it is held already.
+     *
+     * @return true if taken: the caller must {@link #exit()} in a finally block.
+     */
+    boolean enter()
+    {
+        if (0 != depth)
+        {
+            return false;
+        }
+        depth = 1;
+        return true;
+    }
+
+    /**
+     * Gives back the guard an {@link #enter()} took.
+     */
+    void exit()
+    {
+        depth = 0;
+    }
+
+    /**
+     * Takes the guard for agent work, which may nest in an event or other agent work.
+     *
+     * @return the depth before, for {@link #exitAgent(int)}.
+     */
+    int enterAgent()
+    {
+        final int saved = depth;
+        depth = saved + 1;
+        return saved;
+    }
+
+    /**
+     * Ends agent work.
+     *
+     * @param saved what {@link #enterAgent()} returned.
+     */
+    void exitAgent(final int saved)
+    {
+        depth = saved;
+    }
+
+    /**
+     * Holds the guard until the thread ends: for threads the agent owns.
+     */
+    void holdForGood()
+    {
+        depth++;
+    }
+
+    /**
+     * The kind of the allocation being recorded, which uses up the marker: a marked method makes
+     * one allocation, so a marker that outlived its method (an exit advice that never ran, as
+     * when the agent is removed mid-call) mislabels one allocation at most. The exit advice
+     * restores the outer marker in any case.
+     *
+     * @return the kind flags.
+     */
+    int takeKind()
+    {
+        final int marker = this.marker;
+        this.marker = 0;
+        return Kind.ofAllocation(marker);
+    }
+
+    /**
+     * Adds kind bits to the marker, as a marked JDK method is entered.
+     *
+     * @param kind bits to add.
+     * @return the marker before, to restore as the method exits.
+     */
+    int mark(final int kind)
+    {
+        final int saved = marker;
+        marker = saved | kind;
+        return saved;
+    }
+
+    /**
+     * Notes the mapping this thread is about to make.
+     *
+     * @param path     of the file, may be null.
+     * @param position requested in the file.
+     */
+    void mapping(final String path, final long position)
+    {
+        mapPath = path;
+        mapPosition = position;
+        mapPending = true;
+    }
+
+    /**
+     * Forgets the mapping in progress: it is done, or was just recorded.
+     */
+    void mappingDone()
+    {
+        mapPath = null;
+        mapPending = false;
+    }
+
+    /**
+     * Forgets a realloc's stash: the realloc is over, or a new one starts.
+     */
+    void clearStash()
+    {
+        reallocStashed = false;
+        reallocOld = LiveSizes.NONE;
+    }
+}

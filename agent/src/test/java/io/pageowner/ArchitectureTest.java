@@ -130,6 +130,31 @@ class ArchitectureTest
         assertTrue(missing.isEmpty(), "packages without package-info.java: " + missing);
     }
 
+    @Test
+    void shouldKeepMainClassesShortOrSayWhyNot() throws IOException
+    {
+        final List<String> tooLong = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(sources()))
+        {
+            for (final Path file : (Iterable<Path>)files.filter(f -> f.toString().endsWith(".java"))::iterator)
+            {
+                final List<String> lines = Files.readAllLines(file);
+                final boolean reasoned = lines.stream().limit(80).anyMatch(line -> line.contains(LONG_FILE_REASON));
+                if (lines.size() > MAX_LINES && !reasoned)
+                {
+                    tooLong.add(sources().relativize(file) + " (" + lines.size() + " lines)");
+                }
+            }
+        }
+        assertTrue(tooLong.isEmpty(), "over " + MAX_LINES + " lines with no '" + LONG_FILE_REASON +
+            "' near the top: " + tooLong);
+    }
+
+    /** Lines a main source file may have before it must say at its top why it is one file. */
+    static final int MAX_LINES = 600;
+    /** What a longer file's header says, followed by the reason. */
+    static final String LONG_FILE_REASON = "Longer than 600 lines because";
+
     private static Path sources()
     {
         return Path.of("src", "main", "java", "io", "pageowner");

@@ -36,9 +36,19 @@ import java.util.Map;
  * renamed when complete, so a reader never sees half a dump; on failure the temporary file is
  * removed and the table is untouched. Only a regular file is created or replaced: a directory,
  * device, FIFO or socket at the path is refused, and a symlink is replaced, never written through.
- * The temporary name has a random part and is created exclusively. It is written through {@link FileOutputStream}: a file
- * channel would take a temporary direct buffer from the calling thread's NIO cache, and that
- * thread is often the application's (a JMX call runs on the caller's thread).
+ * The temporary name has a random part and is created exclusively. It is written through
+ * {@link FileOutputStream}: a file channel would take a temporary direct buffer from the calling
+ * thread's NIO cache, and that thread is often the application's (a JMX call runs on the caller's
+ * thread).
+ * <p>
+ * <b>What a dump means while the application allocates.</b> A dump holds the records that were live
+ * when it started and were still live when the scan reached their slot; a record made after the dump
+ * started is left out, by its timestamp. So a block freed during the dump may or may not be in it, a
+ * block allocated during the dump is not, and no byte has two owners in one dump: a block freed and
+ * its address reused during the dump shows at most its old owner, never both (the old record is
+ * removed before the block is freed, and the new one is stamped after it is allocated again). The one
+ * exception is a record put back by a {@code reallocateMemory} that threw during the dump, which may
+ * show twice, with one owner. Each record is read whole (a sequence lock per slot).
  */
 public final class PageOwnerWriter
 {
@@ -47,6 +57,7 @@ public final class PageOwnerWriter
     private final Counters counters;
     private final StackDepot stacks;
     private final DumpTrailer trailer;
+    private final long zeroNanos;
 
     /**
      * Creates a writer.
@@ -56,14 +67,18 @@ public final class PageOwnerWriter
      * @param counters what could not be tracked, for the trailer.
      * @param stacks   the stack depot, for the frames of the stacks view and the trailer.
      * @param depth    the stack depth in use, for the trailer.
+     * @param zeroNanos the {@link System#nanoTime()} value the records' timestamps count from, so that a
+     *                  record made after a dump started is told apart and left out.
      */
     public PageOwnerWriter(
         final OwnerTableReader table,
         final PageOwnerFormat format,
         final Counters counters,
         final StackDepot stacks,
-        final int depth)
+        final int depth,
+        final long zeroNanos)
     {
+        this.zeroNanos = zeroNanos;
         this.table = table;
         this.format = format;
         this.counters = counters;
@@ -105,7 +120,7 @@ public final class PageOwnerWriter
      */
     public StacksSummary writeStacks(final Path target, final long threshold) throws IOException
     {
-        final StackTotals totals = StackTotals.scan(table, format.mode(), threshold);
+        final StackTotals totals = StackTotals.scan(table, format.mode(), threshold, now());
         final long[] pages = new long[1];
         atomically(target, out ->
         {
@@ -326,11 +341,25 @@ public final class PageOwnerWriter
         return Long.parseLong(name.substring(from, dash));
     }
 
+    /**
+     * The records' clock now: a record stamped later was made after this instant.
+     */
+    private long now()
+    {
+        return System.nanoTime() - zeroNanos;
+    }
+
     private Summary writeRecords(final Writer out, final KindTotals kinds)
     {
         final StringBuilder sb = new StringBuilder(2048);
+        final long asOf = now();
         table.forEach((final OwnerRecord record) ->
         {
+            if (record.timestampNs() > asOf)
+            {
+                // NOTE: made during the dump, perhaps at the address of a record already written.
+                return;
+            }
             sb.setLength(0);
             format.append(record, sb);
             try

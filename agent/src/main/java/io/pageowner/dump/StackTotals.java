@@ -31,14 +31,21 @@ public final class StackTotals
      * @param mode      whose weights count each record in sampled mode.
      * @param threshold stacks with fewer pages are left out, like the kernel's {@code count_threshold}; at least 1
      *                  is used.
+     * @param asOf      records stamped later than this (made after the scan started) are left out, as a dump
+     *                  leaves them out.
      * @return the totals.
      */
-    public static StackTotals scan(final OwnerTableReader table, final DumpMode mode, final long threshold)
+    public static StackTotals scan(
+        final OwnerTableReader table, final DumpMode mode, final long threshold, final long asOf)
     {
         final Int2ObjectHashMap<double[]> byStack = new Int2ObjectHashMap<>();
         final long[] samples = new long[1];
         table.forEach(new OwnerRecord(), (final OwnerRecord record) ->
         {
+            if (record.timestampNs() > asOf)
+            {
+                return;
+            }
             double[] totals = byStack.get(record.stackId());
             if (null == totals)
             {

@@ -63,13 +63,14 @@ public final class AgentRuntime
         final long pid = ProcessHandle.current().pid();
         final int pageShift = OwnerTable.pageShift(jdk.internal.misc.Unsafe.getUnsafe().pageSize());
         final OwnerTable table = new OwnerTable(options.maxRecords(), pageShift);
+        final long zeroNanos = zeroNanos();
         final Recorder recorder = new Recorder(
             table,
             new StackDepot(MAX_STACKS),
             new ThreadDepot(MAX_THREADS),
             options.depth(),
             options.sampleBytes(),
-            zeroNanos(),
+            zeroNanos,
             AgentRuntime.class.getClassLoader(),
             PageOwnerHooks.class);
         // NOTE: before the advice can call it, so that no class of its is loaded inside Unsafe.allocateMemory;
@@ -110,7 +111,7 @@ public final class AgentRuntime
         final PageOwnerFormat format =
             new PageOwnerFormat(recorder.stacks(), recorder.threads(), pid, recorder.mappedFiles(), mode);
         final PageOwnerWriter writer =
-            new PageOwnerWriter(table, format, recorder.counters(), recorder.stacks(), recorder.depth());
+            new PageOwnerWriter(table, format, recorder.counters(), recorder.stacks(), recorder.depth(), zeroNanos);
         final AgentControl control = new AgentControl(recorder, writer, options, pid, installer, inst);
         control.start(new PageOwnerMBean(recorder, control, format, installer, options.describe(), options.notifyBytes()));
         if (!"backtrace".equals(StackCapture.method()))

@@ -63,14 +63,16 @@ public final class AttachCli
      * @param args the command and its arguments, {@code -d} or {@code --debug} anywhere.
      * @param out  standard output: the results.
      * @param err  standard error: one line per failure, stack traces with {@code -d}.
-     * @return the exit status: {@link #EXIT_OK}, {@link #EXIT_USAGE}, {@link #EXIT_FAILURE} or {@link #EXIT_NOT_LOADED}.
+     * @return the exit status: {@link #EXIT_OK}, {@link #EXIT_USAGE}, {@link #EXIT_FAILURE} or
+     *         {@link #EXIT_NOT_LOADED}.
      */
     public static int run(final String[] args, final PrintStream out, final PrintStream err)
     {
         return run(args, out, err, Path.of("").toAbsolutePath(), ownJar());
     }
 
-    static int run(final String[] args, final PrintStream out, final PrintStream err, final Path workingDir, final Path jar)
+    static int run(
+        final String[] args, final PrintStream out, final PrintStream err, final Path workingDir, final Path jar)
     {
         boolean debug = false;
         for (final String arg : args)
@@ -172,7 +174,8 @@ public final class AttachCli
         final long pid = target.pid();
         if (!enabled(target))
         {
-            out.println("page-owner is already off in " + pid + " (" + target.describe() + "); `on " + pid + "` resumes");
+            out.println(
+                "page-owner is already off in " + pid + " (" + target.describe() + "); `on " + pid + "` resumes");
             return;
         }
         target.setEnabled(false);
@@ -249,8 +252,9 @@ public final class AttachCli
         }
         else
         {
-            out.println("JEP 451: Java " + target.featureVersion() + " printed \"WARNING: A Java agent has been loaded " +
-                "dynamically (...)\" on " + target.pid() + "'s stderr; it does no harm, but next time " + advice);
+            out.println("JEP 451: Java " + target.featureVersion() +
+                " printed \"WARNING: A Java agent has been loaded dynamically (...)\" on " + target.pid() +
+                "'s stderr; it does no harm, but next time " + advice);
         }
     }
 

@@ -16,7 +16,8 @@ final class StatusReport
     /** The MBean attributes {@code status} reads, in the order it prints them. */
     static final String[] ATTRIBUTES = {
         "Enabled", "Detached", "LiveAllocations", "LiveBytes", "LivePages", "LiveAllocationsByKind", "LiveBytesByKind",
-        "SampleBytes", "SampledRecords", "Untracked", "UntrackedByReason", "SuppressedErrors", "DistinctStacks", "StackCapture", "AdviceMatches",
+        "SampleBytes", "SampledRecords", "Untracked", "UntrackedByReason", "SuppressedErrors", "DistinctStacks",
+        "StackCapture", "AdviceMatches",
         "DumpsWritten", "SignalHandled", "Options", "BeforeStart", "ProcessMemory" };
 
     /** Kinds in the order of their mask bits; others follow, sorted. */
@@ -85,7 +86,8 @@ final class StatusReport
                 }
             }
             add(lines, "live by kind", parts.isEmpty() ? "none" : String.join(", ", parts) +
-                (parts.stream().anyMatch(p -> p.startsWith("NIO_TEMP")) ? " (NIO_TEMP also counts under its kind)" : ""));
+                (parts.stream().anyMatch(p -> p.startsWith("NIO_TEMP")) ?
+                    " (NIO_TEMP also counts under its kind)" : ""));
         }
 
         final Map<String, Object> reasons = map(attributes.get("UntrackedByReason"));
@@ -102,7 +104,8 @@ final class StatusReport
                 }
             }
             rest.forEach((reason, count) -> parts.add(reason + " " + count));
-            add(lines, "untracked", attributes.get("Untracked") + (parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")"));
+            add(lines, "untracked",
+                attributes.get("Untracked") + (parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")"));
         }
         if (reasons.containsKey(AGENT_OWN))
         {
@@ -165,9 +168,11 @@ final class StatusReport
         final Map<String, Object> beforeStart = map(attributes.get("BeforeStart"));
         for (final String pool : List.of("direct", "mapped"))
         {
-            if (beforeStart.get(pool + ".count") instanceof Long && beforeStart.get(pool + ".memoryUsed") instanceof Long)
+            if (beforeStart.get(pool + ".count") instanceof Long &&
+                beforeStart.get(pool + ".memoryUsed") instanceof Long)
             {
-                atStart.put(pool, new long[]{ (Long)beforeStart.get(pool + ".count"), (Long)beforeStart.get(pool + ".memoryUsed") });
+                atStart.put(pool,
+                    new long[]{ (Long)beforeStart.get(pool + ".count"), (Long)beforeStart.get(pool + ".memoryUsed") });
             }
         }
         if (!atStart.isEmpty())

@@ -73,7 +73,8 @@ final class TargetJvm implements AutoCloseable
             final String hint = String.valueOf(ex.getMessage()).contains("does not support the attach mechanism") ?
                 " (started with -XX:+DisableAttachMechanism?)" :
                 " (is it a HotSpot JVM of your user, responsive, started without -XX:+DisableAttachMechanism?)";
-            throw new CliException(AttachCli.EXIT_FAILURE, "cannot attach to " + pid + ": " + ex.getMessage() + hint, ex);
+            throw new CliException(
+                AttachCli.EXIT_FAILURE, "cannot attach to " + pid + ": " + ex.getMessage() + hint, ex);
         }
         catch (final IOException ex)
         {

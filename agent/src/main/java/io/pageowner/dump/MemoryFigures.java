@@ -103,7 +103,8 @@ public final class MemoryFigures
         return -1;
     }
 
-    private static void putKilobytes(final Map<String, Long> into, final String name, final String text, final String key)
+    private static void putKilobytes(
+        final Map<String, Long> into, final String name, final String text, final String key)
     {
         final long bytes = kilobytes(text, key);
         if (bytes >= 0)

@@ -24,9 +24,10 @@ import java.nio.charset.StandardCharsets;
  * The PFN line, which the kernel's sorter leaves out of what it groups, carries the first page
  * number, the kind in both type fields, the pageblock ({@code pfn >> 9}) and, inside the flags'
  * parentheses, the exact start address, byte size and page count; for a mapping also the file and
- * the file offset of its first byte:
+ * the file offset of its first byte (one line, wrapped here):
  * <pre>
- * PFN 0x7f3a2c000 type Mapped Block 66934272 type Mapped Flags 0x0(address=0x7f3a2c000000|bytes=10904|pages=3|file=/data/x.bin|offset=4096)
+ * PFN 0x7f3a2c000 type Mapped Block 66934272 type Mapped Flags 0x0(address=0x7f3a2c000000|bytes=10904|pages=3
+ *     |file=/data/x.bin|offset=4096)
  * </pre>
  * In sampled mode ({@code sample=P}) every record is a sample and its flags end with its weight,
  * {@code |weight=W}: the number of allocations it stands for, {@code 1 / (1 - exp(-bytes / P))}, the
@@ -86,7 +87,8 @@ public final class PageOwnerFormat
         final String type = Kind.type(record.kind());
 
         out.append("Page allocated via order ").append(record.order())
-            .append(", mask 0x").append(Integer.toHexString(record.kind())).append('(').append(Kind.names(record.kind()))
+            .append(", mask 0x").append(Integer.toHexString(record.kind()))
+            .append('(').append(Kind.names(record.kind()))
             .append("), pid ").append(thread.threadId())
             .append(", tgid ").append(pid).append(" (").append(thread.comm()).append(')')
             .append(", ts ").append(record.timestampNs()).append(" ns\n");
@@ -198,7 +200,9 @@ public final class PageOwnerFormat
                 // NOTE: every character escaped is in the BMP and no surrogate, so one char is a whole code point.
                 for (final byte b : String.valueOf(c).getBytes(StandardCharsets.UTF_8))
                 {
-                    out.append('%').append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
+                    out.append('%')
+                        .append(Character.forDigit((b >> 4) & 0xF, 16))
+                        .append(Character.forDigit(b & 0xF, 16));
                 }
             }
             else

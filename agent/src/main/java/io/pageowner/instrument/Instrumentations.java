@@ -16,7 +16,8 @@ public final class Instrumentations
     /**
      * All advice specs.
      *
-     * @return Unsafe's malloc, realloc and free, then the kind markers, the mapping advice and the direct-memory exhaustion advice.
+     * @return Unsafe's malloc, realloc and free, then the kind markers, the mapping advice and the direct-memory
+     *         exhaustion advice.
      */
     public static List<AdviceSpec> all()
     {

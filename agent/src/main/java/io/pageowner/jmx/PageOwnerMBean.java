@@ -350,7 +350,8 @@ public final class PageOwnerMBean extends NotificationBroadcasterSupport impleme
             return recorder.asAgent(() ->
             {
                 final StringBuilder sb = new StringBuilder();
-                recorder.table().forEachOwnerOfPage(pageNumber, (final OwnerRecord record) -> format.append(record, sb));
+                recorder.table().forEachOwnerOfPage(
+                    pageNumber, (final OwnerRecord record) -> format.append(record, sb));
                 return sb.toString();
             });
         }

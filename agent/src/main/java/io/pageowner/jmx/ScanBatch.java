@@ -97,7 +97,8 @@ final class ScanBatch<T>
      * @param <I>            the interface.
      * @return the MBean to register.
      */
-    <I> DynamicMBean registrable(final I implementation, final Class<I> mxbeanInterface, final NotificationEmitter emitter)
+    <I> DynamicMBean registrable(
+        final I implementation, final Class<I> mxbeanInterface, final NotificationEmitter emitter)
     {
         final ScanBatch<T> batch = this;
         return new StandardEmitterMBean(implementation, mxbeanInterface, true, emitter)

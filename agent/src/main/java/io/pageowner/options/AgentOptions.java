@@ -149,7 +149,9 @@ public final class AgentOptions
                     else
                     {
                         return failed(
-                            text, token, token.isEmpty() ? "empty option" : "unknown option '" + OptionValues.quote(token) + "'");
+                            text,
+                            token,
+                            token.isEmpty() ? "empty option" : "unknown option '" + OptionValues.quote(token) + "'");
                     }
                     continue;
                 }
@@ -230,7 +232,8 @@ public final class AgentOptions
                         final long millis = OptionValues.parseDurationMillis(value);
                         if (millis < 100)
                         {
-                            return failed(text, token, "interval must be a duration of at least 100ms, e.g. 30s, 5m, 1h");
+                            return failed(
+                                text, token, "interval must be a duration of at least 100ms, e.g. 30s, 5m, 1h");
                         }
                         b.intervalMillis = millis;
                         break;
@@ -262,8 +265,8 @@ public final class AgentOptions
                         final long parsed = "off".equalsIgnoreCase(value) ? 0 : OptionValues.parseBytes(value);
                         if (parsed < 0 || parsed > SAMPLE_MAX)
                         {
-                            return failed(text, token, "sample must be a mean interval in bytes from 1 to 1024g, e.g. 512k, " +
-                                "or off for full mode");
+                            return failed(text, token, "sample must be a mean interval in bytes from 1 to 1024g, " +
+                                "e.g. 512k, or off for full mode");
                         }
                         b.sampleBytes = parsed;
                         break;

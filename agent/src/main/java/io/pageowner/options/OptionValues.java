@@ -45,8 +45,8 @@ final class OptionValues
             case "IO":
                 return null;
             case "USR2":
-                return "HotSpot uses SIGUSR2 to suspend and resume threads; taking it silently breaks that (JDK-8288556)." +
-                    " Use USR1, WINCH or URG";
+                return "HotSpot uses SIGUSR2 to suspend and resume threads; taking it silently breaks that " +
+                    "(JDK-8288556). Use USR1, WINCH or URG";
             case "HUP":
             case "INT":
             case "TERM":

@@ -117,7 +117,8 @@ public final class AgentControl implements AgentOperations
         detached = true;
         final long cleared = clearTable ? recorder.clear() : 0;
         return (reset ? "advice removed" : "no advice was installed") +
-            (clearTable ? ", " + cleared + " records cleared" : ", table kept as a snapshot (frees are no longer seen)");
+            (clearTable ?
+                ", " + cleared + " records cleared" : ", table kept as a snapshot (frees are no longer seen)");
     }
 
     /**

@@ -113,7 +113,8 @@ public final class AgentRuntime
         final PageOwnerWriter writer =
             new PageOwnerWriter(table, format, recorder.counters(), recorder.stacks(), recorder.depth(), zeroNanos);
         final AgentControl control = new AgentControl(recorder, writer, options, pid, installer, inst);
-        control.start(new PageOwnerMBean(recorder, control, format, installer, options.describe(), options.notifyBytes()));
+        control.start(
+            new PageOwnerMBean(recorder, control, format, installer, options.describe(), options.notifyBytes()));
         if (!"backtrace".equals(StackCapture.method()))
         {
             AgentLog.warn("stacks are captured with " + StackCapture.method() + ": slower");

@@ -64,7 +64,8 @@ class CliArgumentsTest
     void shouldValidateAgentOptionsHereAndMakeTheDumpPathAbsolute() throws Exception
     {
         assertEquals("on", parse("on", "9").agentOptions());
-        assertEquals("on,depth=32,dump=/home/me/work/x-%p.txt", parse("on", "9", "depth=32,dump=x-%p.txt").agentOptions());
+        assertEquals(
+            "on,depth=32,dump=/home/me/work/x-%p.txt", parse("on", "9", "depth=32,dump=x-%p.txt").agentOptions());
         assertEquals("on,depth=32,log=info", parse("on", "9", "depth=32", "log=info").agentOptions());
         assertEquals("on,depth=8", parse("on", "9", "on,depth=8").agentOptions());
         assertEquals("on,dump=/abs/d.txt", parse("on", "9", "dump=/abs/d.txt").agentOptions());
@@ -84,7 +85,8 @@ class CliArgumentsTest
     @Test
     void shouldRejectWhatIsNotAProcessId()
     {
-        for (final String bad : new String[]{ "abc", "0", "-5", "12x", "1.5", "", "99999999999999999999", "2147483648" })
+        for (final String bad :
+            new String[]{ "abc", "0", "-5", "12x", "1.5", "", "99999999999999999999", "2147483648" })
         {
             final String message = usageError("status", bad);
             assertTrue(message.contains("'" + bad + "' is not a process id"), message);

@@ -39,7 +39,8 @@ class StatusReportTest
         attributes.put("BeforeStart", new TreeMap<>(Map.of(
             "direct.count", 1L, "direct.totalCapacity", 64L, "direct.memoryUsed", 64L,
             "mapped.count", 0L, "mapped.totalCapacity", 0L, "mapped.memoryUsed", 0L)));
-        attributes.put("ProcessMemory", new TreeMap<>(Map.of("VmRSS", 50_000_000L, "Rss", 50_100_000L, "Anonymous", 30_000_000L)));
+        attributes.put("ProcessMemory", new TreeMap<>(Map.of(
+            "VmRSS", 50_000_000L, "Rss", 50_100_000L, "Anonymous", 30_000_000L)));
         return attributes;
     }
 
@@ -67,8 +68,8 @@ class StatusReportTest
                 "including buffers from before tracking started)",
             "before start:      direct 1 buffer, 64 bytes; mapped 0 buffers, 0 bytes (the JVM's buffer pools when " +
                 "page-owner started: never attributed)",
-            "process memory:    VmRSS 50000000 bytes, Rss 50100000 bytes, Anonymous 30000000 bytes (everything: heap, " +
-                "the JVM, thread stacks and native mallocs too)"),
+            "process memory:    VmRSS 50000000 bytes, Rss 50100000 bytes, Anonymous 30000000 bytes (everything: " +
+                "heap, the JVM, thread stacks and native mallocs too)"),
             StatusReport.lines(4242, "com.example.Main, Java 25.0.3", attributes(), pools));
     }
 

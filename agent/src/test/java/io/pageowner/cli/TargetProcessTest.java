@@ -32,7 +32,8 @@ class TargetProcessTest
     @Test
     void shouldSeeSigQuitNotCaughtInASleepsStatus()
     {
-        assertFalse(TargetProcess.catchesSigQuit("Name:\tsleep\nSigIgn:\t0000000000000004\nSigCgt:\t0000000000000000\n"));
+        assertFalse(TargetProcess.catchesSigQuit(
+            "Name:\tsleep\nSigIgn:\t0000000000000004\nSigCgt:\t0000000000000000\n"));
         assertFalse(TargetProcess.catchesSigQuit("SigCgt:\t0000000000010000\n"), "only SIGCHLD");
     }
 
@@ -54,7 +55,8 @@ class TargetProcessTest
     @Test
     void shouldRefuseItsOwnJvm()
     {
-        final CliException ex = assertThrows(CliException.class, () -> TargetProcess.check(ProcessHandle.current().pid()));
+        final CliException ex =
+            assertThrows(CliException.class, () -> TargetProcess.check(ProcessHandle.current().pid()));
         assertEquals(AttachCli.EXIT_FAILURE, ex.exitStatus());
         assertTrue(ex.getMessage().endsWith("is this command's own JVM"), ex.getMessage());
     }

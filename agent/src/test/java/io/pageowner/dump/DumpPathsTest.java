@@ -15,7 +15,8 @@ class DumpPathsTest
     void shouldExpandPidTimeAndPercent()
     {
         final Instant now = Instant.parse("2026-11-24T09:30:15.123Z");
-        final String time = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss.SSS").withZone(ZoneId.systemDefault()).format(now);
+        final String time =
+            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss.SSS").withZone(ZoneId.systemDefault()).format(now);
         assertEquals(Path.of("/tmp/po-42-" + time + ".txt"), DumpPaths.resolve("/tmp/po-%p-%t.txt", 42, now));
         assertEquals(Path.of("a%b%"), DumpPaths.resolve("a%%b%", 1, now));
         assertEquals(Path.of("x%q"), DumpPaths.resolve("x%q", 1, now));

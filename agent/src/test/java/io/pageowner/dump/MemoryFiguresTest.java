@@ -21,7 +21,8 @@ class MemoryFiguresTest
         assertEquals(-1, MemoryFigures.kilobytes(status, "Rss"));
         assertEquals(-1, MemoryFigures.kilobytes(null, "VmRSS"));
         assertEquals(-1, MemoryFigures.kilobytes("VmRSS: lots kB\n", "VmRSS"));
-        final String rollup = "55d0-7ffd ---p 00000000 00:00 0 [rollup]\nRss:  2048 kB\nPss:  1024 kB\nAnonymous: 512 kB\n";
+        final String rollup =
+            "55d0-7ffd ---p 00000000 00:00 0 [rollup]\nRss:  2048 kB\nPss:  1024 kB\nAnonymous: 512 kB\n";
         assertEquals(2048L * 1024, MemoryFigures.kilobytes(rollup, "Rss"));
         assertEquals(512L * 1024, MemoryFigures.kilobytes(rollup, "Anonymous"));
     }
@@ -74,7 +75,8 @@ class MemoryFiguresTest
             assertEquals(500, totals.bytes(Kind.DIRECT));
             assertEquals(1, totals.records(Kind.NIO_TEMP));
             assertEquals(0, totals.records(Kind.ARENA));
-            assertEquals("{UNSAFE=1, DIRECT=2, MAPPED=1, ARENA=0, REALLOC=0, NIO_TEMP=1}", totals.recordsByName().toString());
+            assertEquals("{UNSAFE=1, DIRECT=2, MAPPED=1, ARENA=0, REALLOC=0, NIO_TEMP=1}",
+                totals.recordsByName().toString());
             assertEquals("{UNSAFE=100, DIRECT=500, MAPPED=400, ARENA=0, REALLOC=0, NIO_TEMP=300}",
                 totals.bytesByName().toString());
         }

@@ -169,8 +169,10 @@ class PageOwnerWriterTest
         assertEquals(2, all.stacks());
         assertEquals(6, all.pages());
         final String text = Files.readString(file);
-        assertTrue(text.startsWith(" io.pageowner.dump.PageOwnerWriterTest.shouldWriteLiveStacksLikeShowStacks("), text);
-        assertTrue(text.contains("\nnr_base_pages: 5\n\n io.pageowner.dump.PageOwnerWriterTest.stackFromElsewhere("), text);
+        assertTrue(
+            text.startsWith(" io.pageowner.dump.PageOwnerWriterTest.shouldWriteLiveStacksLikeShowStacks("), text);
+        assertTrue(
+            text.contains("\nnr_base_pages: 5\n\n io.pageowner.dump.PageOwnerWriterTest.stackFromElsewhere("), text);
         assertTrue(text.endsWith("\nnr_base_pages: 1\n\n"), text);
         assertEquals(1, writer.writeStacks(file, 2).stacks());
         assertEquals(0, writer.writeStacks(file, 6).stacks());

@@ -76,7 +76,8 @@ class ScanBatchTest
         server.registerMBean(gauge.batch.registrable(gauge, GaugeMXBean.class, gauge), NAME);
 
         final List<Attribute> all = server.getAttributes(NAME, new String[]{ "Count", "Bytes", "Name" }).asList();
-        assertEquals(List.of(new Attribute("Count", 1L), new Attribute("Bytes", 100L), new Attribute("Name", "gauge")), all);
+        assertEquals(
+            List.of(new Attribute("Count", 1L), new Attribute("Bytes", 100L), new Attribute("Name", "gauge")), all);
         assertEquals(1, gauge.batch.scans());
 
         assertEquals(2L, server.getAttribute(NAME, "Count"));

@@ -138,8 +138,8 @@ class AgentOptionsTest
         {
             final AgentOptions options = AgentOptions.parse("on," + bad);
             assertFalse(options.enabled(), bad);
-            assertTrue(options.error().startsWith("bad agent option '" + bad + "' in 'on," + bad + "': sample must be a " +
-                "mean interval in bytes from 1 to 1024g, e.g. 512k, or off for full mode."), options.error());
+            assertTrue(options.error().startsWith("bad agent option '" + bad + "' in 'on," + bad + "': sample must " +
+                "be a mean interval in bytes from 1 to 1024g, e.g. 512k, or off for full mode."), options.error());
         }
     }
 

@@ -56,7 +56,8 @@ class LiveSizesTest
             }
             else
             {
-                final long value = LiveSizes.pack(1 + random.nextInt(1 << 20), 1 << random.nextInt(5), random.nextBoolean());
+                final long value =
+                    LiveSizes.pack(1 + random.nextInt(1 << 20), 1 << random.nextInt(5), random.nextBoolean());
                 final Long old = model.put(address, value);
                 assertEquals(null == old ? LiveSizes.NONE : old, sizes.put(address, value), "put " + i);
             }
@@ -164,7 +165,8 @@ class LiveSizesTest
         // NOTE: dead slots are taken again.
         for (int i = 1; i <= 50_000; i++)
         {
-            assertEquals(LiveSizes.NONE, sizes.put(16L * i + 8, LiveSizes.pack(i, Kind.UNSAFE, false)), "after frees " + i);
+            assertEquals(
+                LiveSizes.NONE, sizes.put(16L * i + 8, LiveSizes.pack(i, Kind.UNSAFE, false)), "after frees " + i);
         }
     }
 

@@ -135,7 +135,8 @@ class OwnerTableTest
 
         for (int i = 0; i < sizes.length; i++)
         {
-            for (final long probe : new long[]{ addresses[i], addresses[i] + sizes[i] / 2, addresses[i] + sizes[i] - 1 })
+            for (final long probe :
+                new long[]{ addresses[i], addresses[i] + sizes[i] / 2, addresses[i] + sizes[i] - 1 })
             {
                 assertTrue(table.ownerOf(probe, record), "probe " + probe);
                 assertEquals(addresses[i], record.address());

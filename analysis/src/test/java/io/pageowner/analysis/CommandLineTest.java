@@ -73,7 +73,8 @@ class CommandLineTest
     void shouldPrintKernelProgressLines() throws Exception
     {
         final Path out = dir.resolve("out.txt");
-        final GoldenTest.Result result = GoldenTest.Result.run(golden("input/kernel-worked.txt").toString(), out.toString());
+        final GoldenTest.Result result =
+            GoldenTest.Result.run(golden("input/kernel-worked.txt").toString(), out.toString());
         assertEquals(0, result.exit);
         assertEquals("loaded 3\nsorting ....\nculling\n", result.out);
         assertEquals(expected("worked-default.out"), Files.readString(out, StandardCharsets.ISO_8859_1));
@@ -114,7 +115,8 @@ class CommandLineTest
     @Test
     void shouldRefuseDirectoryAsOutput() throws Exception
     {
-        final GoldenTest.Result result = GoldenTest.Result.run(golden("input/kernel-worked.txt").toString(), dir.toString());
+        final GoldenTest.Result result =
+            GoldenTest.Result.run(golden("input/kernel-worked.txt").toString(), dir.toString());
         assertEquals(PageOwnerSort.EXIT_FAILURE, result.exit);
         assertTrue(result.err.contains("cannot write " + dir + ": is a directory"), result.err);
     }
@@ -123,7 +125,8 @@ class CommandLineTest
     void shouldRefuseOutputInMissingDirectory() throws Exception
     {
         final Path out = dir.resolve("missing/out.txt");
-        final GoldenTest.Result result = GoldenTest.Result.run(golden("input/kernel-worked.txt").toString(), out.toString());
+        final GoldenTest.Result result =
+            GoldenTest.Result.run(golden("input/kernel-worked.txt").toString(), out.toString());
         assertEquals(PageOwnerSort.EXIT_FAILURE, result.exit);
         assertTrue(result.err.contains("cannot write " + out + ": directory"), result.err);
         assertTrue(result.err.contains("does not exist"), result.err);
@@ -135,7 +138,8 @@ class CommandLineTest
     {
         final Path proc = Paths.get("/proc/page-owner-sort-test.txt");
         assumeTrue(Files.isDirectory(Paths.get("/proc/self")), "needs Linux /proc");
-        final GoldenTest.Result result = GoldenTest.Result.run(golden("input/kernel-worked.txt").toString(), proc.toString());
+        final GoldenTest.Result result =
+            GoldenTest.Result.run(golden("input/kernel-worked.txt").toString(), proc.toString());
         assertEquals(PageOwnerSort.EXIT_FAILURE, result.exit);
         assertTrue(result.err.contains("cannot write " + proc), result.err);
         assertEquals("", result.out, "fails before reading the input");
@@ -158,7 +162,8 @@ class CommandLineTest
         final Path out = dir.resolve("out.txt");
         Files.writeString(out, "previous result\n");
         Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rw-rw----"));
-        final GoldenTest.Result result = GoldenTest.Result.run(golden("input/kernel-worked.txt").toString(), out.toString());
+        final GoldenTest.Result result =
+            GoldenTest.Result.run(golden("input/kernel-worked.txt").toString(), out.toString());
         assertEquals(0, result.exit, result.err);
         assertEquals(expected("worked-default.out"), Files.readString(out, StandardCharsets.ISO_8859_1));
         assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(out)));
@@ -190,7 +195,8 @@ class CommandLineTest
     {
         final Path devNull = Paths.get("/dev/null");
         assumeTrue(Files.exists(devNull));
-        final GoldenTest.Result result = GoldenTest.Result.run(golden("input/kernel-worked.txt").toString(), "/dev/null");
+        final GoldenTest.Result result =
+            GoldenTest.Result.run(golden("input/kernel-worked.txt").toString(), "/dev/null");
         assertEquals(0, result.exit, result.err);
         assertFalse(Files.isRegularFile(devNull));
     }
@@ -238,7 +244,8 @@ class CommandLineTest
     void shouldPrintTrailerToStandardError() throws Exception
     {
         final Path out = dir.resolve("out.txt");
-        final GoldenTest.Result result = GoldenTest.Result.run(golden("input/jvm-basic.txt").toString(), out.toString());
+        final GoldenTest.Result result =
+            GoldenTest.Result.run(golden("input/jvm-basic.txt").toString(), out.toString());
         assertTrue(result.err.contains("# page-owner: records 40, bytes 6470249"), result.err);
         assertTrue(result.err.contains("# direct buffer pool: count 5 capacity 20480"), result.err);
         assertFalse(result.err.contains("damaged"), result.err);
@@ -262,7 +269,8 @@ class CommandLineTest
     void shouldSkipOverlongRecordAndKeepRecordsAroundIt() throws Exception
     {
         final String worked = Files.readString(golden("input/kernel-worked.txt"), StandardCharsets.ISO_8859_1);
-        final StringBuilder huge = new StringBuilder("Page allocated via order 0, mask 0x2(DIRECT), pid 1, tgid 2 (x), ts 3 ns\n");
+        final StringBuilder huge =
+            new StringBuilder("Page allocated via order 0, mask 0x2(DIRECT), pid 1, tgid 2 (x), ts 3 ns\n");
         final String frame = " com.example.Deep.recurse(Deep.java:1)\n";
         while (huge.length() < BlockFramer.MAX_RECORD_LENGTH + 1000)
         {

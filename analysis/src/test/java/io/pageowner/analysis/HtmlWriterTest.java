@@ -89,7 +89,8 @@ class HtmlWriterTest
     @Test
     void shouldEscapeAndDecodeThreadNames() throws Exception
     {
-        final String record = "Page allocated via order 0, mask 0x2(DIRECT), pid 7, tgid 9 (<b>\u00e9t\u00e9&'\"), ts 1 ns\n" +
+        final String record = "Page allocated via order 0, mask 0x2(DIRECT), pid 7, tgid 9 (<b>\u00e9t\u00e9&'\"), " +
+            "ts 1 ns\n" +
             "PFN 0x1 type Direct Block 0 type Direct Flags 0x0(address=0x1000|bytes=10|pages=1)\n" +
             " com.example.A.b(A.java:1)\n\n";
         final Path input = dir.resolve("in.txt");

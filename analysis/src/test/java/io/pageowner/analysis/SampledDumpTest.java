@@ -212,11 +212,12 @@ class SampledDumpTest
         final String out = sort(text, "--show-bytes");
         assertEquals("# sampled dump (mean interval 524288 bytes): figures marked ~ are estimates for all " +
             "allocations, from sums of weight=1/p over 3 samples; --unweighted counts the samples instead\n\n" +
-            "~8 times, ~15 pages, ~37500 bytes (3 samples), allocated by OTHERS :\n", out.substring(0, out.indexOf(":\n") + 2));
+            "~8 times, ~15 pages, ~37500 bytes (3 samples), allocated by OTHERS :\n",
+            out.substring(0, out.indexOf(":\n") + 2));
 
         final String unweighted = sort(text, "--unweighted", "--show-bytes");
-        assertTrue(unweighted.startsWith("# sampled dump (mean interval 524288 bytes): --unweighted: times, pages and " +
-            "bytes count the 3 samples themselves, not the allocations they stand for\n\n" +
+        assertTrue(unweighted.startsWith("# sampled dump (mean interval 524288 bytes): --unweighted: times, pages " +
+            "and bytes count the 3 samples themselves, not the allocations they stand for\n\n" +
             "3 times, 6 pages, 15000 bytes, allocated by OTHERS :\n"), unweighted);
     }
 
@@ -257,14 +258,15 @@ class SampledDumpTest
 
         final GoldenTest.Result result = run(text);
         assertEquals(0, result.exit);
-        assertTrue(result.err.contains("page-owner sort: warning: " + dir.resolve("in.txt") + ": the dump is sampled, " +
-            "but 2 records had no weight= (first at line 1); each was counted as one allocation (weight 1)"),
+        assertTrue(result.err.contains("page-owner sort: warning: " + dir.resolve("in.txt") + ": the dump is " +
+            "sampled, but 2 records had no weight= (first at line 1); each was counted as one allocation (weight 1)"),
             result.err);
         assertEquals(1, result.err.split("no weight=", -1).length - 1, "warned once");
         final String out = Files.readString(dir.resolve("out.txt"), StandardCharsets.ISO_8859_1);
-        assertTrue(out.startsWith("# sampled dump (interval not given in the trailer): figures marked ~ are estimates " +
-            "for all allocations, from sums of weight=1/p over 3 samples; --unweighted counts the samples instead; " +
-            "2 records without weight= counted as one allocation each\n\n~5 times, ~5 pages (3 samples), "), out);
+        assertTrue(out.startsWith("# sampled dump (interval not given in the trailer): figures marked ~ are " +
+            "estimates for all allocations, from sums of weight=1/p over 3 samples; --unweighted counts the " +
+            "samples instead; 2 records without weight= counted as one allocation each\n\n~5 times, ~5 pages " +
+            "(3 samples), "), out);
         assertFalse(run(text, "--unweighted").err.contains("no weight="), "no warning where weights are not used");
     }
 
@@ -323,11 +325,11 @@ class SampledDumpTest
             "com.example.A.a(A.java:1);java.nio.ByteBuffer.allocateDirect(ByteBuffer.java:332) 5000\n" +
             "com.example.A.b(A.java:2);java.nio.ByteBuffer.allocateDirect(ByteBuffer.java:332) 1502\n", bytes);
         final String times = sort(text, "--format=collapsed", "--weight=times");
-        assertTrue(times.endsWith(" 5\ncom.example.A.b(A.java:2);java.nio.ByteBuffer.allocateDirect(ByteBuffer.java:332) 2\n"),
-            times);
+        assertTrue(times.endsWith(
+            " 5\ncom.example.A.b(A.java:2);java.nio.ByteBuffer.allocateDirect(ByteBuffer.java:332) 2\n"), times);
         final String counted = sort(text, "--format=collapsed", "--weight=times", "--unweighted");
-        assertTrue(counted.endsWith(" 2\ncom.example.A.b(A.java:2);java.nio.ByteBuffer.allocateDirect(ByteBuffer.java:332) 1\n"),
-            counted);
+        assertTrue(counted.endsWith(
+            " 2\ncom.example.A.b(A.java:2);java.nio.ByteBuffer.allocateDirect(ByteBuffer.java:332) 1\n"), counted);
         for (final String output : new String[]{ bytes, times, counted })
         {
             final String first = output.substring(0, output.indexOf('\n'));
@@ -349,13 +351,16 @@ class SampledDumpTest
             "instead</p>"), page);
         assertTrue(page.contains("<th data-num>~times</th><th data-num>~pages</th><th data-num>~bytes</th>" +
             "<th data-num>samples</th>"), page);
-        assertTrue(page.contains("<td class=\"n\" data-v=\"7.5\" title=\"7.5 estimated from 3 samples\">~8</td>"), page);
-        assertTrue(page.contains("<td class=\"n\" data-v=\"15.0\" title=\"15.0 estimated from 3 samples\">~15</td>"), page);
-        assertTrue(page.contains("<td class=\"n\" data-v=\"37500.0\" title=\"~37500 bytes, estimated from 3 samples\">" +
-            "~36.6 KiB</td><td class=\"n\">3</td>"), page);
+        assertTrue(
+            page.contains("<td class=\"n\" data-v=\"7.5\" title=\"7.5 estimated from 3 samples\">~8</td>"), page);
+        assertTrue(
+            page.contains("<td class=\"n\" data-v=\"15.0\" title=\"15.0 estimated from 3 samples\">~15</td>"), page);
+        assertTrue(page.contains("<td class=\"n\" data-v=\"37500.0\" title=\"~37500 bytes, estimated from 3 " +
+            "samples\">~36.6 KiB</td><td class=\"n\">3</td>"), page);
         assertTrue(page.contains("# sampling: mean interval 524288 bytes"), "the trailer is shown");
 
-        final String counted = Files.readString(writeHtml(text, "--format=html", "--unweighted"), StandardCharsets.UTF_8);
+        final String counted =
+            Files.readString(writeHtml(text, "--format=html", "--unweighted"), StandardCharsets.UTF_8);
         assertTrue(counted.contains("3 samples in 1 groups, 6 pages, 14.6 KiB (15000 bytes)"), counted);
         assertTrue(counted.contains("--unweighted: times, pages and bytes count the 3 samples themselves"), counted);
         assertTrue(counted.contains("<th data-num>samples</th><th data-num>pages</th><th data-num>bytes</th><th>"),
@@ -378,7 +383,8 @@ class SampledDumpTest
     void shouldScaleEveryFigureOfAUniformlyWeightedDump() throws Exception
     {
         final Pattern plain = Pattern.compile("(?m)^(\\d+) times, (\\d+) pages(?:, (\\d+) bytes)?");
-        final Pattern marked = Pattern.compile("(?m)^~(\\d+) times, ~(\\d+) pages(?:, ~(\\d+) bytes)? \\((\\d+) samples?\\)");
+        final Pattern marked =
+            Pattern.compile("(?m)^~(\\d+) times, ~(\\d+) pages(?:, ~(\\d+) bytes)? \\((\\d+) samples?\\)");
         for (int seed = 0; seed < 4; seed++)
         {
             final DumpGenerator generator = new DumpGenerator(300 + seed, 25, 5);
@@ -393,8 +399,8 @@ class SampledDumpTest
                 final String weighted = text.replaceAll("(?m)^(PFN .*)\\)$", "$1|weight=" + k + ")");
                 assertEquals(200, weighted.split("\\|weight=", -1).length - 1);
                 for (final String[] options : new String[][]{ { "--show-bytes" }, { "-m", "--show-bytes" },
-                    { "--cull=st", "-b" }, { "--cull=kind,frame", "--show-bytes" }, { "--sort=-bytes,n", "--cull=name" },
-                    { "--kind=direct,arena", "--cull=pid", "--show-bytes" } })
+                    { "--cull=st", "-b" }, { "--cull=kind,frame", "--show-bytes" },
+                    { "--sort=-bytes,n", "--cull=name" }, { "--kind=direct,arena", "--cull=pid", "--show-bytes" } })
                 {
                     final List<long[]> expected = figures(plain, sort(text, options));
                     final List<long[]> actual = figures(marked, sort(weighted, options));

@@ -54,8 +54,8 @@ final class AsyncProfiler
         }
         if (!Files.isRegularFile(library))
         {
-            return library + " not found: build with `mvn -Pbench package` (it unpacks tools.profiler:async-profiler)," +
-                " or pass -Dpageowner.bench.asprof=<libasyncProfiler.so>";
+            return library + " not found: build with `mvn -Pbench package` (it unpacks " +
+                "tools.profiler:async-profiler), or pass -Dpageowner.bench.asprof=<libasyncProfiler.so>";
         }
         return null;
     }

@@ -73,7 +73,8 @@ public final class Footprint
             System.err.println("usage: Footprint <page-owner.jar> [java]");
             System.exit(2);
         }
-        final String jvm = args.length > 1 ? args[1] : Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        final String jvm =
+            args.length > 1 ? args[1] : Path.of(System.getProperty("java.home"), "bin", "java").toString();
         final Report report = measure(Path.of(args[0]).toAbsolutePath(), jvm,
             Files.createDirectories(BenchRunner.jarDirectory().resolve("bench-out")));
         final StringBuilder sb = new StringBuilder();
@@ -113,7 +114,8 @@ public final class Footprint
         System.out.println("# footprint: " + String.join(" ", command));
         final Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         final Map<String, String> values = new LinkedHashMap<>();
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
+        try (BufferedReader reader =
+            new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
         {
             String line;
             while (null != (line = reader.readLine()))
@@ -247,25 +249,29 @@ public final class Footprint
                 OwnerTableDescriptor.BUCKET_LENGTH / OwnerTableDescriptor.RECORDS_PER_BUCKET,
                 OwnerTableDescriptor.RECORD_LENGTH, 1 << OwnerTableDescriptor.MAX_SEGMENT_SHIFT));
             sb.append(String.format(Locale.ROOT,
-                "- agent heap before any allocation (depot arrays and the rest, agent - none): %,d B = %.1f B per live allocation%n",
+                "- agent heap before any allocation (depot arrays and the rest, agent - none): %,d B = %.1f B per " +
+                    "live allocation%n",
                 heapFixed(), heapFixed() / (double)live()));
             sb.append(String.format(Locale.ROOT,
-                "- agent heap growth while the allocations are made (the %s distinct stacks, and anything kept per record): " +
-                    "%,d B = %.0f B per distinct stack%n",
-                on.get("mbean.DistinctStacks"), heapGrowth(), heapGrowth() / Double.parseDouble(on.get("mbean.DistinctStacks"))));
+                "- agent heap growth while the allocations are made (the %s distinct stacks, and anything kept per " +
+                    "record): %,d B = %.0f B per distinct stack%n",
+                on.get("mbean.DistinctStacks"), heapGrowth(),
+                heapGrowth() / Double.parseDouble(on.get("mbean.DistinctStacks"))));
             sb.append(String.format(Locale.ROOT,
-                "- table + depots, less the stacks: %.1f B per live allocation; everything the agent adds outside the heap " +
-                    "(NMT committed less heap, agent - none, incl. classes, code, threads): %,d KiB%n",
+                "- table + depots, less the stacks: %.1f B per live allocation; everything the agent adds outside " +
+                    "the heap (NMT committed less heap, agent - none, incl. classes, code, threads): %,d KiB%n",
                 perLive(), delta("live.nonheap.kb")));
             sb.append(String.format(Locale.ROOT,
-                "- dump(path) of %,d records: %s ms (median %.0f ms), %,d bytes; dumpStacks(path, 0): %s ms (median %.0f ms), %,d bytes%n%n",
+                "- dump(path) of %,d records: %s ms (median %.0f ms), %,d bytes; dumpStacks(path, 0): %s ms " +
+                    "(median %.0f ms), %,d bytes%n%n",
                 live(), times("dump.ns."), median("dump.ns."), get(on, "dump.bytes"), times("stacks.ns."),
                 median("stacks.ns."), get(on, "stacks.bytes")));
         }
 
         private void row(final StringBuilder sb, final String label, final String key)
         {
-            sb.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %,d |%n", label, get(none, key), get(on, key), delta(key)));
+            sb.append(String.format(
+                Locale.ROOT, "| %s | %,d | %,d | %,d |%n", label, get(none, key), get(on, key), delta(key)));
         }
     }
 
@@ -275,9 +281,11 @@ public final class Footprint
     public static final class Child
     {
         private static final Pattern OTHER = Pattern.compile(
-            "-\\s+Other \\(reserved=(\\d+)KB, committed=(\\d+)KB\\)\\s*\\n\\s*\\(malloc=(\\d+)KB(?: tag=\\S+)? #(\\d+)");
+            "-\\s+Other \\(reserved=(\\d+)KB, committed=(\\d+)KB\\)\\s*\\n\\s*" +
+                "\\(malloc=(\\d+)KB(?: tag=\\S+)? #(\\d+)");
         private static final Pattern TOTAL = Pattern.compile("Total: reserved=(\\d+)KB, committed=(\\d+)KB");
-        private static final Pattern HEAP = Pattern.compile("-\\s+Java Heap \\(reserved=(\\d+)KB, committed=(\\d+)KB\\)");
+        private static final Pattern HEAP =
+            Pattern.compile("-\\s+Java Heap \\(reserved=(\\d+)KB, committed=(\\d+)KB\\)");
 
         private Child()
         {
@@ -319,7 +327,8 @@ public final class Footprint
 
             if (agent)
             {
-                for (final String attribute : List.of("LiveAllocations", "DistinctStacks", "Untracked", "Options", "StackCapture"))
+                for (final String attribute :
+                    List.of("LiveAllocations", "DistinctStacks", "Untracked", "Options", "StackCapture"))
                 {
                     put("mbean." + attribute, String.valueOf(server.getAttribute(pageOwner, attribute)));
                 }
@@ -328,7 +337,8 @@ public final class Footprint
                 for (int i = 0; i < DUMPS; i++)
                 {
                     long start = System.nanoTime();
-                    server.invoke(pageOwner, "dump", new Object[]{ dump.toString() }, new String[]{ String.class.getName() });
+                    server.invoke(
+                        pageOwner, "dump", new Object[]{ dump.toString() }, new String[]{ String.class.getName() });
                     put("dump.ns." + i, String.valueOf(System.nanoTime() - start));
                     put("dump.bytes", String.valueOf(Files.size(dump)));
                     Files.delete(dump);

@@ -19,7 +19,8 @@ class AgentOffIT
     // NOTE: io.pageowner.it and io.pageowner.sample are the application's (the probes take Unsafe from the
     // sample app's OffHeap), not the agent's.
     private static final Pattern AGENT_CLASS = Pattern.compile("\\[class,load\\] " +
-        "(io\\.pageowner\\.(?!it\\.|sample\\.)\\S+|\\S*bytebuddy\\S*|\\S*agrona\\S*|jdk\\.internal\\.misc\\.PageOwner\\S*)");
+        "(io\\.pageowner\\.(?!it\\.|sample\\.)\\S+|\\S*bytebuddy\\S*|\\S*agrona\\S*|" +
+        "jdk\\.internal\\.misc\\.PageOwner\\S*)");
 
     @Test
     void shouldLoadNothingWithoutOptions() throws Exception

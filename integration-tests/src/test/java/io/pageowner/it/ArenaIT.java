@@ -51,7 +51,8 @@ class ArenaIT
                 assertEquals(0x8, record.mask);
                 assertEquals(Long.parseLong(expected[1]), record.bytes, record.toString());
                 assertEquals(((record.address + record.bytes - 1) >>> 12) - (record.address >>> 12) + 1, record.pages);
-                assertTrue(record.frames.get(0).startsWith("jdk.internal.misc.Unsafe.allocateMemory("), record.toString());
+                assertTrue(
+                    record.frames.get(0).startsWith("jdk.internal.misc.Unsafe.allocateMemory("), record.toString());
                 assertTrue(record.hasFrame(factoryFrame()), record.toString());
             }
         }

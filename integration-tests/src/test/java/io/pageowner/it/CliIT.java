@@ -109,7 +109,8 @@ class CliIT
         assertTrue(line(out, "live by kind:").matches("live by kind: +UNSAFE \\d+ \\(\\d+ bytes\\), DIRECT .*"), out);
         assertTrue(line(out, "process memory:").startsWith("process memory:    VmRSS "), out);
         assertTrue(line(out, "untracked:").matches(
-            "untracked: +\\d+ \\(table_full 0, table_full_bytes 0, before_start \\d+, while_off 0, while_off_bytes 0\\)"), out);
+            "untracked: +\\d+ \\(table_full 0, table_full_bytes 0, before_start \\d+, while_off 0, " +
+                "while_off_bytes 0\\)"), out);
         assertTrue(line(out, "agent's own:").endsWith("allocations, never recorded"), out);
         assertEquals("suppressed errors: 0", line(out, "suppressed errors:"));
         assertEquals("stack capture:     backtrace", line(out, "stack capture:"));
@@ -119,8 +120,8 @@ class CliIT
         assertEquals("dump signal:       SIGUSR1 (kill -USR1 " + pid() + " writes a dump)", line(out, "dump signal:"));
         assertTrue(line(out, "options:").startsWith("options:           on,depth=16,dump=" +
             probeDir.resolve("default-%p.txt") + ",max_records=1048576,log=warn,"), out);
-        assertTrue(line(out, "JVM buffer pools:").matches("JVM buffer pools:  direct \\d+ buffers?, \\d+ bytes; mapped 0 .*"),
-            out);
+        assertTrue(line(out, "JVM buffer pools:").matches(
+            "JVM buffer pools:  direct \\d+ buffers?, \\d+ bytes; mapped 0 .*"), out);
     }
 
     @Test

@@ -23,8 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CliOnIT
 {
-    private static final Pattern ALREADY_HELD =
-        Pattern.compile("\n {2}the JVM already held direct (\\d+) buffers?, (\\d+) bytes; mapped \\d+ buffers?, \\d+ bytes");
+    private static final Pattern ALREADY_HELD = Pattern.compile(
+        "\n {2}the JVM already held direct (\\d+) buffers?, (\\d+) bytes; mapped \\d+ buffers?, \\d+ bytes");
     private static final String JEP_451_WARNING = "WARNING: A Java agent has been loaded dynamically (";
 
     @Test
@@ -87,13 +87,15 @@ class CliOnIT
                 CliIT.assertOneLine(absent);
                 assertTrue(absent.stderr().startsWith("page-owner is not loaded in " + pid +
                     " (io.pageowner.it.apps.CliProbe, Java "), absent.stderr());
-                assertTrue(absent.stderr().contains("`java -jar page-owner.jar on " + pid + "` loads it"), absent.stderr());
+                assertTrue(
+                    absent.stderr().contains("`java -jar page-owner.jar on " + pid + "` loads it"), absent.stderr());
             }
 
             final ForkedJvm.Result on = CliIT.cliIn(dir, "on", pid).assertSuccess();
             final String out = on.stdout();
             assertTrue(out.startsWith("page-owner loaded into " + pid + " (io.pageowner.it.apps.CliProbe, Java "), out);
-            assertTrue(out.lines().findFirst().orElseThrow().endsWith(" ms: tracking off-heap allocations from now on"), out);
+            assertTrue(
+                out.lines().findFirst().orElseThrow().endsWith(" ms: tracking off-heap allocations from now on"), out);
             assertTrue(out.contains("\nbefore start: allocations made before now are not attributed; their frees are " +
                 "counted as untracked (before_start)\n"), out);
             final Matcher held = ALREADY_HELD.matcher(out);
@@ -108,8 +110,8 @@ class CliOnIT
                 }
                 else
                 {
-                    assertTrue(out.contains("\nJEP 451: Java " + ForkedJvm.jdkVersion() + " printed \"" + JEP_451_WARNING +
-                        "...)\" on " + pid + "'s stderr"), out);
+                    assertTrue(out.contains("\nJEP 451: Java " + ForkedJvm.jdkVersion() + " printed \"" +
+                        JEP_451_WARNING + "...)\" on " + pid + "'s stderr"), out);
                     assertTrue(out.contains("start the JVM with -XX:+EnableDynamicAgentLoading"), out);
                 }
             }
@@ -131,11 +133,13 @@ class CliOnIT
                 final Dump.Record record = dump.at(Long.parseLong(line.split(" ")[1]));
                 assertNotNull(record, "allocated after on, missing: " + line);
                 assertEquals(Long.parseLong(line.split(" ")[2]), record.bytes);
-                assertTrue(record.hasFrame("io.pageowner.it.apps.CliProbe.leakAfterOn(CliProbe.java:"), record.toString());
+                assertTrue(
+                    record.hasFrame("io.pageowner.it.apps.CliProbe.leakAfterOn(CliProbe.java:"), record.toString());
             }
             for (final String line : beforeOn)
             {
-                assertNull(dump.at(Long.parseLong(line.split(" ")[1])), "allocated before on, yet in the dump: " + line);
+                assertNull(
+                    dump.at(Long.parseLong(line.split(" ")[1])), "allocated before on, yet in the dump: " + line);
             }
             for (final Dump.Record record : dump.records())
             {
@@ -146,7 +150,8 @@ class CliOnIT
             final Matcher beforeStart = Pattern.compile("before_start (\\d+)[,)]").matcher(status);
             assertTrue(beforeStart.find(), status);
             assertTrue(Long.parseLong(beforeStart.group(1)) >= 1, "the free of a block from before on: " + status);
-            assertTrue(CliIT.cliIn(dir, "on", pid).assertSuccess().stdout().startsWith("page-owner is already on in " + pid));
+            assertTrue(CliIT.cliIn(dir, "on", pid).assertSuccess().stdout()
+                .startsWith("page-owner is already on in " + pid));
 
             final ForkedJvm.Result end = probe.stop();
             assertEquals(0, end.exitCode(), end.stdout() + end.stderr());

@@ -32,7 +32,8 @@ class DirectBufferIT
     static void runProbe() throws Exception
     {
         final ForkedJvm.Probed run = ForkedJvm.main(DirectProbe.class)
-            // NOTE: the probe runs into MaxDirectMemorySize on purpose; the dump that triggers is LiveControlIT's subject.
+            // NOTE: the probe runs into MaxDirectMemorySize on purpose; the dump that triggers is LiveControlIT's
+            // subject.
             .agent("on,oom_dump=off")
             .jvmArgs("-XX:MaxDirectMemorySize=64m")
             .runProbe("direct", ForkedJvm.workDir().toString());
@@ -64,7 +65,8 @@ class DirectBufferIT
         // NOTE: the probe keeps six views of each kept buffer; only the buffers themselves are records.
         final long direct = dump.records().stream().filter(r -> r.hasKind("DIRECT")).count();
         final long expected = 5 + 2 + 2 + (ForkedJvm.jdkVersion() < 24 ? 1 : 0);
-        assertEquals(expected, direct, "DIRECT records: kept, cleaned, dropped survivors (+ NIO's temporary buffer on 17)");
+        assertEquals(
+            expected, direct, "DIRECT records: kept, cleaned, dropped survivors (+ NIO's temporary buffer on 17)");
     }
 
     @Test

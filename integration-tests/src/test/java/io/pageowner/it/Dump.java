@@ -26,9 +26,11 @@ public final class Dump
     private static final Pattern TS = Pattern.compile("ts\\s*([0-9]*)\\s*ns");
     // Our full header and PFN line.
     private static final Pattern HEADER = Pattern.compile(
-        "^Page allocated via order (\\d+), mask 0x([0-9a-f]+)\\(([A-Z_|]*)\\), pid (\\d+), tgid (\\d+) \\((.*)\\), ts (\\d+) ns$");
+        "^Page allocated via order (\\d+), mask 0x([0-9a-f]+)\\(([A-Z_|]*)\\), pid (\\d+), tgid (\\d+) " +
+            "\\((.*)\\), ts (\\d+) ns$");
     private static final Pattern PFN = Pattern.compile(
-        "^PFN 0x([0-9a-f]+) type (\\w+) Block (\\d+) type (\\w+) Flags 0x0\\(address=0x([0-9a-f]+)\\|bytes=(\\d+)\\|pages=(\\d+)(\\|[^()\\s]*)?\\)$");
+        "^PFN 0x([0-9a-f]+) type (\\w+) Block (\\d+) type (\\w+) Flags 0x0\\(address=0x([0-9a-f]+)\\|" +
+            "bytes=(\\d+)\\|pages=(\\d+)(\\|[^()\\s]*)?\\)$");
 
     private final List<Record> records;
     private final List<String> trailer;
@@ -247,7 +249,8 @@ public final class Dump
             {
                 if (!line.startsWith(" ") || line.startsWith("  "))
                 {
-                    throw new AssertionError(where + ": a frame line must start with exactly one space: '" + line + "'");
+                    throw new AssertionError(
+                        where + ": a frame line must start with exactly one space: '" + line + "'");
                 }
                 frames.add(line.substring(1));
             }

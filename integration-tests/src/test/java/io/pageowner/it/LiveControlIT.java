@@ -71,7 +71,8 @@ class LiveControlIT
             {
                 unrecorded++;
                 final Dump.Record record = dump.at(Long.parseLong(line.split(" ")[1]));
-                assertTrue(null == record || !record.hasFrame("ControlProbe.whilePaused"), "recorded while off: " + record);
+                assertTrue(
+                    null == record || !record.hasFrame("ControlProbe.whilePaused"), "recorded while off: " + record);
             }
         }
         assertEquals(10, unrecorded);
@@ -283,7 +284,8 @@ class LiveControlIT
         assertEquals("0", value(lines, "DUMPS"));
         final String before = value(lines, "BEFORE_START");
         final java.util.regex.Matcher count = java.util.regex.Pattern.compile("direct.count=(\\d+)").matcher(before);
-        final java.util.regex.Matcher used = java.util.regex.Pattern.compile("direct.memoryUsed=(\\d+)").matcher(before);
+        final java.util.regex.Matcher used =
+            java.util.regex.Pattern.compile("direct.memoryUsed=(\\d+)").matcher(before);
         assertTrue(count.find() && used.find(), before);
         assertTrue(Long.parseLong(count.group(1)) >= 3, "the early buffers are counted before start: " + before);
         assertTrue(Long.parseLong(used.group(1)) >= 3 * 64 * 1024, before);
@@ -300,8 +302,8 @@ class LiveControlIT
             .args("notify", truth.toString()).run().assertSuccess();
         final List<String> lines = Files.readAllLines(truth);
         assertEquals("true", value(lines, "NOTIFIED"));
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("io.pageowner.live.bytes.threshold live tracked off-heap " +
-            "bytes ")), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("io.pageowner.live.bytes.threshold live tracked " +
+            "off-heap bytes ")), lines.toString());
     }
 
     private static void assertLive(final Dump dump, final List<String> truth, final String phase)

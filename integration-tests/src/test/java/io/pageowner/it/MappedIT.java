@@ -41,8 +41,8 @@ class MappedIT
     void shouldHoldEachCallSitesLiveMappings()
     {
         final List<String> sites = ForkedJvm.jdkVersion() >= 22 ?
-            List.of("keepMapped", "cleanMapped", "dropMapped", "mapInConfinedArena", "mapInSharedArena", "mapInAutoArena",
-                "mapInGlobalArena") :
+            List.of("keepMapped", "cleanMapped", "dropMapped", "mapInConfinedArena", "mapInSharedArena",
+                "mapInAutoArena", "mapInGlobalArena") :
             List.of("keepMapped", "cleanMapped", "dropMapped");
         for (final String site : sites)
         {
@@ -75,7 +75,8 @@ class MappedIT
             assertEquals(expectedFile, record.flags.get("file"), record.toString());
             assertEquals(Long.toString(position - pagePosition), record.flags.get("offset"), record.toString());
             assertTrue(record.hasFrame("MappedProbe." + live[0] + "("), record.toString());
-            assertTrue(record.frames.get(0).startsWith("sun.nio.ch.FileChannelImpl$Unmapper.<init>("), record.toString());
+            assertTrue(
+                record.frames.get(0).startsWith("sun.nio.ch.FileChannelImpl$Unmapper.<init>("), record.toString());
             assertTrue(record.hasFrame("sun.nio.ch.FileChannelImpl.map("), record.toString());
         }
     }

@@ -43,7 +43,8 @@ class PageAlignedDirectIT
             Dump.Record owner = null;
             for (final Dump.Record record : dump.records())
             {
-                if (record.address <= bufferAddress && bufferAddress < record.address + page && record.hasKind("DIRECT"))
+                if (record.address <= bufferAddress && bufferAddress < record.address + page &&
+                    record.hasKind("DIRECT"))
                 {
                     owner = record;
                 }

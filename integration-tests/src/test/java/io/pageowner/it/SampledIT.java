@@ -47,7 +47,8 @@ class SampledIT
         assertEquals(List.of(direct[0], direct[1]), delta("DIRECT"));
         assertEquals(65536, mbean("SampleBytes"));
         // NOTE: the MBean's live figures are every block's, not the sample's.
-        assertTrue(mbean("LiveAllocations") >= small[0] + large + direct[0], "LiveAllocations " + mbean("LiveAllocations"));
+        assertTrue(
+            mbean("LiveAllocations") >= small[0] + large + direct[0], "LiveAllocations " + mbean("LiveAllocations"));
         assertTrue(mbean("SampledRecords") < mbean("LiveAllocations") / 4, "SampledRecords " + mbean("SampledRecords"));
     }
 
@@ -55,7 +56,8 @@ class SampledIT
     void shouldGiveTheSameLiveFiguresInOneGetAttributesCallAsReadOneByOne()
     {
         final List<String[]> batch = truth.all("BATCH");
-        assertEquals(4, batch.size(), "the single reads never agreed: " + batch.stream().map(l -> String.join(" ", l)).toList());
+        assertEquals(4, batch.size(),
+            "the single reads never agreed: " + batch.stream().map(l -> String.join(" ", l)).toList());
         for (final String[] line : batch)
         {
             assertEquals(line[2], line[1], line[0] + ": one call, then one by one");
@@ -117,7 +119,8 @@ class SampledIT
         final Path sorted = dumpFile.resolveSibling("sampled.sorted");
         ForkedJvm.cli("sort", "--cull=st", dumpFile.toString(), sorted.toString()).timeout(60).run().assertSuccess();
         final List<String> lines = Files.readAllLines(sorted);
-        assertTrue(lines.get(0).startsWith("# sampled dump (mean interval 65536 bytes): figures marked ~ are estimates"),
+        assertTrue(
+            lines.get(0).startsWith("# sampled dump (mean interval 65536 bytes): figures marked ~ are estimates"),
             lines.get(0));
         // NOTE: the kept 4 KiB blocks are the biggest group; its estimate is the sum of its weights.
         final double p = -Math.expm1(-4096.0 / INTERVAL);
@@ -135,7 +138,8 @@ class SampledIT
             end++;
         }
         final List<String> group = lines.subList(start, end);
-        assertTrue(group.stream().anyMatch(l -> l.contains("SampledProbe.keepSmall(")), "the top group is keepSmall's: " + group);
+        assertTrue(group.stream().anyMatch(l -> l.contains("SampledProbe.keepSmall(")),
+            "the top group is keepSmall's: " + group);
     }
 
     @Test

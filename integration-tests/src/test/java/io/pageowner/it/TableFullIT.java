@@ -29,7 +29,8 @@ class TableFullIT
         final Path truth = run.truthFile();
 
         final String summary = Files.readAllLines(truth).get(0);
-        final Matcher m = Pattern.compile("records (\\d+), .* table_full=(\\d+) table_full_bytes=(\\d+)").matcher(summary);
+        final Matcher m =
+            Pattern.compile("records (\\d+), .* table_full=(\\d+) table_full_bytes=(\\d+)").matcher(summary);
         assertTrue(m.find(), summary);
         final long records = Long.parseLong(m.group(1));
         final long full = Long.parseLong(m.group(2));
@@ -43,7 +44,8 @@ class TableFullIT
         assertTrue(trailer.get(0).contains("table_full=" + full), trailer.get(0));
         // NOTE: counted per kind too: the probe's blocks are all plain Unsafe ones.
         assertTrue(summary.contains(" table_full_UNSAFE=" + full + " table_full_UNSAFE_bytes=" + m.group(3)), summary);
-        assertEquals("not recorded, by kind: UNSAFE " + full + " (" + m.group(3) + " bytes); raise max_records to record them",
+        assertEquals(
+            "not recorded, by kind: UNSAFE " + full + " (" + m.group(3) + " bytes); raise max_records to record them",
             Dump.parse(dump).trailer("table full:"));
     }
 }

@@ -124,7 +124,8 @@ class UnsafeTrackingIT
         final String owners = value("PAGE_OWNERS");
         for (final String address : neighbours)
         {
-            assertTrue(owners.contains("address=0x" + Long.toHexString(Long.parseLong(address)) + "|bytes=48|"), owners);
+            assertTrue(
+                owners.contains("address=0x" + Long.toHexString(Long.parseLong(address)) + "|bytes=48|"), owners);
         }
         assertTrue(owners.split("Page allocated via").length - 1 >= 2, owners);
     }
@@ -232,7 +233,8 @@ class UnsafeTrackingIT
         assertTrue(summary.startsWith("wrote "), summary);
         assertTrue(summary.contains("records " + dump.records().size() + ","), summary);
         assertFalse(dump.trailer().isEmpty());
-        assertTrue(dump.trailer().get(0).startsWith("# page-owner: records " + dump.records().size()), dump.trailer().get(0));
+        assertTrue(dump.trailer().get(0).startsWith("# page-owner: records " + dump.records().size()),
+            dump.trailer().get(0));
         for (final String kind : List.of("UNSAFE", "REALLOC"))
         {
             final List<Dump.Record> records = dump.records().stream().filter(r -> r.hasKind(kind)).toList();

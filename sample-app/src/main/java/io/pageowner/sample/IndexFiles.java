@@ -31,7 +31,8 @@ final class IndexFiles implements AutoCloseable
 
     long search(final int segment)
     {
-        try (FileChannel channel = FileChannel.open(dir.resolve("segment-" + segment % 4 + ".idx"), StandardOpenOption.READ))
+        try (FileChannel channel =
+            FileChannel.open(dir.resolve("segment-" + segment % 4 + ".idx"), StandardOpenOption.READ))
         {
             final MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, 4096, 64 * 1024);
             final long value = map.getLong(segment % 1024 * 8);
@@ -46,7 +47,8 @@ final class IndexFiles implements AutoCloseable
 
     synchronized void warmUp(final int segment)
     {
-        try (FileChannel channel = FileChannel.open(dir.resolve("segment-" + segment % 4 + ".idx"), StandardOpenOption.READ))
+        try (FileChannel channel =
+            FileChannel.open(dir.resolve("segment-" + segment % 4 + ".idx"), StandardOpenOption.READ))
         {
             warm.add(channel.map(FileChannel.MapMode.READ_ONLY, 0, 128 * 1024));
         }

@@ -1,6 +1,5 @@
 package io.pageowner.analysis.group;
 
-import io.pageowner.analysis.parse.Bytes;
 /**
  * Whether a dump is sampled, and how a run shows its figures.
  * <p>

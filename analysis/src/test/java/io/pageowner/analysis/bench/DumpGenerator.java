@@ -168,7 +168,8 @@ public final class DumpGenerator
         timestamp += 1 + random.nextInt(2_000_000);
         final int mask = kind == 4 ? 0x11 : 1 << kind;
         final String kindNames = kind == 4 ? "UNSAFE|REALLOC" : KIND_NAMES[kind];
-        final String type = kind == 4 ? "Unsafe" : KIND_NAMES[kind].charAt(0) + KIND_NAMES[kind].substring(1).toLowerCase();
+        final String type =
+            kind == 4 ? "Unsafe" : KIND_NAMES[kind].charAt(0) + KIND_NAMES[kind].substring(1).toLowerCase();
         final long pfn = address >>> 12;
 
         final StringBuilder text = new StringBuilder(1024);

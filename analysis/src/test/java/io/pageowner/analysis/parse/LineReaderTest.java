@@ -95,7 +95,8 @@ class LineReaderTest
     @Test
     void shouldCountLinesAndBytes() throws IOException
     {
-        final LineReader reader = new LineReader(new ByteArrayInputStream("a\n\nb\r\nc".getBytes(StandardCharsets.US_ASCII)));
+        final LineReader reader =
+            new LineReader(new ByteArrayInputStream("a\n\nb\r\nc".getBytes(StandardCharsets.US_ASCII)));
         int lines = 0;
         while (reader.next())
         {

@@ -45,7 +45,8 @@ class RecordHeaderTest
     @Test
     void shouldTakeCommToTheLastTsLikeTheKernelsGreedyRegex()
     {
-        assertEquals("(sd-pam)", parse("Page allocated via order 0, mask 0x0(), pid 9, tgid 9 ((sd-pam)), ts  ns").comm);
+        assertEquals("(sd-pam)", parse(
+            "Page allocated via order 0, mask 0x0(), pid 9, tgid 9 ((sd-pam)), ts  ns").comm);
         assertEquals("a), ts 5 ns, (b", parse(
             "Page allocated via order 0, mask 0x0(), pid 9, tgid 9 (a), ts 5 ns, (b), ts  ns").comm);
         assertEquals("Netty (epoll) 1", parse(

@@ -186,7 +186,8 @@ public final class DirectProbe
         try
         {
             ByteBuffer.allocateDirect(128 << 20);
-            throw new IllegalStateException("allocateDirect(128 MiB) did not throw: run with -XX:MaxDirectMemorySize=64m");
+            throw new IllegalStateException(
+                "allocateDirect(128 MiB) did not throw: run with -XX:MaxDirectMemorySize=64m");
         }
         catch (final OutOfMemoryError expected)
         {

@@ -6,8 +6,8 @@ import java.lang.invoke.MethodType;
 import java.nio.channels.FileChannel;
 
 /**
- * The few FFM calls (JDK 22+, and 21 with {@code --enable-preview}) the probes make, through method handles: the tests compile for Java
- * 17. Method handle frames are hidden from stack walks, so the records' stacks read as if the
+ * The few FFM calls (JDK 22+, and 21 with {@code --enable-preview}) the probes make, through method handles: the
+ * tests compile for Java 17. Method handle frames are hidden from stack walks, so the records' stacks read as if the
  * probes called the API directly.
  */
 final class Ffm
@@ -83,7 +83,8 @@ final class Ffm
     {
         try
         {
-            return null == ARENA ? null : MethodHandles.publicLookup().findStatic(ARENA, name, MethodType.methodType(ARENA));
+            return null == ARENA ?
+                null : MethodHandles.publicLookup().findStatic(ARENA, name, MethodType.methodType(ARENA));
         }
         catch (final ReflectiveOperationException ex)
         {

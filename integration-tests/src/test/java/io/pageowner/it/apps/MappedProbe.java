@@ -172,7 +172,8 @@ public final class MappedProbe
         REACHABLE.add(kept);
         if (!"global".equals(kind))
         {
-            live(site, Ffm.map(channel, FileChannel.MapMode.READ_ONLY, position + 100, 2000, kept), position + 100, 2000);
+            live(site, Ffm.map(channel, FileChannel.MapMode.READ_ONLY, position + 100, 2000, kept),
+                position + 100, 2000);
         }
     }
 }

@@ -163,7 +163,8 @@ public final class ProbeSupport
         {
             if (System.nanoTime() > deadline)
             {
-                throw new IllegalStateException("pool " + name + " still at " + pool.getCount() + ", waited for " + count);
+                throw new IllegalStateException(
+                    "pool " + name + " still at " + pool.getCount() + ", waited for " + count);
             }
             System.gc();
             Thread.sleep(20);

@@ -83,7 +83,8 @@ public final class SampledProbe
         lines.add("DUMP " + ProbeSupport.dump(dump));
         final Path stacks = dump.resolveSibling(dump.getFileName() + ".stacks");
         lines.add("STACKS " + ProbeSupport.awaitMBean().invoke(new javax.management.ObjectName(ProbeSupport.MBEAN),
-            "dumpStacks", new Object[]{ stacks.toString(), 0L }, new String[]{ String.class.getName(), long.class.getName() }));
+            "dumpStacks", new Object[]{ stacks.toString(), 0L },
+            new String[]{ String.class.getName(), long.class.getName() }));
         Files.write(truth, lines, StandardCharsets.UTF_8);
     }
 
@@ -104,7 +105,8 @@ public final class SampledProbe
                 before.add(ProbeSupport.attribute(name));
             }
             final List<Object> batch = new ArrayList<>();
-            for (final javax.management.Attribute attribute : ProbeSupport.awaitMBean().getAttributes(mbean, names).asList())
+            for (final javax.management.Attribute attribute :
+                ProbeSupport.awaitMBean().getAttributes(mbean, names).asList())
             {
                 batch.add(attribute.getValue());
             }

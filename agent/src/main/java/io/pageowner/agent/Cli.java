@@ -1,5 +1,6 @@
 package io.pageowner.agent;
 
+import io.pageowner.analysis.ExitStatus;
 import io.pageowner.cli.AttachCli;
 import io.pageowner.options.AgentOptions;
 
@@ -44,7 +45,7 @@ final class Cli
         if (0 == args.length)
         {
             err.println(USAGE);
-            return 1;
+            return ExitStatus.USAGE;
         }
         if (AttachCli.handles(args[0]))
         {
@@ -56,16 +57,16 @@ final class Cli
                 return io.pageowner.analysis.PageOwnerSort.run(PageOwnerAgent.tail(args), out, err);
             case "version":
                 out.println("page-owner " + version());
-                return 0;
+                return ExitStatus.OK;
             case "-h":
             case "--help":
             case "help":
                 out.println(USAGE);
-                return 0;
+                return ExitStatus.OK;
             default:
                 err.println("page-owner: unknown command '" + args[0] + "'");
                 err.println(USAGE);
-                return 1;
+                return ExitStatus.USAGE;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.pageowner.cli;
 
+import io.pageowner.analysis.ExitStatus;
 import com.sun.tools.attach.VirtualMachine;
 import com.sun.tools.attach.VirtualMachineDescriptor;
 
@@ -19,15 +20,6 @@ import java.util.Map;
  */
 public final class AttachCli
 {
-    /** Exit status of a command that did what it was asked. */
-    public static final int EXIT_OK = 0;
-    /** Exit status of a wrong command line (as {@code sort}'s). */
-    public static final int EXIT_USAGE = 1;
-    /** Exit status of a command that failed: no such process, cannot attach, cannot write the dump. */
-    public static final int EXIT_FAILURE = 2;
-    /** Exit status of {@code dump}, {@code off} and {@code status} when page-owner is not loaded in the target. */
-    public static final int EXIT_NOT_LOADED = 3;
-
     /** The commands this class runs. */
     public static final List<String> COMMANDS = List.of("dump", "on", "off", "status", "list");
 
@@ -63,8 +55,8 @@ public final class AttachCli
      * @param args the command and its arguments, {@code -d} or {@code --debug} anywhere.
      * @param out  standard output: the results.
      * @param err  standard error: one line per failure, stack traces with {@code -d}.
-     * @return the exit status: {@link #EXIT_OK}, {@link #EXIT_USAGE}, {@link #EXIT_FAILURE} or
-     *         {@link #EXIT_NOT_LOADED}.
+     * @return the exit status: {@link ExitStatus#OK}, {@link ExitStatus#USAGE}, {@link ExitStatus#FAILURE} or
+     *         {@link ExitStatus#NOT_LOADED}.
      */
     public static int run(final String[] args, final PrintStream out, final PrintStream err)
     {
@@ -83,7 +75,7 @@ public final class AttachCli
         {
             final CliArguments arguments = CliArguments.parse(args, workingDir);
             new AttachCli(out, jar).run(arguments);
-            return EXIT_OK;
+            return ExitStatus.OK;
         }
         catch (final CliException ex)
         {
@@ -104,7 +96,7 @@ public final class AttachCli
             {
                 ex.printStackTrace(err);
             }
-            return EXIT_FAILURE;
+            return ExitStatus.FAILURE;
         }
         catch (final RuntimeException ex)
         {
@@ -113,7 +105,7 @@ public final class AttachCli
             {
                 ex.printStackTrace(err);
             }
-            return EXIT_FAILURE;
+            return ExitStatus.FAILURE;
         }
         finally
         {
@@ -215,8 +207,9 @@ public final class AttachCli
         target.loadAgent(agentJar, options);
         if (!target.awaitAgent(AGENT_START_TIMEOUT_MILLIS))
         {
-            throw new CliException(EXIT_FAILURE, "page-owner was loaded into " + pid + " but did not start within " +
-                AGENT_START_TIMEOUT_MILLIS / 1000 + " s: its stderr says why, in a line starting with [page-owner]");
+            throw new CliException(ExitStatus.FAILURE, "page-owner was loaded into " + pid +
+                " but did not start within " + AGENT_START_TIMEOUT_MILLIS / 1000 +
+                " s: its stderr says why, in a line starting with [page-owner]");
         }
         final long millis = (System.nanoTime() - start) / 1_000_000;
 
@@ -287,8 +280,9 @@ public final class AttachCli
         if (!target.agentLoaded())
         {
             final long pid = target.pid();
-            throw new CliException(EXIT_NOT_LOADED, "page-owner is not loaded in " + pid + " (" + target.describe() +
-                ")" + consequence + "; `java -jar " + JAR_NAME + " on " + pid + "` loads it and tracks from then on");
+            throw new CliException(ExitStatus.NOT_LOADED, "page-owner is not loaded in " + pid + " (" +
+                target.describe() + ")" + consequence + "; `java -jar " + JAR_NAME + " on " + pid +
+                "` loads it and tracks from then on");
         }
     }
 
@@ -301,7 +295,7 @@ public final class AttachCli
     {
         if (null == jar)
         {
-            throw new CliException(EXIT_FAILURE, "on needs this command to run from " + JAR_NAME +
+            throw new CliException(ExitStatus.FAILURE, "on needs this command to run from " + JAR_NAME +
                 " (java -jar " + JAR_NAME + " on <pid>), to load that jar into the target");
         }
         return jar;

@@ -1,5 +1,6 @@
 package io.pageowner.cli;
 
+import io.pageowner.analysis.ExitStatus;
 import io.pageowner.options.AgentOptions;
 import io.pageowner.dump.DumpPaths;
 
@@ -40,7 +41,7 @@ final class CliArguments
      * @param args       the command and its arguments, {@code -d} or {@code --debug} anywhere.
      * @param workingDir against which a relative dump file or {@code dump=} path is made absolute.
      * @return the arguments.
-     * @throws CliException with {@link AttachCli#EXIT_USAGE} and a one-line reason.
+     * @throws CliException with {@link ExitStatus#USAGE} and a one-line reason.
      */
     static CliArguments parse(final String[] args, final Path workingDir) throws CliException
     {
@@ -234,7 +235,7 @@ final class CliArguments
 
     private static CliException usage(final String message)
     {
-        return new CliException(AttachCli.EXIT_USAGE, message);
+        return new CliException(ExitStatus.USAGE, message);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.pageowner.cli;
 
+import io.pageowner.analysis.ExitStatus;
 import com.sun.tools.attach.AgentInitializationException;
 import com.sun.tools.attach.AgentLoadException;
 import com.sun.tools.attach.AttachNotSupportedException;
@@ -74,11 +75,11 @@ final class TargetJvm implements AutoCloseable
                 " (started with -XX:+DisableAttachMechanism?)" :
                 " (is it a HotSpot JVM of your user, responsive, started without -XX:+DisableAttachMechanism?)";
             throw new CliException(
-                AttachCli.EXIT_FAILURE, "cannot attach to " + pid + ": " + ex.getMessage() + hint, ex);
+                ExitStatus.FAILURE, "cannot attach to " + pid + ": " + ex.getMessage() + hint, ex);
         }
         catch (final IOException ex)
         {
-            throw new CliException(AttachCli.EXIT_FAILURE, "cannot attach to " + pid + ": " + message(ex), ex);
+            throw new CliException(ExitStatus.FAILURE, "cannot attach to " + pid + ": " + message(ex), ex);
         }
     }
 
@@ -458,7 +459,7 @@ final class TargetJvm implements AutoCloseable
 
     private CliException failure(final String message, final Throwable cause)
     {
-        return new CliException(AttachCli.EXIT_FAILURE, message, cause);
+        return new CliException(ExitStatus.FAILURE, message, cause);
     }
 
     private static ObjectName objectName(final String name)

@@ -1,5 +1,6 @@
 package io.pageowner.cli;
 
+import io.pageowner.analysis.ExitStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,7 +37,7 @@ final class TargetProcess
      *
      * @param pid the process id.
      * @return the process.
-     * @throws CliException with {@link AttachCli#EXIT_FAILURE} naming what is wrong.
+     * @throws CliException with {@link ExitStatus#FAILURE} naming what is wrong.
      */
     static TargetProcess check(final long pid) throws CliException
     {
@@ -156,7 +157,7 @@ final class TargetProcess
 
     private static CliException failure(final String message)
     {
-        return new CliException(AttachCli.EXIT_FAILURE, message);
+        return new CliException(ExitStatus.FAILURE, message);
     }
 
     /**

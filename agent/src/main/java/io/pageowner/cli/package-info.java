@@ -15,10 +15,11 @@
  * is checked to exist, to belong to this user, and to catch SIGQUIT: attaching sends SIGQUIT, which kills any
  * process that does not handle it, and JDK 17's attach code does not look first.
  * <p>
- * <b>Exit status</b> ({@link io.pageowner.cli.AttachCli}): 0 done, 1 wrong command line, 2 failed, 3
+ * <b>Exit status</b> ({@link io.pageowner.analysis.ExitStatus}): 0 done, 1 wrong command line, 2 failed, 3
  * page-owner is not loaded in that JVM. One line on stderr per failure; stack traces with {@code -d}.
  * <p>
  * Depends on: {@code options} (to validate options before loading; it depends on nothing),
- * {@code dump.DumpPaths} and the MBean's name in {@code jmx}.
+ * {@code dump.DumpPaths}, the MBean's name in {@code jmx}, and the exit statuses of the analysis module
+ * ({@code io.pageowner.analysis.ExitStatus}), the same for every command of the jar.
  */
 package io.pageowner.cli;

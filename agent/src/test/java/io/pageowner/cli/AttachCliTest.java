@@ -1,5 +1,6 @@
 package io.pageowner.cli;
 
+import io.pageowner.analysis.ExitStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,7 +35,7 @@ class AttachCliTest
     @Test
     void shouldListThisJvmAndMarkIt()
     {
-        assertEquals(AttachCli.EXIT_OK, run("list"));
+        assertEquals(ExitStatus.OK, run("list"));
         final String self = Long.toString(ProcessHandle.current().pid());
         assertTrue(out.lines().anyMatch(line -> line.startsWith(self + " ") && line.endsWith("(this command)")), out);
         assertEquals("", err);
@@ -43,7 +44,7 @@ class AttachCliTest
     @Test
     void shouldPrintOneLineAndNoStackTraceOnAWrongCommandLine()
     {
-        assertEquals(AttachCli.EXIT_USAGE, run("status", "abc"));
+        assertEquals(ExitStatus.USAGE, run("status", "abc"));
         assertEquals("page-owner: 'abc' is not a process id (a positive whole number; `list` shows the JVMs)\n", err);
         assertEquals("", out);
     }
@@ -51,7 +52,7 @@ class AttachCliTest
     @Test
     void shouldExitTwoWhenTheProcessCannotBeReached()
     {
-        assertEquals(AttachCli.EXIT_FAILURE, run("dump", Long.toString(ProcessHandle.current().pid())));
+        assertEquals(ExitStatus.FAILURE, run("dump", Long.toString(ProcessHandle.current().pid())));
         assertTrue(err.startsWith("page-owner: ") && err.endsWith("is this command's own JVM\n"), err);
         assertEquals(1, err.lines().count(), err);
     }

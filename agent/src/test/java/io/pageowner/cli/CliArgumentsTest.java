@@ -1,5 +1,6 @@
 package io.pageowner.cli;
 
+import io.pageowner.analysis.ExitStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -22,7 +23,7 @@ class CliArgumentsTest
     private static String usageError(final String... args)
     {
         final CliException ex = assertThrows(CliException.class, () -> parse(args));
-        assertEquals(AttachCli.EXIT_USAGE, ex.exitStatus(), ex.getMessage());
+        assertEquals(ExitStatus.USAGE, ex.exitStatus(), ex.getMessage());
         assertFalse(ex.getMessage().contains("\n"), "one line: " + ex.getMessage());
         return ex.getMessage();
     }

@@ -1,5 +1,6 @@
 package io.pageowner.cli;
 
+import io.pageowner.analysis.ExitStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -57,7 +58,7 @@ class TargetProcessTest
     {
         final CliException ex =
             assertThrows(CliException.class, () -> TargetProcess.check(ProcessHandle.current().pid()));
-        assertEquals(AttachCli.EXIT_FAILURE, ex.exitStatus());
+        assertEquals(ExitStatus.FAILURE, ex.exitStatus());
         assertTrue(ex.getMessage().endsWith("is this command's own JVM"), ex.getMessage());
     }
 
@@ -68,7 +69,7 @@ class TargetProcessTest
         process.waitFor();
         final long gone = process.pid();
         final CliException ex = assertThrows(CliException.class, () -> TargetProcess.check(gone));
-        assertEquals(AttachCli.EXIT_FAILURE, ex.exitStatus());
+        assertEquals(ExitStatus.FAILURE, ex.exitStatus());
         assertTrue(ex.getMessage().startsWith("no process " + gone), ex.getMessage());
     }
 
@@ -80,7 +81,7 @@ class TargetProcessTest
         try
         {
             final CliException ex = assertThrows(CliException.class, () -> TargetProcess.check(sleep.pid()));
-            assertEquals(AttachCli.EXIT_FAILURE, ex.exitStatus());
+            assertEquals(ExitStatus.FAILURE, ex.exitStatus());
             assertTrue(ex.getMessage().startsWith("process " + sleep.pid() + " (/"), ex.getMessage());
             assertTrue(ex.getMessage().contains("is not a JVM ready for attach"), ex.getMessage());
             assertFalse(sleep.waitFor(200, TimeUnit.MILLISECONDS), "still running");

@@ -36,21 +36,6 @@ import java.util.zip.GZIPInputStream;
  */
 public final class PageOwnerSort
 {
-    /**
-     * Exit status of a successful run.
-     */
-    public static final int EXIT_OK = 0;
-
-    /**
-     * Exit status of a wrong command line.
-     */
-    public static final int EXIT_USAGE = 1;
-
-    /**
-     * Exit status of a run that failed on its input or output.
-     */
-    public static final int EXIT_FAILURE = 2;
-
     private static final String PROGRAM = "page-owner sort";
 
     static final String USAGE =
@@ -155,7 +140,7 @@ public final class PageOwnerSort
      * @param out  standard output: the usage, the kernel tool's progress lines, and the result if the output is
      *             {@code -}.
      * @param err  standard error: errors, warnings and the dump's trailer.
-     * @return the exit status: {@link #EXIT_OK}, {@link #EXIT_USAGE} or {@link #EXIT_FAILURE}.
+     * @return the exit status: {@link ExitStatus#OK}, {@link ExitStatus#USAGE} or {@link ExitStatus#FAILURE}.
      */
     public static int run(final String[] args, final PrintStream out, final PrintStream err)
     {
@@ -175,13 +160,13 @@ public final class PageOwnerSort
                 err.print(USAGE);
             }
             err.flush();
-            return EXIT_USAGE;
+            return ExitStatus.USAGE;
         }
         if (options.help())
         {
             out.print(USAGE);
             out.flush();
-            return EXIT_OK;
+            return ExitStatus.OK;
         }
 
         try
@@ -195,13 +180,13 @@ public final class PageOwnerSort
             {
                 ex.getCause().printStackTrace(err);
             }
-            return EXIT_FAILURE;
+            return ExitStatus.FAILURE;
         }
         catch (final OutOfMemoryError ex)
         {
             err.println(PROGRAM + ": error: out of memory while sorting " + options.input() + "; the number of " +
                 "groups is too large for the heap (with -a every timestamp is a group): raise -Xmx");
-            return EXIT_FAILURE;
+            return ExitStatus.FAILURE;
         }
         finally
         {
@@ -286,7 +271,7 @@ public final class PageOwnerSort
             }
             output.commit();
         }
-        return EXIT_OK;
+        return ExitStatus.OK;
     }
 
     private static void reportProblems(final Aggregator parser, final String inputName, final PrintStream err)

@@ -51,7 +51,7 @@ class CommandLineTest
     void shouldPrintUsageOnHelpAndExitZero()
     {
         final GoldenTest.Result result = GoldenTest.Result.run("-h");
-        assertEquals(PageOwnerSort.EXIT_OK, result.exit);
+        assertEquals(ExitStatus.OK, result.exit);
         assertTrue(result.out.startsWith("Usage: java -jar page-owner.jar sort [OPTIONS] <input> <output>"));
         assertTrue(result.out.contains("--strict"));
         assertEquals("", result.err);
@@ -61,11 +61,11 @@ class CommandLineTest
     void shouldExitOneOnWrongCommandLine()
     {
         final GoldenTest.Result twoSorts = GoldenTest.Result.run("-m", "-p", "in", "out");
-        assertEquals(PageOwnerSort.EXIT_USAGE, twoSorts.exit);
+        assertEquals(ExitStatus.USAGE, twoSorts.exit);
         assertTrue(twoSorts.err.contains("Usage:"));
 
         final GoldenTest.Result badCull = GoldenTest.Result.run("--cull=comm", "in", "out");
-        assertEquals(PageOwnerSort.EXIT_USAGE, badCull.exit);
+        assertEquals(ExitStatus.USAGE, badCull.exit);
         assertEquals("page-owner sort: wrong argument after --cull option:comm\n", badCull.err);
     }
 
@@ -85,7 +85,7 @@ class CommandLineTest
     {
         final Path out = dir.resolve("out.txt");
         final GoldenTest.Result result = GoldenTest.Result.run(dir.toString(), out.toString());
-        assertEquals(PageOwnerSort.EXIT_FAILURE, result.exit);
+        assertEquals(ExitStatus.FAILURE, result.exit);
         assertTrue(result.err.contains("cannot read " + dir + ": is a directory"), result.err);
         assertFalse(Files.exists(out));
     }
@@ -95,7 +95,7 @@ class CommandLineTest
     {
         final Path out = dir.resolve("out.txt");
         final GoldenTest.Result result = GoldenTest.Result.run(dir.resolve("nope.txt").toString(), out.toString());
-        assertEquals(PageOwnerSort.EXIT_FAILURE, result.exit);
+        assertEquals(ExitStatus.FAILURE, result.exit);
         assertTrue(result.err.contains("cannot read " + dir.resolve("nope.txt") + ": no such file"), result.err);
         assertFalse(Files.exists(out));
     }
@@ -107,7 +107,7 @@ class CommandLineTest
         assumeTrue(Files.exists(memory), "needs Linux /proc");
         final Path out = dir.resolve("out.txt");
         final GoldenTest.Result result = GoldenTest.Result.run(memory.toString(), out.toString());
-        assertEquals(PageOwnerSort.EXIT_FAILURE, result.exit);
+        assertEquals(ExitStatus.FAILURE, result.exit);
         assertTrue(result.err.contains("cannot read /proc/self/mem: Input/output error"), result.err);
         assertFalse(Files.exists(out));
     }
@@ -117,7 +117,7 @@ class CommandLineTest
     {
         final GoldenTest.Result result =
             GoldenTest.Result.run(golden("input/kernel-worked.txt").toString(), dir.toString());
-        assertEquals(PageOwnerSort.EXIT_FAILURE, result.exit);
+        assertEquals(ExitStatus.FAILURE, result.exit);
         assertTrue(result.err.contains("cannot write " + dir + ": is a directory"), result.err);
     }
 
@@ -127,7 +127,7 @@ class CommandLineTest
         final Path out = dir.resolve("missing/out.txt");
         final GoldenTest.Result result =
             GoldenTest.Result.run(golden("input/kernel-worked.txt").toString(), out.toString());
-        assertEquals(PageOwnerSort.EXIT_FAILURE, result.exit);
+        assertEquals(ExitStatus.FAILURE, result.exit);
         assertTrue(result.err.contains("cannot write " + out + ": directory"), result.err);
         assertTrue(result.err.contains("does not exist"), result.err);
         assertEquals("", result.out, "fails before reading the input");
@@ -140,7 +140,7 @@ class CommandLineTest
         assumeTrue(Files.isDirectory(Paths.get("/proc/self")), "needs Linux /proc");
         final GoldenTest.Result result =
             GoldenTest.Result.run(golden("input/kernel-worked.txt").toString(), proc.toString());
-        assertEquals(PageOwnerSort.EXIT_FAILURE, result.exit);
+        assertEquals(ExitStatus.FAILURE, result.exit);
         assertTrue(result.err.contains("cannot write " + proc), result.err);
         assertEquals("", result.out, "fails before reading the input");
     }
@@ -151,7 +151,7 @@ class CommandLineTest
         final Path out = dir.resolve("out.txt");
         Files.writeString(out, "previous result\n");
         final GoldenTest.Result result = GoldenTest.Result.run(golden("input/garbage.bin").toString(), out.toString());
-        assertEquals(PageOwnerSort.EXIT_FAILURE, result.exit);
+        assertEquals(ExitStatus.FAILURE, result.exit);
         assertEquals("previous result\n", Files.readString(out));
         assertEquals(List.of("out.txt"), filesInDir(), "no temporary file left behind");
     }
@@ -334,13 +334,13 @@ class CommandLineTest
         final Path utf16 = dir.resolve("utf16.txt");
         Files.writeString(utf16, "\ufeff" + worked, StandardCharsets.UTF_16LE);
         final GoldenTest.Result wide = GoldenTest.Result.run(utf16.toString(), dir.resolve("a.txt").toString());
-        assertEquals(PageOwnerSort.EXIT_FAILURE, wide.exit);
+        assertEquals(ExitStatus.FAILURE, wide.exit);
         assertTrue(wide.err.contains("the file is UTF-16 text"), wide.err);
 
         final Path cr = dir.resolve("cr.txt");
         Files.writeString(cr, worked.replace('\n', '\r'), StandardCharsets.ISO_8859_1);
         final GoldenTest.Result mac = GoldenTest.Result.run(cr.toString(), dir.resolve("b.txt").toString());
-        assertEquals(PageOwnerSort.EXIT_FAILURE, mac.exit);
+        assertEquals(ExitStatus.FAILURE, mac.exit);
         assertTrue(mac.err.contains(cr + ":1: carriage return inside a line at column"), mac.err);
     }
 }

@@ -57,7 +57,7 @@ class OverflowTest
     {
         final GoldenTest.Result result = sort(jvmRecord(62, "1") + jvmRecord(62, "1"), "-m");
 
-        assertEquals(PageOwnerSort.EXIT_FAILURE, result.exit, result.err);
+        assertEquals(ExitStatus.FAILURE, result.exit, result.err);
         assertTrue(result.err.contains("in.txt:6: "), result.err);
         assertTrue(result.err.contains("pages"), result.err);
         assertFalse(Files.exists(dir.resolve("out.txt")), "no output with a wrong total");
@@ -70,7 +70,7 @@ class OverflowTest
 
         final GoldenTest.Result result = sort(input, "-b");
 
-        assertEquals(PageOwnerSort.EXIT_FAILURE, result.exit, result.err);
+        assertEquals(ExitStatus.FAILURE, result.exit, result.err);
         assertTrue(result.err.contains("in.txt:46: "), result.err);
         assertTrue(result.err.contains("bytes"), result.err);
         assertFalse(Files.exists(dir.resolve("out.txt")), "no output with a wrong total");
@@ -81,7 +81,7 @@ class OverflowTest
     {
         final GoldenTest.Result result = sort(jvmRecord(0, "9223372036854775806") + jvmRecord(0, "1"), "-b");
 
-        assertEquals(PageOwnerSort.EXIT_OK, result.exit, result.err);
+        assertEquals(ExitStatus.OK, result.exit, result.err);
         assertTrue(output().startsWith("2 times, 2 pages, 9223372036854775807 bytes,"), output());
     }
 
@@ -92,7 +92,7 @@ class OverflowTest
 
         final GoldenTest.Result result = sort(input, "-b");
 
-        assertEquals(PageOwnerSort.EXIT_OK, result.exit, result.err);
+        assertEquals(ExitStatus.OK, result.exit, result.err);
         assertTrue(result.err.contains("in.txt:7: "), result.err);
         assertTrue(result.err.contains("9223372036854775808"), result.err);
         assertTrue(output().startsWith("1 times, 1 pages, 4096 bytes,"), output());
@@ -105,7 +105,7 @@ class OverflowTest
 
         final GoldenTest.Result result = sort(input, "-b");
 
-        assertEquals(PageOwnerSort.EXIT_OK, result.exit, result.err);
+        assertEquals(ExitStatus.OK, result.exit, result.err);
         assertTrue(result.err.contains("in.txt:7: "), result.err);
         assertTrue(output().startsWith("1 times, 1 pages, 4096 bytes,"), output());
     }
@@ -117,7 +117,7 @@ class OverflowTest
 
         final GoldenTest.Result result = sort(input, "-b");
 
-        assertEquals(PageOwnerSort.EXIT_OK, result.exit, result.err);
+        assertEquals(ExitStatus.OK, result.exit, result.err);
         assertTrue(result.err.contains("in.txt:4: "), result.err);
         assertTrue(output().startsWith("1 times, 1 pages, 4096 bytes,"), output());
     }
@@ -127,7 +127,7 @@ class OverflowTest
     {
         final GoldenTest.Result result = sort(kernelRecord(62) + kernelRecord(62), "-m");
 
-        assertEquals(PageOwnerSort.EXIT_FAILURE, result.exit, result.err);
+        assertEquals(ExitStatus.FAILURE, result.exit, result.err);
         assertTrue(result.err.contains("in.txt:1: "), result.err);
         assertFalse(Files.exists(dir.resolve("out.txt")), "no output with a wrong total");
     }
@@ -137,7 +137,7 @@ class OverflowTest
     {
         final GoldenTest.Result result = sort(kernelRecord(50), "-b");
 
-        assertEquals(PageOwnerSort.EXIT_OK, result.exit, result.err);
+        assertEquals(ExitStatus.OK, result.exit, result.err);
         assertTrue(output().startsWith("1 times, " + (1L << 50) + " pages, " + (1L << 62) + " bytes,"), output());
     }
 }

@@ -190,7 +190,7 @@ class SampledDumpTest
         final String text = record(0, 4096, "2", "com.example.A.a(A.java:1)") +
             record(0, 4096, "NaN", "com.example.A.a(A.java:1)");
         final GoldenTest.Result result = run(text, "--strict");
-        assertEquals(PageOwnerSort.EXIT_FAILURE, result.exit);
+        assertEquals(ExitStatus.FAILURE, result.exit);
         assertTrue(result.err.contains("in.txt:7: malformed weight 'weight=NaN'"), result.err);
         assertFalse(Files.exists(dir.resolve("out.txt")));
     }

@@ -6,6 +6,7 @@ import io.pageowner.analysis.output.OutputOptions;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The sorter's command line, parsed the way the kernel's {@code page_owner_sort} parses it with
@@ -55,6 +56,8 @@ final class SortOptions implements OutputOptions
     private String[] names = {};
     private String[] modules = {};
     private String[] kinds = {};
+    /** The kinds page-owner's dumps name in the mask field; {@code --kind} takes these or gfp flags. */
+    static final List<String> KINDS = List.of("UNSAFE", "DIRECT", "MAPPED", "ARENA", "REALLOC", "NIO_TEMP");
     private Format format = Format.TEXT;
     private CollapsedWeight weight = CollapsedWeight.BYTES;
     private boolean strict;
@@ -254,6 +257,12 @@ final class SortOptions implements OutputOptions
                     if (kinds[i].isEmpty())
                     {
                         throw new UsageException("wrong argument after --kind option:" + value, false);
+                    }
+                    if (!knownKind(kinds[i]))
+                    {
+                        // NOTE: an unknown name would select nothing, silently: a typo must not read as "none".
+                        throw new UsageException("unknown kind '" + kinds[i] + "' after --kind: the kinds are " +
+                            String.join(", ", KINDS) + ", or a kernel dump's gfp flag (GFP_..., __GFP_...)", false);
                     }
                     kinds[i] = OptionValues.asRawBytes(kinds[i]);
                 }
@@ -465,6 +474,12 @@ final class SortOptions implements OutputOptions
     public String[] modules()
     {
         return modules;
+    }
+
+    private static boolean knownKind(final String name)
+    {
+        final String upper = name.toUpperCase(Locale.ROOT);
+        return KINDS.contains(upper) || upper.matches("(__)?GFP_[A-Z0-9_]+");
     }
 
     /**

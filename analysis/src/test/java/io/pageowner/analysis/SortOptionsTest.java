@@ -246,6 +246,12 @@ class SortOptionsTest
         assertThrows(UsageException.class, () -> SortOptions.parse(new String[]{ "--format=pdf", "in", "out" }));
         assertThrows(UsageException.class, () -> SortOptions.parse(new String[]{ "--weight=kg", "in", "out" }));
         assertThrows(UsageException.class, () -> SortOptions.parse(new String[]{ "--kind=,", "in", "out" }));
+        final UsageException bogus = assertThrows(UsageException.class,
+            () -> SortOptions.parse(new String[]{ "--kind=direct,bogus", "in", "out" }));
+        assertTrue(bogus.getMessage().startsWith("unknown kind 'bogus' after --kind: the kinds are UNSAFE, DIRECT"),
+            bogus.getMessage());
+        assertArrayEquals(new String[]{ "nio_temp", "__GFP_COMP" },
+            SortOptions.parse(new String[]{ "--kind=nio_temp,__GFP_COMP", "in", "out" }).kinds());
     }
 
     @Test

@@ -149,7 +149,10 @@ public final class DumpTrailer
             sb.append(separator).append(key).append(' ').append(null == value ? "n/a" : value + " bytes");
             separator = ", ";
         }
-        sb.append('\n');
+        final long limit = CgroupMemory.limit();
+        // NOTE: the limit the kernel's OOM killer enforces on a container, beside what is resident.
+        sb.append(separator).append("cgroup memory limit ")
+            .append(CgroupMemory.UNLIMITED == limit ? "none" : limit + " bytes").append('\n');
     }
 
     private static StringBuilder line(final StringBuilder sb)

@@ -71,6 +71,16 @@ public final class MemoryFigures
     }
 
     /**
+     * The process's resident memory now, read cheaply enough to poll: {@code VmRSS} alone.
+     *
+     * @return bytes, or -1 where {@code /proc/self/status} cannot be read.
+     */
+    public static long residentBytes()
+    {
+        return kilobytes(read("/proc/self/status"), "VmRSS");
+    }
+
+    /**
      * Finds a {@code Key:   123 kB} line.
      *
      * @param text of a /proc file, may be null.

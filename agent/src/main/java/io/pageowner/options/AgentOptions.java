@@ -47,7 +47,8 @@ public final class AgentOptions
         "a power of two from 16>, log=<off|warn|info|debug>, signal=<USR1|WINCH|URG|...|none>, " +
         "dump_on_exit[=<on|off>], oom_dump[=<on|off>], interval=<n ms|s|m|h>, keep=<n>, " +
         "notify_bytes=<n, k, m or g suffix>, sample=<mean bytes between samples, k, m or g suffix, e.g. 512k; " +
-        "off or 0 for full mode>";
+        "off or 0 for full mode>, rss_dump=<resident bytes, k, m or g suffix, or 1-100% of the cgroup memory " +
+        "limit>, rss_step=<further growth before the next rss dump, same form; default a tenth of rss_dump>";
     /** Largest accepted mean sampling interval. */
     public static final long SAMPLE_MAX = 1L << 40;
 
@@ -63,6 +64,8 @@ public final class AgentOptions
     private final int keep;
     private final long notifyBytes;
     private final long sampleBytes;
+    private final RssSize rssDump;
+    private final RssSize rssStep;
     private final String error;
     private final String text;
     private final List<String> warnings;
@@ -82,6 +85,8 @@ public final class AgentOptions
         this.keep = b.keep;
         this.notifyBytes = b.notifyBytes;
         this.sampleBytes = b.sampleBytes;
+        this.rssDump = b.rssDump;
+        this.rssStep = b.rssStep;
         this.error = error;
         this.text = text;
     }
@@ -101,6 +106,8 @@ public final class AgentOptions
         int keep = KEEP_DEFAULT;
         long notifyBytes;
         long sampleBytes;
+        RssSize rssDump = RssSize.NONE;
+        RssSize rssStep = RssSize.NONE;
         final List<String> warnings = new ArrayList<>();
         /** The token that last set each option, to name both when one is given twice. */
         final Map<String, String> given = new HashMap<>();
@@ -269,6 +276,25 @@ public final class AgentOptions
                                 "e.g. 512k, or off for full mode");
                         }
                         b.sampleBytes = parsed;
+                        break;
+                    }
+                    case "rss_dump":
+                    case "rss_step":
+                    {
+                        final RssSize size = RssSize.parse(value);
+                        if (null == size)
+                        {
+                            return failed(text, token, key + " must be a size, e.g. 3g or 512m, or a percentage " +
+                                "of the cgroup memory limit from 1% to 100%");
+                        }
+                        if ("rss_dump".equals(key))
+                        {
+                            b.rssDump = size;
+                        }
+                        else
+                        {
+                            b.rssStep = size;
+                        }
                         break;
                     }
                     default:
@@ -447,6 +473,27 @@ public final class AgentOptions
     }
 
     /**
+     * The resident memory at which a dump is written once ({@code rss_dump}), before the OOM killer can
+     * strike.
+     *
+     * @return the size, {@link RssSize#NONE} for none.
+     */
+    public RssSize rssDump()
+    {
+        return rssDump;
+    }
+
+    /**
+     * The further growth of resident memory after which the next {@code rss_dump} dump is written.
+     *
+     * @return the size, {@link RssSize#NONE} for the default, a tenth of {@link #rssDump()}.
+     */
+    public RssSize rssStep()
+    {
+        return rssStep;
+    }
+
+    /**
      * Why the options were rejected.
      *
      * @return the one-line message, or null if they parsed.
@@ -488,6 +535,8 @@ public final class AgentOptions
             ",log=" + logLevel + ",signal=" + signal + ",dump_on_exit=" + (dumpOnExit ? "on" : "off") +
             ",oom_dump=" + (oomDump ? "on" : "off") + (intervalMillis > 0 ? ",interval=" + intervalMillis + "ms" : "") +
             ",keep=" + keep + (notifyBytes > 0 ? ",notify_bytes=" + notifyBytes : "") +
-            (sampleBytes > 0 ? ",sample=" + sampleBytes : "");
+            (sampleBytes > 0 ? ",sample=" + sampleBytes : "") +
+            (RssSize.NONE != rssDump ? ",rss_dump=" + rssDump : "") +
+            (RssSize.NONE != rssStep ? ",rss_step=" + rssStep : "");
     }
 }

@@ -1,6 +1,8 @@
 package io.pageowner.runtime;
 
+import io.pageowner.dump.CgroupMemory;
 import io.pageowner.dump.DumpPaths;
+import io.pageowner.dump.MemoryFigures;
 import io.pageowner.dump.PageOwnerWriter;
 import io.pageowner.instrument.AgentInstaller;
 import io.pageowner.record.Recorder;
@@ -38,6 +40,8 @@ public final class AgentControl implements AgentOperations
 {
     private static final long OOM_DUMP_MIN_GAP_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long TICK_MILLIS = 1000;
+    /** How often resident memory is read while {@code rss_dump} is set: a fast climb passes a threshold in ms. */
+    private static final long RSS_POLL_MILLIS = 200;
     /** How long start-up waits for the MBean; a custom MBeanServerBuilder could take longer, or hang. */
     private static final long REGISTER_TIMEOUT_SECONDS = 30;
 
@@ -56,6 +60,7 @@ public final class AgentControl implements AgentOperations
     private volatile PageOwnerMBean mbean;
     private volatile boolean signalTaken;
     private volatile boolean detached;
+    private RssWatch rssWatch;
 
     AgentControl(
         final Recorder recorder,
@@ -154,6 +159,7 @@ public final class AgentControl implements AgentOperations
             final Thread hook = new Thread(() -> dumpAsync("exit"), "page-owner-exit-dump");
             Runtime.getRuntime().addShutdownHook(hook);
         }
+        rssWatch = RssWatch.create(options.rssDump(), options.rssStep(), CgroupMemory.limit(), AgentLog::warn);
         // NOTE: the MBean is registered by a thread that then ends: creating the platform MBean server
         // reads cgroup files through NIO, whose per-thread temporary direct buffer would otherwise
         // stay cached, untracked, in the application's direct pool for the agent thread's lifetime.
@@ -347,7 +353,8 @@ public final class AgentControl implements AgentOperations
             try
             {
                 final long now = System.currentTimeMillis();
-                final Runnable task = tasks.poll(Math.max(1, Math.min(TICK_MILLIS, nextPeriodic - now)),
+                final long tick = null == rssWatch ? TICK_MILLIS : RSS_POLL_MILLIS;
+                final Runnable task = tasks.poll(Math.max(1, Math.min(tick, nextPeriodic - now)),
                     TimeUnit.MILLISECONDS);
                 if (null != task)
                 {
@@ -358,6 +365,7 @@ public final class AgentControl implements AgentOperations
                     periodicDump();
                     nextPeriodic = System.currentTimeMillis() + interval;
                 }
+                checkResidentMemory();
                 mbean.checkLiveBytes();
             }
             catch (final InterruptedException ex)
@@ -368,6 +376,25 @@ public final class AgentControl implements AgentOperations
             {
                 AgentLog.warn("agent thread", ex);
             }
+        }
+    }
+
+    /**
+     * Writes a dump when resident memory has reached {@code rss_dump}, or grown by {@code rss_step} since.
+     */
+    private void checkResidentMemory()
+    {
+        final RssWatch watch = rssWatch;
+        if (null == watch)
+        {
+            return;
+        }
+        final long rss = MemoryFigures.residentBytes();
+        final boolean first = watch.next() == watch.threshold();
+        if (rss >= 0 && watch.due(rss))
+        {
+            dumpAsync("rss_dump: resident memory " + rss + " bytes, " + (first ?
+                "at rss_dump=" + watch.threshold() : "grown by rss_step=" + watch.step() + " since the last"));
         }
     }
 

@@ -119,7 +119,7 @@ class PageOwnerWriterTest
         assertTrue(lines.get(trailer + 9).matches("# jdk buffer pool mapped: count \\d+, capacity \\d+, used \\d+"),
             lines.get(trailer + 9));
         assertTrue(lines.get(trailer + 10).matches("# process: VmRSS \\d+ bytes, Rss (\\d+ bytes|n/a), " +
-            "Anonymous (\\d+ bytes|n/a)"), lines.get(trailer + 10));
+            "Anonymous (\\d+ bytes|n/a), cgroup memory limit (none|\\d+ bytes)"), lines.get(trailer + 10));
         assertTrue(lines.get(trailer + 11).startsWith("# not seen by page-owner: memory malloc'ed by native code"));
         assertEquals(trailer + 12, lines.size(), "nothing after the trailer");
         for (final String line : lines.subList(trailer, lines.size()))

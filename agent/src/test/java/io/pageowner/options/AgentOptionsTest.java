@@ -39,6 +39,29 @@ class AgentOptionsTest
     }
 
     @Test
+    void shouldParseTheRssDumpThresholdAndStep()
+    {
+        final AgentOptions bytes = AgentOptions.parse("on,rss_dump=3g,rss_step=256m");
+        assertNull(bytes.error());
+        assertEquals(3L << 30, bytes.rssDump().bytes(-1));
+        assertEquals(256L << 20, bytes.rssStep().bytes(-1));
+        assertTrue(bytes.describe().endsWith(",rss_dump=3221225472,rss_step=268435456"), bytes.describe());
+        final AgentOptions share = AgentOptions.parse("on,rss_dump=80%");
+        assertTrue(share.rssDump().relative());
+        assertEquals(800, share.rssDump().bytes(1000));
+        assertEquals(RssSize.NONE, share.rssStep());
+        assertEquals(RssSize.NONE, AgentOptions.parse("on").rssDump());
+        for (final String bad : new String[]{ "rss_dump=0", "rss_dump=101%", "rss_dump=0%", "rss_dump=80 %",
+            "rss_dump=", "rss_step=x", "rss_dump=-1g" })
+        {
+            final AgentOptions rejected = AgentOptions.parse("on," + bad);
+            assertTrue(null != rejected.error() && rejected.error().contains("must be a size, e.g. 3g or 512m, " +
+                "or a percentage of the cgroup memory limit from 1% to 100%"), bad + ": " + rejected.error());
+            assertFalse(rejected.enabled());
+        }
+    }
+
+    @Test
     void shouldUseKernelDefaults()
     {
         final AgentOptions options = AgentOptions.parse("on");

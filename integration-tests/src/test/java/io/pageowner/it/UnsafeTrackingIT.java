@@ -241,7 +241,8 @@ class UnsafeTrackingIT
             assertEquals("records " + records.size() + ", bytes " + records.stream().mapToLong(r -> r.bytes).sum(),
                 dump.trailer("kind " + kind + ":"), "the trailer's per-kind totals are the dump's");
         }
-        assertTrue(dump.trailer("process:").matches("VmRSS \\d+ bytes, Rss \\d+ bytes, Anonymous \\d+ bytes"),
+        assertTrue(dump.trailer("process:").matches(
+            "VmRSS \\d+ bytes, Rss \\d+ bytes, Anonymous \\d+ bytes, cgroup memory limit (none|\\d+ bytes)"),
             dump.trailer("process:"));
         assertTrue(dump.trailer("jdk buffer pool direct:").startsWith("count "), dump.trailer().toString());
     }

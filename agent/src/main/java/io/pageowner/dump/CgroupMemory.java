@@ -1,9 +1,5 @@
 package io.pageowner.dump;
 
-import java.io.FileInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 
 /**
@@ -13,7 +9,7 @@ import java.util.function.Function;
  * cgroup path from {@code /proc/self/cgroup}, made relative to the root of the controller's mount in
  * {@code /proc/self/mountinfo} (a container sees its own cgroup mounted at {@code /sys/fs/cgroup}).
  * <p>
- * Files are read with {@link FileInputStream}, not NIO, for the reason {@link MemoryFigures} gives.
+ * Files are read by {@link MemoryFigures#read(String)}, not NIO, for the reason {@link MemoryFigures} gives.
  */
 public final class CgroupMemory
 {
@@ -33,7 +29,8 @@ public final class CgroupMemory
      */
     public static long limit()
     {
-        return limit(read("/proc/self/cgroup"), read("/proc/self/mountinfo"), CgroupMemory::read);
+        return limit(
+            MemoryFigures.read("/proc/self/cgroup"), MemoryFigures.read("/proc/self/mountinfo"), MemoryFigures::read);
     }
 
     /**
@@ -185,18 +182,6 @@ public final class CgroupMemory
         catch (final NumberFormatException ex)
         {
             return UNLIMITED;
-        }
-    }
-
-    private static String read(final String file)
-    {
-        try (InputStream in = new FileInputStream(file))
-        {
-            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
-        catch (final IOException | SecurityException ex)
-        {
-            return null;
         }
     }
 }

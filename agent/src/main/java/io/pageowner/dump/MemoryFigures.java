@@ -123,7 +123,13 @@ public final class MemoryFigures
         }
     }
 
-    private static String read(final String file)
+    /**
+     * A small kernel file's text, read with {@link FileInputStream} (no NIO temporary buffer).
+     *
+     * @param file absolute path.
+     * @return its text, or null if it cannot be read.
+     */
+    static String read(final String file)
     {
         try (InputStream in = new FileInputStream(file))
         {

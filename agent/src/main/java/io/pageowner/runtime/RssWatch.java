@@ -2,6 +2,8 @@ package io.pageowner.runtime;
 
 import io.pageowner.options.RssSize;
 
+import java.util.function.Consumer;
+
 /**
  * When to write a dump as the process's resident memory grows ({@code rss_dump}): once when it first
  * reaches the threshold, and again each time it has grown by the step since the last such dump, so that
@@ -31,7 +33,7 @@ final class RssWatch
      * @return the watch, or null for none.
      */
     static RssWatch create(
-        final RssSize dump, final RssSize step, final long limit, final java.util.function.Consumer<String> refuse)
+        final RssSize dump, final RssSize step, final long limit, final Consumer<String> refuse)
     {
         if (RssSize.NONE == dump)
         {

@@ -73,7 +73,8 @@ final class CachingTransformer implements ClassFileTransformer
             if (null != entry)
             {
                 fromCache.incrementAndGet();
-                AgentLog.debug("instrumented " + className.replace('/', '.') + " from the cache");
+                AgentLog.debug("instrumented " + className.replace('/', '.') + " from the cache" +
+                    (null == classBeingRedefined ? "" : " (retransformed)"));
                 return entry.bytes();
             }
         }
@@ -81,6 +82,8 @@ final class CachingTransformer implements ClassFileTransformer
             weaver.get().transformer().transform(module, loader, className, classBeingRedefined, protectionDomain,
                 original);
         woven.incrementAndGet();
+        AgentLog.debug("wove " + className.replace('/', '.') + (null == classBeingRedefined ? "" : " (retransformed)") +
+            ", " + original.length + " bytes");
         if (null != cache)
         {
             cache.writeClass(className, original, result);

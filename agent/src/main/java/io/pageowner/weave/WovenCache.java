@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -298,11 +299,20 @@ public final class WovenCache
      */
     private void loadEntries()
     {
-        final List<Path> files;
-        try (Stream<Path> children = Files.list(dir))
+        // NOTE: a directory stream and plain string checks, no java.util.stream nor regex: this runs at every
+        // start, and each would load dozens of classes.
+        final List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(dir))
         {
-            files = children.filter(f -> f.getFileName().toString().matches("[0-9a-f]{16}\\.(class|advice)"))
-                .limit(MAX_ENTRIES).toList();
+            for (final Path child : children)
+            {
+                final String name = child.getFileName().toString();
+                if (files.size() < MAX_ENTRIES && isHex16(name, name.indexOf('.')) &&
+                    (name.endsWith(".class") || name.endsWith(".advice")))
+                {
+                    files.add(child);
+                }
+            }
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -324,6 +334,23 @@ public final class WovenCache
                 AgentLog.debug("could not read " + file + ": " + ex);
             }
         }
+    }
+
+    private static boolean isHex16(final String name, final int length)
+    {
+        if (16 != length)
+        {
+            return false;
+        }
+        for (int i = 0; i < length; i++)
+        {
+            final char c = name.charAt(i);
+            if ((c < '0' || c > '9') && (c < 'a' || c > 'f'))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void keep(final String name, final int magic, final byte[] content)
@@ -426,7 +453,7 @@ public final class WovenCache
             try (Stream<Path> children = Files.list(dir.getParent()))
             {
                 builds = new ArrayList<>(children.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) &&
-                    p.getFileName().toString().matches("[0-9a-f]{16}")).toList());
+                    isHex16(p.getFileName().toString(), p.getFileName().toString().length())).toList());
             }
             builds.sort(Comparator.comparing(WovenCache::modified).reversed());
             for (final Path old : builds.subList(Math.min(KEEP_BUILDS, builds.size()), builds.size()))

@@ -43,13 +43,14 @@ class ArchitectureTest
         ALLOWED.put("options", Set.of());
         ALLOWED.put("cli", Set.of("options", "dump", "jmx", ANALYSIS));
         ALLOWED.put("runtime", Set.of(
-            "options", "instrument", "record", "table", "depot", "dump", "jmx", "signal", "log"));
-        ALLOWED.put("instrument", Set.of("record", "log"));
+            "options", "weave", "instrument", "record", "table", "depot", "dump", "jmx", "signal", "log"));
+        ALLOWED.put("weave", Set.of("log"));
+        ALLOWED.put("instrument", Set.of("weave", "record", "log"));
         ALLOWED.put("record", Set.of("table", "depot"));
         ALLOWED.put("table", Set.of());
         ALLOWED.put("depot", Set.of());
         ALLOWED.put("dump", Set.of("record", "table", "depot"));
-        ALLOWED.put("jmx", Set.of("record", "table", "depot", "dump", "instrument"));
+        ALLOWED.put("jmx", Set.of("record", "table", "depot", "dump", "weave"));
         ALLOWED.put("signal", Set.of("log"));
         ALLOWED.put("log", Set.of());
     }

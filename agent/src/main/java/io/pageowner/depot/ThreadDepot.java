@@ -114,8 +114,29 @@ public final class ThreadDepot
         return sb.toString();
     }
 
+    /**
+     * A thread and its name. Equality is written out: a record's generated one bootstraps method handles
+     * at its first use, tens of milliseconds of every start (the agent's warm-up uses it).
+     */
     private record Key(long threadId, String name)
     {
+        @Override
+        public boolean equals(final Object other)
+        {
+            return other instanceof Key && threadId == ((Key)other).threadId && name.equals(((Key)other).name);
+        }
+
+        @Override
+        public int hashCode()
+        {
+            return 31 * Long.hashCode(threadId) + name.hashCode();
+        }
+
+        @Override
+        public String toString()
+        {
+            return threadId + " " + name;
+        }
     }
 
     /** A thread as the dump shows it. */

@@ -16,8 +16,8 @@ public final class Instrumentations
     /**
      * All advice specs.
      *
-     * @return Unsafe's malloc, realloc and free, then the kind markers, the mapping advice and the direct-memory
-     *         exhaustion advice.
+     * @return Unsafe's malloc, realloc and free, then the kind markers, the mapping advice the direct-memory
+     *         exhaustion advice and the platform MBean server's.
      */
     public static List<AdviceSpec> all()
     {
@@ -27,6 +27,7 @@ public final class Instrumentations
         specs.addAll(ArenaInstrumentation.specs());
         specs.addAll(MappedInstrumentation.specs());
         specs.addAll(BitsInstrumentation.specs());
+        specs.addAll(ManagementInstrumentation.specs());
         return List.copyOf(specs);
     }
 }

@@ -4,9 +4,9 @@ import io.pageowner.depot.StackCapture;
 import io.pageowner.dump.KindTotals;
 import io.pageowner.dump.MemoryFigures;
 import io.pageowner.dump.PageOwnerFormat;
-import io.pageowner.instrument.AgentInstaller;
 import io.pageowner.record.Recorder;
 import io.pageowner.table.OwnerRecord;
+import io.pageowner.weave.Weaving;
 
 import java.io.IOException;
 import java.util.Map;
@@ -33,7 +33,7 @@ public final class PageOwnerMBean extends NotificationBroadcasterSupport impleme
     private final Recorder recorder;
     private final AgentOperations control;
     private final PageOwnerFormat format;
-    private final AgentInstaller installer;
+    private final Weaving installer;
     private final String options;
     private final long notifyBytes;
     private final AtomicLong sequence = new AtomicLong();
@@ -54,7 +54,7 @@ public final class PageOwnerMBean extends NotificationBroadcasterSupport impleme
         final Recorder recorder,
         final AgentOperations control,
         final PageOwnerFormat format,
-        final AgentInstaller installer,
+        final Weaving installer,
         final String options,
         final long notifyBytes)
     {

@@ -48,13 +48,15 @@ public final class AgentOptions
         "dump_on_exit[=<on|off>], oom_dump[=<on|off>], interval=<n ms|s|m|h>, keep=<n>, " +
         "notify_bytes=<n, k, m or g suffix>, sample=<mean bytes between samples, k, m or g suffix, e.g. 512k; " +
         "off or 0 for full mode>, rss_dump=<resident bytes, k, m or g suffix, or 1-100% of the cgroup memory " +
-        "limit>, rss_step=<further growth before the next rss dump, same form; default a tenth of rss_dump>";
+        "limit>, rss_step=<further growth before the next rss dump, same form; default a tenth of rss_dump>, " +
+        "cache=<directory for woven classes, or off; default ~/.cache/page-owner>";
     /** Largest accepted mean sampling interval. */
     public static final long SAMPLE_MAX = 1L << 40;
 
     private final boolean enabled;
     private final int depth;
     private final String dumpPath;
+    private final String cache;
     private final int maxRecords;
     private final String logLevel;
     private final String signal;
@@ -76,6 +78,7 @@ public final class AgentOptions
         this.enabled = b.enabled;
         this.depth = b.depth;
         this.dumpPath = b.dumpPath;
+        this.cache = b.cache;
         this.maxRecords = b.maxRecords;
         this.logLevel = b.logLevel;
         this.signal = b.signal;
@@ -97,6 +100,7 @@ public final class AgentOptions
         boolean enabled;
         int depth = DEPTH_DEFAULT;
         String dumpPath = DUMP_DEFAULT;
+        String cache = "";
         int maxRecords = MAX_RECORDS_DEFAULT;
         String logLevel = "warn";
         String signal = SIGNAL_DEFAULT;
@@ -194,6 +198,13 @@ public final class AgentOptions
                         }
                         break;
                     }
+                    case "cache":
+                        if (value.isEmpty() || !("off".equals(value) || value.startsWith("/")))
+                        {
+                            return failed(text, token, "cache must be an absolute directory, or off");
+                        }
+                        b.cache = value;
+                        break;
                     case "dump":
                         if (value.isEmpty())
                         {
@@ -373,6 +384,16 @@ public final class AgentOptions
     }
 
     /**
+     * Where woven classes are cached: empty for the default directory, {@code off} for no cache.
+     *
+     * @return the directory, empty or {@code off}.
+     */
+    public String cache()
+    {
+        return cache;
+    }
+
+    /**
      * Default dump path for triggers that name none.
      *
      * @return the path pattern.
@@ -537,6 +558,6 @@ public final class AgentOptions
             ",keep=" + keep + (notifyBytes > 0 ? ",notify_bytes=" + notifyBytes : "") +
             (sampleBytes > 0 ? ",sample=" + sampleBytes : "") +
             (RssSize.NONE != rssDump ? ",rss_dump=" + rssDump : "") +
-            (RssSize.NONE != rssStep ? ",rss_step=" + rssStep : "");
+            (RssSize.NONE != rssStep ? ",rss_step=" + rssStep : "") + (cache.isEmpty() ? "" : ",cache=" + cache);
     }
 }

@@ -62,5 +62,24 @@ public final class MappedFiles
      */
     public record Mapping(String path, long offset)
     {
+        // NOTE: written out: a record's generated methods bootstrap method handles at first use, at start-up.
+        @Override
+        public boolean equals(final Object other)
+        {
+            return other instanceof Mapping && offset == ((Mapping)other).offset &&
+                java.util.Objects.equals(path, ((Mapping)other).path);
+        }
+
+        @Override
+        public int hashCode()
+        {
+            return 31 * java.util.Objects.hashCode(path) + Long.hashCode(offset);
+        }
+
+        @Override
+        public String toString()
+        {
+            return path + "@" + offset;
+        }
     }
 }

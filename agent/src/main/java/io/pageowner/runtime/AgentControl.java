@@ -4,14 +4,15 @@ import io.pageowner.dump.CgroupMemory;
 import io.pageowner.dump.DumpPaths;
 import io.pageowner.dump.MemoryFigures;
 import io.pageowner.dump.PageOwnerWriter;
-import io.pageowner.instrument.AgentInstaller;
 import io.pageowner.record.Recorder;
+import io.pageowner.record.SinkAdapter;
 import io.pageowner.jmx.AgentOperations;
 import io.pageowner.jmx.PageOwnerMBean;
 import io.pageowner.jmx.PageOwnerMXBean;
 import io.pageowner.log.AgentLog;
 import io.pageowner.signal.SignalDumpHandler;
 import io.pageowner.options.AgentOptions;
+import io.pageowner.weave.Weaving;
 
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
@@ -32,9 +33,9 @@ import javax.management.ObjectName;
  * The agent's control plane: every way a dump is triggered (JMX, a signal, a period, JVM exit,
  * direct memory running out) goes through here, and one lock makes dumps run one at a time, so two
  * triggers never interleave a file. Asynchronous triggers (signals, periods) run on the agent's own
- * daemon thread {@code page-owner}, which also watches the live-bytes threshold. The MBean is registered
- * before {@link #start(PageOwnerMBean)} returns, by a short-lived thread that start-up waits for, so it is
- * there when {@code main} starts. Every failure is logged with the path and the reason; tracking goes on.
+ * daemon thread {@code page-owner}, which also watches the live-bytes threshold. The MBean is in the
+ * platform MBean server whenever anyone can look for it (see {@link #start}). Every failure is logged with
+ * the path and the reason; tracking goes on.
  */
 public final class AgentControl implements AgentOperations
 {
@@ -55,9 +56,10 @@ public final class AgentControl implements AgentOperations
     private final AtomicLong lastOomDump = new AtomicLong(System.nanoTime() - OOM_DUMP_MIN_GAP_NANOS);
     private final ArrayDeque<Path> periodicDumps = new ArrayDeque<>();
     private final AtomicLong dumpsWritten = new AtomicLong();
-    private final AgentInstaller installer;
+    private final Weaving installer;
     private final Instrumentation inst;
     private volatile PageOwnerMBean mbean;
+    private final AtomicBoolean registered = new AtomicBoolean();
     private volatile boolean signalTaken;
     private volatile boolean detached;
     private RssWatch rssWatch;
@@ -67,7 +69,7 @@ public final class AgentControl implements AgentOperations
         final PageOwnerWriter writer,
         final AgentOptions options,
         final long pid,
-        final AgentInstaller installer,
+        final Weaving installer,
         final Instrumentation inst)
     {
         this.recorder = recorder;
@@ -138,12 +140,25 @@ public final class AgentControl implements AgentOperations
     }
 
     /**
-     * Takes the dump signal, hooks direct-memory exhaustion and JVM exit, registers the MBean (waiting
-     * for it, at most {@value #REGISTER_TIMEOUT_SECONDS} s) and starts the agent thread.
+     * Takes the dump signal, hooks direct-memory exhaustion and JVM exit, has the MBean registered in the
+     * platform MBean server and starts the agent thread.
+     * <p>
+     * The MBean is in the platform MBean server for anyone who can look for it, without start-up waiting
+     * for the server (about 200 ms): a short-lived daemon thread creates the server and registers the MBean
+     * while {@code main} runs, and should anyone call {@code ManagementFactory.getPlatformMBeanServer}
+     * before it is done, the advice on that method registers the MBean before the call returns (on the
+     * caller's thread, with the guard held). That thread, not an application thread, is the one that
+     * reads the cgroup files (through NIO) a new server reads, so its temporary direct buffer ends with
+     * it; only a program that asks for the server in its first milliseconds makes the server itself, as
+     * it would without the agent. When {@code ManagementFactory} was loaded before the advice (the agent
+     * loaded into a running JVM), the server may exist and no one may ask for it again: then start-up
+     * waits for the thread (at most {@value #REGISTER_TIMEOUT_SECONDS} s).
      *
-     * @param bean the MBean to register.
+     * @param bean              the MBean to register.
+     * @param sink              tells of the platform MBean server.
+     * @param managementLoaded  whether {@code ManagementFactory} was loaded before the advice was in place.
      */
-    void start(final PageOwnerMBean bean)
+    void start(final PageOwnerMBean bean, final SinkAdapter sink, final boolean managementLoaded)
     {
         this.mbean = bean;
         if (!"none".equals(options.signal()))
@@ -160,15 +175,14 @@ public final class AgentControl implements AgentOperations
             Runtime.getRuntime().addShutdownHook(hook);
         }
         rssWatch = RssWatch.create(options.rssDump(), options.rssStep(), CgroupMemory.limit(), AgentLog::warn);
-        // NOTE: the MBean is registered by a thread that then ends: creating the platform MBean server
-        // reads cgroup files through NIO, whose per-thread temporary direct buffer would otherwise
-        // stay cached, untracked, in the application's direct pool for the agent thread's lifetime.
-        // The caller (premain) waits for that thread to end, so the MBean is there when main starts and
-        // main never creates the server itself: if it did, the buffer would be main's, and recorded.
+        sink.onPlatformMBeanServer(server -> registerIn((javax.management.MBeanServer)server));
         final Thread registrar = new Thread(this::registerMBean, "page-owner-jmx");
         registrar.setDaemon(true);
         registrar.start();
-        awaitEnd(registrar);
+        if (managementLoaded)
+        {
+            awaitEnd(registrar);
+        }
         final Thread thread = new Thread(this::run, "page-owner");
         thread.setDaemon(true);
         thread.start();
@@ -331,10 +345,27 @@ public final class AgentControl implements AgentOperations
         recorder.enterAgentThread();
         try
         {
-            // NOTE: this thread, not an application thread, creates the MBean server. The BeforeStart
-            // figures were read before the advice was installed, not here: this thread's own temporary
-            // buffer, live at this point, would be counted.
-            final javax.management.MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            registerIn(ManagementFactory.getPlatformMBeanServer());
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            AgentLog.warn("could not register the MBean " + PageOwnerMXBean.OBJECT_NAME, ex);
+        }
+    }
+
+    /**
+     * Registers the MBean in the platform MBean server, once.
+     *
+     * @param server the platform MBean server.
+     */
+    private void registerIn(final javax.management.MBeanServer server)
+    {
+        if (!registered.compareAndSet(false, true))
+        {
+            return;
+        }
+        try
+        {
             server.registerMBean(mbean.registrable(), new ObjectName(PageOwnerMXBean.OBJECT_NAME));
         }
         catch (final Exception ex)
@@ -367,6 +398,7 @@ public final class AgentControl implements AgentOperations
                 }
                 checkResidentMemory();
                 mbean.checkLiveBytes();
+                installer.flushCache();
             }
             catch (final InterruptedException ex)
             {

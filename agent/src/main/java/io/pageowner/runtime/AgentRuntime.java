@@ -7,8 +7,7 @@ import io.pageowner.dump.DumpMode;
 import io.pageowner.dump.MemoryFigures;
 import io.pageowner.dump.PageOwnerFormat;
 import io.pageowner.dump.PageOwnerWriter;
-import io.pageowner.instrument.AdviceSpec;
-import io.pageowner.instrument.AgentInstaller;
+import io.pageowner.instrument.ByteBuddyWeaver;
 import io.pageowner.instrument.Instrumentations;
 import io.pageowner.record.Recorder;
 import io.pageowner.record.SinkAdapter;
@@ -16,6 +15,9 @@ import io.pageowner.jmx.PageOwnerMBean;
 import io.pageowner.log.AgentLog;
 import io.pageowner.table.OwnerTable;
 import io.pageowner.options.AgentOptions;
+import io.pageowner.weave.AdviceInfo;
+import io.pageowner.weave.Weaving;
+import io.pageowner.weave.WovenCache;
 import jdk.internal.misc.PageOwnerHooks;
 
 import java.lang.instrument.Instrumentation;
@@ -77,11 +79,14 @@ public final class AgentRuntime
         // 2^47 is above every user-space address of a 47-bit address space.
         recorder.warmUp(1L << 47);
 
-        final AgentInstaller installer = new AgentInstaller(Instrumentations.all());
+        // NOTE: the weaver (Byte Buddy) is created only if the cache cannot answer: a warm start never loads it.
+        final Weaving installer = new Weaving(
+            () -> new ByteBuddyWeaver(Instrumentations.all()), openCache(options), recorder::asAgent);
         // NOTE: the JDK's pools now, before any advice: exactly what the agent can never attribute. The
         // agent's own memory is not in them (the table and depots are not buffers), nor is main's.
         recorder.counters().atStart(MemoryFigures.jdkBufferPools());
-        PageOwnerHooks.install(new SinkAdapter(recorder));
+        final SinkAdapter sink = new SinkAdapter(recorder);
+        PageOwnerHooks.install(sink);
         try
         {
             recorder.asAgent(() ->
@@ -101,7 +106,7 @@ public final class AgentRuntime
             AgentLog.warn("advice " + name + " matched no method on this JDK (" + Runtime.version() +
                 "): that path is not tracked");
         }
-        for (final AdviceSpec spec : installer.skipped())
+        for (final AdviceInfo spec : installer.skipped())
         {
             AgentLog.debug("advice " + spec.name() + " not installed: it is meant for JDK " + spec.versions());
         }
@@ -114,12 +119,64 @@ public final class AgentRuntime
             new PageOwnerWriter(table, format, recorder.counters(), recorder.stacks(), recorder.depth(), zeroNanos);
         final AgentControl control = new AgentControl(recorder, writer, options, pid, installer, inst);
         control.start(
-            new PageOwnerMBean(recorder, control, format, installer, options.describe(), options.notifyBytes()));
+            new PageOwnerMBean(recorder, control, format, installer, options.describe(), options.notifyBytes()), sink,
+            loaded(inst, "java.lang.management.ManagementFactory"));
         if (!"backtrace".equals(StackCapture.method()))
         {
             AgentLog.warn("stacks are captured with " + StackCapture.method() + ": slower");
         }
         AgentLog.info("tracking off-heap memory (" + options.describe() + "), stacks by " + StackCapture.method());
+    }
+
+    private static boolean loaded(final Instrumentation inst, final String name)
+    {
+        for (final Class<?> type : inst.getAllLoadedClasses())
+        {
+            if (name.equals(type.getName()) && null == type.getClassLoader())
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static WovenCache openCache(final AgentOptions options)
+    {
+        if ("off".equals(options.cache()))
+        {
+            return null;
+        }
+        final java.nio.file.Path root =
+            options.cache().isEmpty() ? WovenCache.defaultRoot() : java.nio.file.Path.of(options.cache());
+        final String build = buildId();
+        if (null == build)
+        {
+            AgentLog.debug("no build id in the agent's jar: woven classes are not cached");
+            return null;
+        }
+        return WovenCache.open(root, build);
+    }
+
+    /**
+     * The agent's build id: its version and the time it was built, from a resource the build writes.
+     *
+     * @return the id, or null outside a built jar.
+     */
+    private static String buildId()
+    {
+        try (java.io.InputStream in = AgentRuntime.class.getResourceAsStream("/io/pageowner/build-id"))
+        {
+            if (null == in)
+            {
+                return null;
+            }
+            final String id = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+            return id.isEmpty() || id.contains("${") ? null : id;
+        }
+        catch (final java.io.IOException ex)
+        {
+            return null;
+        }
     }
 
     /**

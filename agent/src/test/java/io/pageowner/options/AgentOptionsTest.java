@@ -62,6 +62,22 @@ class AgentOptionsTest
     }
 
     @Test
+    void shouldTakeACacheDirectoryOrOff()
+    {
+        assertEquals("", AgentOptions.parse("on").cache(), "the default directory");
+        assertEquals("off", AgentOptions.parse("on,cache=off").cache());
+        final AgentOptions dir = AgentOptions.parse("on,cache=/var/cache/po");
+        assertEquals("/var/cache/po", dir.cache());
+        assertTrue(dir.describe().endsWith(",cache=/var/cache/po"), dir.describe());
+        for (final String bad : new String[]{ "on,cache=", "on,cache=relative/dir" })
+        {
+            final String error = AgentOptions.parse(bad).error();
+            assertTrue(null != error && error.contains("cache must be an absolute directory, or off"),
+                bad + ": " + error);
+        }
+    }
+
+    @Test
     void shouldUseKernelDefaults()
     {
         final AgentOptions options = AgentOptions.parse("on");

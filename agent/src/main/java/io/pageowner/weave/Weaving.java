@@ -1,0 +1,332 @@
+package io.pageowner.weave;
+
+import io.pageowner.log.AgentLog;
+
+import java.lang.instrument.Instrumentation;
+import java.lang.instrument.UnmodifiableClassException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+
+/**
+ * Installs and removes the advice, and reports what it matched: the {@link CachingTransformer} is
+ * added and the already loaded classes it applies to are retransformed (later ones are transformed as
+ * they load). What each advice matched in this JDK's class files comes from the cache when an earlier
+ * start on the same JDK build wrote it, else from the weaver, which is then created: so a warm start
+ * never creates it, and loads no Byte Buddy class.
+ */
+public final class Weaving
+{
+    private final Supplier<Weaver> weaverFactory;
+    private final WovenCache cache;
+    private final Guard guard;
+    private Weaver weaver;
+    private List<AdviceInfo> advice;
+    private volatile CachingTransformer transformer;
+    private long pastErrors;
+
+    /**
+     * Prepares the weaving; nothing is installed yet.
+     *
+     * @param weaverFactory makes the weaver, called at most once and only when needed.
+     * @param cache         the woven-class cache, or null for none.
+     * @param guard         runs the transformer's work with the recorder's guard held.
+     */
+    public Weaving(final Supplier<Weaver> weaverFactory, final WovenCache cache, final Guard guard)
+    {
+        this.weaverFactory = weaverFactory;
+        this.cache = cache;
+        this.guard = guard;
+    }
+
+    /**
+     * The identity of the running JDK build, for the cache: its home, VM and runtime versions.
+     *
+     * @return a string that differs between JDK builds.
+     */
+    public static String jdkIdentity()
+    {
+        return System.getProperty("java.home") + '\n' + System.getProperty("java.vm.version") + '\n' +
+            System.getProperty("java.runtime.version") + '\n' + System.getProperty("java.vm.name");
+    }
+
+    /**
+     * Installs the advice: the transformer, then a retransformation of the loaded classes it applies to.
+     *
+     * @param inst the JVM's instrumentation.
+     * @throws UnmodifiableClassException if the JVM refuses to retransform a class.
+     */
+    public synchronized void install(final Instrumentation inst) throws UnmodifiableClassException
+    {
+        if (null != transformer)
+        {
+            return;
+        }
+        final boolean known = adviceKnown();
+        final Set<String> targets = new LinkedHashSet<>();
+        for (final AdviceInfo info : advice)
+        {
+            if (info.applies() && info.matched() > 0)
+            {
+                targets.add(info.typeName().replace('.', '/'));
+            }
+        }
+        final CachingTransformer installed = new CachingTransformer(targets, cache, this::weaver, guard);
+        inst.addTransformer(installed, true);
+        try
+        {
+            retransform(inst, targets);
+        }
+        catch (final UnmodifiableClassException | RuntimeException | Error ex)
+        {
+            inst.removeTransformer(installed);
+            throw ex;
+        }
+        transformer = installed;
+        if (!known && null != cache)
+        {
+            weaveAhead(targets);
+            cache.writeAdvice(jdkIdentity(), advice);
+        }
+        flushCache();
+    }
+
+    /**
+     * Weaves the class files of the advised classes not loaded yet, as the JVM will hand them over when it
+     * loads them, so that a later start finds them in the cache instead of creating the weaver when the
+     * class loads (on an application thread, in the middle of its class loading).
+     */
+    private void weaveAhead(final Set<String> targets)
+    {
+        for (final String target : targets)
+        {
+            final String name = target.replace('/', '.');
+            final byte[] original = weaver().classFile(name);
+            if (null == original || null != cache.readClass(target, original))
+            {
+                continue;
+            }
+            try
+            {
+                cache.writeClass(target, original,
+                    guard.call(() -> weaver().transformer().transform(null, target, null, null, original)));
+            }
+            catch (final Exception ex)
+            {
+                // NOTE: the class is then woven when it loads, as without a cache.
+                AgentLog.debug("could not weave " + name + " ahead: " + ex);
+            }
+        }
+    }
+
+    /**
+     * Writes what was woven since the last call into the cache. Called at install and by the agent's
+     * thread, never from the transformer.
+     */
+    public void flushCache()
+    {
+        if (null != cache)
+        {
+            cache.flush();
+        }
+    }
+
+    /**
+     * Removes the advice from every class it was applied to: the transformer goes, and the classes are
+     * retransformed to their original bytes.
+     *
+     * @param inst the JVM's instrumentation.
+     * @return true if the advice was installed and is now removed.
+     */
+    public synchronized boolean reset(final Instrumentation inst)
+    {
+        final CachingTransformer installed = transformer;
+        if (null == installed)
+        {
+            return false;
+        }
+        transformer = null;
+        pastErrors += installed.errors();
+        inst.removeTransformer(installed);
+        final Set<String> targets = new LinkedHashSet<>();
+        for (final AdviceInfo info : advice)
+        {
+            targets.add(info.typeName().replace('.', '/'));
+        }
+        try
+        {
+            retransform(inst, targets);
+            return true;
+        }
+        catch (final UnmodifiableClassException | RuntimeException ex)
+        {
+            return false;
+        }
+    }
+
+    private static void retransform(final Instrumentation inst, final Set<String> targets)
+        throws UnmodifiableClassException
+    {
+        final List<Class<?>> loaded = new ArrayList<>();
+        for (final Class<?> type : inst.getAllLoadedClasses())
+        {
+            if (targets.contains(type.getName().replace('.', '/')) && inst.isModifiableClass(type))
+            {
+                loaded.add(type);
+            }
+        }
+        if (!loaded.isEmpty())
+        {
+            inst.retransformClasses(loaded.toArray(new Class<?>[0]));
+        }
+    }
+
+    /**
+     * Reads what the advice matched from the cache, or has the weaver find it.
+     *
+     * @return true if it came from the cache (or was known before).
+     */
+    private boolean adviceKnown()
+    {
+        if (null != advice)
+        {
+            return true;
+        }
+        final List<AdviceInfo> cached = null == cache ? null : cache.readAdvice(jdkIdentity());
+        advice = null == cached ? weaver().advice() : cached;
+        return null != cached;
+    }
+
+    private synchronized Weaver weaver()
+    {
+        if (null == weaver)
+        {
+            weaver = weaverFactory.get();
+        }
+        return weaver;
+    }
+
+    /**
+     * Methods matched per advice meant for this JDK, in its class files.
+     *
+     * @return advice name to the number of methods it applies to.
+     */
+    public synchronized Map<String, Integer> matches()
+    {
+        final Map<String, Integer> result = new LinkedHashMap<>();
+        for (final AdviceInfo info : adviceOrEmpty())
+        {
+            if (info.applies())
+            {
+                result.put(info.name(), info.matched());
+            }
+        }
+        return Collections.unmodifiableMap(result);
+    }
+
+    /**
+     * Advice meant for this JDK that matches no method: a JDK whose internals changed.
+     *
+     * @return their names.
+     */
+    public synchronized List<String> unmatched()
+    {
+        final List<String> result = new ArrayList<>();
+        for (final AdviceInfo info : adviceOrEmpty())
+        {
+            if (info.applies() && 0 == info.matched())
+            {
+                result.add(info.name());
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Advice not installed because it is meant for other JDK versions.
+     *
+     * @return them.
+     */
+    public synchronized List<AdviceInfo> skipped()
+    {
+        final List<AdviceInfo> result = new ArrayList<>();
+        for (final AdviceInfo info : adviceOrEmpty())
+        {
+            if (!info.applies())
+            {
+                result.add(info);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Every advice the agent has, with the JDK versions it is meant for.
+     *
+     * @return advice name to versions, e.g. {@code 17+} or {@code 21}.
+     */
+    public synchronized Map<String, String> versions()
+    {
+        final Map<String, String> result = new LinkedHashMap<>();
+        for (final AdviceInfo info : adviceOrEmpty())
+        {
+            result.put(info.name(), info.versions());
+        }
+        return result;
+    }
+
+    /**
+     * Errors met while transforming, by the transformer and the weaver.
+     *
+     * @return the count.
+     */
+    public synchronized long transformErrors()
+    {
+        final CachingTransformer installed = transformer;
+        return pastErrors + (null == installed ? 0 : installed.errors()) + (null == weaver ? 0 : weaver.errors());
+    }
+
+    /**
+     * How the classes were woven since the last install: from the cache, or by the weaver.
+     *
+     * @return e.g. {@code cache: 3 classes from the cache, 0 woven}, or {@code cache: off}.
+     */
+    public String describeCache()
+    {
+        final CachingTransformer installed = transformer;
+        if (null == cache)
+        {
+            return "cache: off";
+        }
+        return "cache: " + cache.directory() + ", " + (null == installed ? 0 : installed.fromCache()) +
+            " classes from it, " + (null == installed ? 0 : installed.woven()) + " woven";
+    }
+
+    private List<AdviceInfo> adviceOrEmpty()
+    {
+        return null == advice ? List.of() : advice;
+    }
+
+    /**
+     * Runs the transformer's work with the recorder's guard held, so that what it allocates (on an
+     * application thread, when a class is first loaded) is never recorded as the application's.
+     */
+    @FunctionalInterface
+    public interface Guard
+    {
+        /**
+         * Runs work with the guard held.
+         *
+         * @param work the work.
+         * @return its result.
+         * @throws Exception what the work threw.
+         */
+        byte[] call(Callable<byte[]> work) throws Exception;
+    }
+}

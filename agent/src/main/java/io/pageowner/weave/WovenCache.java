@@ -1,0 +1,600 @@
+package io.pageowner.weave;
+
+import io.pageowner.log.AgentLog;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
+
+/**
+ * Woven class bytes of earlier starts, on disk, so that a later start applies them without loading
+ * Byte Buddy. An entry is found by a hash of the agent's build, the class name and the original
+ * bytes the JVM hands the transformer, and used only if the class name and the original bytes it
+ * holds are equal to these, byte for byte: a different JDK build, a different agent build or a hash
+ * collision can never get another class's bytes. A second kind of entry holds what the advice
+ * matched in one JDK's class files (the start-up report), keyed by that JDK's identity.
+ * <p>
+ * Layout: {@code <dir>/<build>/<hash>.class} and {@code <dir>/<build>/<hash>.advice}, where
+ * {@code <build>} is a hash of the agent's build id; each file is written to an exclusive temporary
+ * name and renamed, with owner-only permissions, and ends with a CRC32 of its content: a torn or
+ * corrupt entry is ignored (and rewritten by the next start that weaves). The build's entries are read
+ * into memory when the cache is opened, and new ones are written by {@link #flush()}, outside any class
+ * file transformer: a transformer only looks entries up. The cache directory must be
+ * the user's own and writable by no one else, or it is not used; when it cannot be created (a
+ * read-only home) the agent weaves as without a cache. Only the eight most recently used builds are
+ * kept.
+ * <p>
+ * Files are read and written with {@code java.io} streams, never NIO channels: a channel's temporary
+ * direct buffer would stay cached on the thread that loads the class, an application thread.
+ */
+public final class WovenCache
+{
+    static final int KEEP_BUILDS = 8;
+    private static final int CLASS_MAGIC = 0x504F5743;
+    private static final int ADVICE_MAGIC = 0x504F4144;
+    private static final int FORMAT = 1;
+    private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
+
+    /** Bounds what is read at start: this build's entries are a few hundred KiB. */
+    private static final int MAX_ENTRIES = 512;
+    private static final long MAX_ENTRY_BYTES = 8L << 20;
+
+    private final Path dir;
+    private final String buildId;
+    private final Map<String, byte[]> entries = new ConcurrentHashMap<>();
+    private final Queue<String> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicLong tempNames = new AtomicLong();
+
+    private WovenCache(final Path dir, final String buildId)
+    {
+        this.dir = dir;
+        this.buildId = buildId;
+    }
+
+    /**
+     * Opens the cache for one agent build, creating its directory if needed.
+     *
+     * @param root    the cache directory, e.g. {@code ~/.cache/page-owner}.
+     * @param buildId the agent's build id; entries of other builds are never used.
+     * @return the cache, or null when it cannot be used (said in the log).
+     */
+    public static WovenCache open(final Path root, final String buildId)
+    {
+        if (null == root || null == buildId || buildId.isBlank())
+        {
+            return null;
+        }
+        try
+        {
+            createPrivate(root);
+            final String problem = unsafeDirectory(root);
+            if (null != problem)
+            {
+                AgentLog.warn("woven-class cache " + root + " not used: " + problem);
+                return null;
+            }
+            final Path dir = root.resolve(hex(hash(buildId.getBytes(StandardCharsets.UTF_8), null, null)));
+            createPrivate(dir);
+            final WovenCache cache = new WovenCache(dir, buildId);
+            cache.loadEntries();
+            return cache;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            AgentLog.info("woven-class cache " + root + " not used (" + ex + "); weaving at every start");
+            return null;
+        }
+    }
+
+    /**
+     * The default cache directory: {@code $XDG_CACHE_HOME/page-owner}, else {@code ~/.cache/page-owner}.
+     *
+     * @return the directory, or null when there is no home.
+     */
+    public static Path defaultRoot()
+    {
+        final String xdg = System.getenv("XDG_CACHE_HOME");
+        if (null != xdg && xdg.startsWith("/"))
+        {
+            return Path.of(xdg, "page-owner");
+        }
+        final String home = System.getProperty("user.home");
+        return null == home || home.isEmpty() || "?".equals(home) ? null : Path.of(home, ".cache", "page-owner");
+    }
+
+    /**
+     * The woven bytes of a class, from an earlier start.
+     *
+     * @param className the class's internal name.
+     * @param original  the bytes the JVM handed the transformer.
+     * @return the entry, or null if there is none that holds exactly these original bytes.
+     */
+    Woven readClass(final String className, final byte[] original)
+    {
+        final byte[] content = unframe(entries.get(classFile(className, original)), CLASS_MAGIC);
+        if (null == content)
+        {
+            return null;
+        }
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(content)))
+        {
+            if (!className.equals(in.readUTF()) || !Arrays.equals(original, readBytes(in)))
+            {
+                return null;
+            }
+            final boolean changed = in.readBoolean();
+            return new Woven(changed ? readBytes(in) : null);
+        }
+        catch (final IOException ex)
+        {
+            return null;
+        }
+    }
+
+    /**
+     * Keeps the woven bytes of a class for later starts.
+     *
+     * @param className the class's internal name.
+     * @param original  the bytes the JVM handed the transformer.
+     * @param woven     what the weaver made of them, or null when it left the class alone.
+     */
+    void writeClass(final String className, final byte[] original, final byte[] woven)
+    {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream(original.length * 2 + 64);
+        try (DataOutputStream out = new DataOutputStream(bytes))
+        {
+            out.writeUTF(className);
+            writeBytes(out, original);
+            out.writeBoolean(null != woven);
+            if (null != woven)
+            {
+                writeBytes(out, woven);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+        keep(classFile(className, original), CLASS_MAGIC, bytes.toByteArray());
+    }
+
+    /**
+     * What the advice matched in the class files of one JDK, from an earlier start on it.
+     *
+     * @param jdk the JDK's identity (see {@link Weaving#jdkIdentity()}).
+     * @return the advice in order, or null if there is no entry for exactly this JDK.
+     */
+    List<AdviceInfo> readAdvice(final String jdk)
+    {
+        final byte[] content = unframe(entries.get(adviceFile(jdk)), ADVICE_MAGIC);
+        if (null == content)
+        {
+            return null;
+        }
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(content)))
+        {
+            if (!jdk.equals(in.readUTF()))
+            {
+                return null;
+            }
+            final int count = in.readInt();
+            final List<AdviceInfo> advice = new ArrayList<>(count);
+            for (int i = 0; i < count; i++)
+            {
+                advice.add(new AdviceInfo(in.readUTF(), in.readUTF(), in.readUTF(), in.readBoolean(), in.readInt()));
+            }
+            return List.copyOf(advice);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return null;
+        }
+    }
+
+    /**
+     * Keeps what the advice matched in one JDK's class files.
+     *
+     * @param jdk    the JDK's identity.
+     * @param advice every advice, in order.
+     */
+    void writeAdvice(final String jdk, final List<AdviceInfo> advice)
+    {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes))
+        {
+            out.writeUTF(jdk);
+            out.writeInt(advice.size());
+            for (final AdviceInfo info : advice)
+            {
+                out.writeUTF(info.name());
+                out.writeUTF(info.typeName());
+                out.writeUTF(info.versions());
+                out.writeBoolean(info.applies());
+                out.writeInt(info.matched());
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+        keep(adviceFile(jdk), ADVICE_MAGIC, bytes.toByteArray());
+    }
+
+    /**
+     * The directory of this build's entries.
+     *
+     * @return the directory.
+     */
+    Path directory()
+    {
+        return dir;
+    }
+
+    /**
+     * Writes the entries kept since the last flush to disk. Never called from a class file transformer:
+     * file I/O there can need the very class being loaded ({@code ClassCircularityError}).
+     */
+    public void flush()
+    {
+        boolean wrote = false;
+        for (String name = pending.poll(); null != name; name = pending.poll())
+        {
+            final byte[] framed = entries.get(name);
+            if (null != framed)
+            {
+                write(dir.resolve(name), framed);
+                wrote = true;
+            }
+        }
+        if (wrote)
+        {
+            pruneOtherBuilds();
+        }
+    }
+
+    private String classFile(final String className, final byte[] original)
+    {
+        return hex(hash(buildId.getBytes(StandardCharsets.UTF_8), className.getBytes(StandardCharsets.UTF_8),
+            original)) + ".class";
+    }
+
+    private String adviceFile(final String jdk)
+    {
+        return hex(hash(buildId.getBytes(StandardCharsets.UTF_8), jdk.getBytes(StandardCharsets.UTF_8), null)) +
+            ".advice";
+    }
+
+    /**
+     * Reads this build's entries into memory, once, at start: afterwards the transformer only looks them up.
+     */
+    private void loadEntries()
+    {
+        // NOTE: a directory stream and plain string checks, no java.util.stream nor regex: this runs at every
+        // start, and each would load dozens of classes.
+        final List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(dir))
+        {
+            for (final Path child : children)
+            {
+                final String name = child.getFileName().toString();
+                if (files.size() < MAX_ENTRIES && isHex16(name, name.indexOf('.')) &&
+                    (name.endsWith(".class") || name.endsWith(".advice")))
+                {
+                    files.add(child);
+                }
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            AgentLog.debug("could not list the woven-class cache " + dir + ": " + ex);
+            return;
+        }
+        for (final Path file : files)
+        {
+            try (InputStream in = new FileInputStream(file.toFile()))
+            {
+                final byte[] all = in.readNBytes((int)MAX_ENTRY_BYTES + 1);
+                if (all.length <= MAX_ENTRY_BYTES)
+                {
+                    entries.put(file.getFileName().toString(), all);
+                }
+            }
+            catch (final IOException ex)
+            {
+                AgentLog.debug("could not read " + file + ": " + ex);
+            }
+        }
+    }
+
+    private static boolean isHex16(final String name, final int length)
+    {
+        if (16 != length)
+        {
+            return false;
+        }
+        for (int i = 0; i < length; i++)
+        {
+            final char c = name.charAt(i);
+            if ((c < '0' || c > '9') && (c < 'a' || c > 'f'))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void keep(final String name, final int magic, final byte[] content)
+    {
+        entries.put(name, frame(magic, content));
+        pending.add(name);
+    }
+
+    private static byte[] unframe(final byte[] all, final int magic)
+    {
+        if (null == all || all.length < 16)
+        {
+            return null;
+        }
+        final CRC32 crc = new CRC32();
+        crc.update(all, 0, all.length - 8);
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(all)))
+        {
+            if (in.readInt() != magic || in.readInt() != FORMAT)
+            {
+                return null;
+            }
+            final byte[] content = Arrays.copyOfRange(all, 8, all.length - 8);
+            in.skipNBytes(content.length);
+            return in.readLong() == crc.getValue() ? content : null;
+        }
+        catch (final IOException ex)
+        {
+            return null;
+        }
+    }
+
+    private static byte[] frame(final int magic, final byte[] content)
+    {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream(content.length + 16);
+        try (DataOutputStream out = new DataOutputStream(bytes))
+        {
+            out.writeInt(magic);
+            out.writeInt(FORMAT);
+            out.write(content);
+            final CRC32 crc = new CRC32();
+            crc.update(bytes.toByteArray());
+            out.writeLong(crc.getValue());
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+        return bytes.toByteArray();
+    }
+
+    private void write(final Path file, final byte[] framed)
+    {
+        Path temp = null;
+        try
+        {
+            // NOTE: not Files.createTempFile: its SecureRandom initialises the security providers, slowly.
+            temp = Files.createFile(dir.resolve(".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime() +
+                "-" + tempNames.incrementAndGet()), PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
+            try (FileOutputStream out = new FileOutputStream(temp.toFile()))
+            {
+                out.write(framed);
+            }
+            try
+            {
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+            catch (final AtomicMoveNotSupportedException ex)
+            {
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            temp = null;
+        }
+        catch (final IOException ex)
+        {
+            AgentLog.debug("could not write the woven-class cache entry " + file + ": " + ex);
+        }
+        finally
+        {
+            if (null != temp)
+            {
+                try
+                {
+                    Files.deleteIfExists(temp);
+                }
+                catch (final IOException ex)
+                {
+                    AgentLog.debug("could not delete " + temp + ": " + ex);
+                }
+            }
+        }
+    }
+
+    private void pruneOtherBuilds()
+    {
+        try
+        {
+            Files.setLastModifiedTime(dir, FileTime.fromMillis(System.currentTimeMillis()));
+            final List<Path> builds;
+            try (Stream<Path> children = Files.list(dir.getParent()))
+            {
+                builds = new ArrayList<>(children.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) &&
+                    isHex16(p.getFileName().toString(), p.getFileName().toString().length())).toList());
+            }
+            builds.sort(Comparator.comparing(WovenCache::modified).reversed());
+            for (final Path old : builds.subList(Math.min(KEEP_BUILDS, builds.size()), builds.size()))
+            {
+                try (Stream<Path> files = Files.list(old))
+                {
+                    for (final Path file : files.toList())
+                    {
+                        Files.deleteIfExists(file);
+                    }
+                }
+                Files.deleteIfExists(old);
+            }
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            AgentLog.debug("could not prune the woven-class cache: " + ex);
+        }
+    }
+
+    private static long modified(final Path path)
+    {
+        try
+        {
+            return Files.getLastModifiedTime(path, LinkOption.NOFOLLOW_LINKS).toMillis();
+        }
+        catch (final IOException ex)
+        {
+            return 0;
+        }
+    }
+
+    private static void createPrivate(final Path path) throws IOException
+    {
+        if (!Files.isDirectory(path))
+        {
+            if (null != path.getParent())
+            {
+                Files.createDirectories(path.getParent());
+            }
+            try
+            {
+                Files.createDirectory(path, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIR));
+            }
+            catch (final FileAlreadyExistsException ex)
+            {
+                // NOTE: another JVM made it meanwhile; it is checked below like any other.
+            }
+        }
+    }
+
+    /**
+     * Why a cache directory must not be used: not ours, or writable by others.
+     *
+     * @param root the directory.
+     * @return the reason, or null when it is safe.
+     * @throws IOException if its attributes cannot be read.
+     */
+    static String unsafeDirectory(final Path root) throws IOException
+    {
+        if (Files.isSymbolicLink(root))
+        {
+            return "it is a symbolic link";
+        }
+        final Object owner = Files.getAttribute(root, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        final Object self = ownUid();
+        if (null != self && !self.equals(owner))
+        {
+            return "it belongs to uid " + owner + ", not to this process's uid " + self;
+        }
+        final Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(root, LinkOption.NOFOLLOW_LINKS);
+        if (permissions.contains(PosixFilePermission.GROUP_WRITE) ||
+            permissions.contains(PosixFilePermission.OTHERS_WRITE))
+        {
+            return "others may write to it (" + PosixFilePermissions.toString(permissions) + ")";
+        }
+        return null;
+    }
+
+    private static Object ownUid()
+    {
+        try
+        {
+            // NOTE: /proc/self belongs to the process's effective uid.
+            return Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return null;
+        }
+    }
+
+    private static byte[] readBytes(final DataInputStream in) throws IOException
+    {
+        final int length = in.readInt();
+        if (length < 0 || length > in.available())
+        {
+            throw new EOFException("entry cut short");
+        }
+        return in.readNBytes(length);
+    }
+
+    private static void writeBytes(final DataOutputStream out, final byte[] bytes) throws IOException
+    {
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    /**
+     * 64-bit FNV-1a over up to three byte strings, each followed by a zero byte: a file name, never
+     * trusted alone.
+     */
+    static long hash(final byte[] a, final byte[] b, final byte[] c)
+    {
+        long h = 0xcbf29ce484222325L;
+        for (final byte[] part : new byte[][]{ a, b, c })
+        {
+            if (null != part)
+            {
+                for (final byte x : part)
+                {
+                    h = (h ^ (x & 0xff)) * 0x100000001b3L;
+                }
+            }
+            h = h * 0x100000001b3L;
+        }
+        return h;
+    }
+
+    private static String hex(final long value)
+    {
+        final String digits = Long.toHexString(value);
+        return "0".repeat(16 - digits.length()) + digits;
+    }
+
+    /**
+     * A cache entry: the woven bytes, or null when the weaver left the class unchanged.
+     *
+     * @param bytes woven bytes, or null.
+     */
+    record Woven(byte[] bytes)
+    {
+    }
+}

@@ -43,9 +43,10 @@ class ArchitectureTest
         ALLOWED.put("options", Set.of());
         ALLOWED.put("cli", Set.of("options", "dump", "jmx", ANALYSIS));
         ALLOWED.put("runtime", Set.of(
-            "options", "instrument", "record", "table", "depot", "dump", "jmx", "signal", "log"));
-        ALLOWED.put("instrument", Set.of("record", "log"));
-        ALLOWED.put("record", Set.of("table", "depot"));
+            "options", "instrument", "record", "table", "depot", "dump", "jmx", "signal", "log", "pool"));
+        ALLOWED.put("instrument", Set.of("record", "log", "pool"));
+        ALLOWED.put("record", Set.of("table", "depot", "pool"));
+        ALLOWED.put("pool", Set.of());
         ALLOWED.put("table", Set.of());
         ALLOWED.put("depot", Set.of());
         ALLOWED.put("dump", Set.of("record", "table", "depot"));

@@ -29,4 +29,14 @@ public final class Instrumentations
         specs.addAll(BitsInstrumentation.specs());
         return List.copyOf(specs);
     }
+
+    /**
+     * Every pool of an application library whose buffers are recorded as {@code POOLED}.
+     *
+     * @return one spec per pool class.
+     */
+    public static List<PoolSpec> pools()
+    {
+        return List.of(new NettyPooledInstrumentation());
+    }
 }

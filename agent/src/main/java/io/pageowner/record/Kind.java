@@ -22,13 +22,19 @@ public final class Kind
     public static final int REALLOC = 0x10;
     /** Modifier: a temporary direct buffer of NIO's per-thread cache ({@code sun.nio.ch.Util}). */
     public static final int NIO_TEMP = 0x20;
+    /**
+     * A buffer a pool (Netty's allocators) handed out of one of its chunks, from acquire to release. Its bytes
+     * lie inside a chunk that has its own record ({@code DIRECT} or {@code UNSAFE}), so pooled records are
+     * kept in a table of their own and their bytes are never added to the chunks'.
+     */
+    public static final int POOLED = 0x40;
     /** The kinds proper; every record has one of them. */
-    public static final int KINDS = UNSAFE | DIRECT | MAPPED | ARENA | REALLOC;
+    public static final int KINDS = UNSAFE | DIRECT | MAPPED | ARENA | REALLOC | POOLED;
     /** How many named bits there are: kind bit {@code i} is {@code 1 << i}. */
-    public static final int BITS = 6;
+    public static final int BITS = 7;
 
-    private static final String[] NAMES = { "UNSAFE", "DIRECT", "MAPPED", "ARENA", "REALLOC", "NIO_TEMP" };
-    private static final String[] TYPES = { "Unsafe", "Direct", "Mapped", "Arena", "Realloc" };
+    private static final String[] NAMES = { "UNSAFE", "DIRECT", "MAPPED", "ARENA", "REALLOC", "NIO_TEMP", "POOLED" };
+    private static final String[] TYPES = { "Unsafe", "Direct", "Mapped", "Arena", "Realloc", null, "Pooled" };
 
     private Kind()
     {
@@ -100,7 +106,7 @@ public final class Kind
     {
         for (int i = TYPES.length - 1; i >= 0; i--)
         {
-            if (0 != (kind & (1 << i)))
+            if (null != TYPES[i] && 0 != (kind & (1 << i)))
             {
                 return TYPES[i];
             }

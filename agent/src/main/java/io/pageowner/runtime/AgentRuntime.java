@@ -10,6 +10,8 @@ import io.pageowner.dump.PageOwnerWriter;
 import io.pageowner.instrument.AdviceSpec;
 import io.pageowner.instrument.AgentInstaller;
 import io.pageowner.instrument.Instrumentations;
+import io.pageowner.pool.PoolHooks;
+import io.pageowner.record.PoolSinkAdapter;
 import io.pageowner.record.Recorder;
 import io.pageowner.record.SinkAdapter;
 import io.pageowner.jmx.PageOwnerMBean;
@@ -76,12 +78,28 @@ public final class AgentRuntime
         // NOTE: before the advice can call it, so that no class of its is loaded inside Unsafe.allocateMemory;
         // 2^47 is above every user-space address of a 47-bit address space.
         recorder.warmUp(1L << 47);
+        // NOTE: the pools' buffers lie inside chunks the main table already holds, so they get a table of their
+        // own: no start address is shared with a chunk's record and no byte is in both tables' totals.
+        final Recorder pools = new Recorder(
+            new OwnerTable(options.maxRecords(), pageShift),
+            recorder.stacks(),
+            recorder.threads(),
+            options.depth(),
+            options.sampleBytes(),
+            zeroNanos,
+            AgentRuntime.class.getClassLoader(),
+            PoolHooks.class);
+        pools.warmUp(1L << 47);
+        recorder.follow(pools);
 
-        final AgentInstaller installer = new AgentInstaller(Instrumentations.all());
+        final AgentInstaller installer =
+            new AgentInstaller(Instrumentations.all(), Instrumentations.pools(), Runtime.version().feature());
+        installer.onPoolPackage(StackCapture::skipLeadingPackage);
         // NOTE: the JDK's pools now, before any advice: exactly what the agent can never attribute. The
         // agent's own memory is not in them (the table and depots are not buffers), nor is main's.
         recorder.counters().atStart(MemoryFigures.jdkBufferPools());
         PageOwnerHooks.install(new SinkAdapter(recorder));
+        PoolHooks.install(new PoolSinkAdapter(pools, recorder));
         try
         {
             recorder.asAgent(() ->
@@ -93,6 +111,7 @@ public final class AgentRuntime
         catch (final Exception | Error ex)
         {
             PageOwnerHooks.install(null);
+            PoolHooks.install(null);
             installer.reset(inst);
             throw ex;
         }
@@ -112,6 +131,7 @@ public final class AgentRuntime
             new PageOwnerFormat(recorder.stacks(), recorder.threads(), pid, recorder.mappedFiles(), mode);
         final PageOwnerWriter writer =
             new PageOwnerWriter(table, format, recorder.counters(), recorder.stacks(), recorder.depth(), zeroNanos);
+        writer.pools(pools.table(), pools.liveSizes());
         final AgentControl control = new AgentControl(recorder, writer, options, pid, installer, inst);
         control.start(
             new PageOwnerMBean(recorder, control, format, installer, options.describe(), options.notifyBytes()));

@@ -12,7 +12,7 @@ class KindTest
         assertEquals("UNSAFE", Kind.names(Kind.UNSAFE));
         assertEquals("DIRECT", Kind.names(Kind.DIRECT));
         assertEquals("UNSAFE|REALLOC", Kind.names(Kind.UNSAFE | Kind.REALLOC));
-        assertEquals("MAPPED|0x40", Kind.names(Kind.MAPPED | 0x40));
+        assertEquals("MAPPED|0x80", Kind.names(Kind.MAPPED | 0x80));
         assertEquals("", Kind.names(0));
         assertEquals("Direct", Kind.type(Kind.DIRECT));
         assertEquals("Realloc", Kind.type(Kind.UNSAFE | Kind.REALLOC));
@@ -28,7 +28,9 @@ class KindTest
         assertEquals("Direct", Kind.type(Kind.DIRECT | Kind.NIO_TEMP));
         assertEquals("NIO_TEMP", Kind.name(5));
         assertEquals(Kind.NIO_TEMP, 1 << 5);
-        assertEquals(Kind.BITS, Integer.numberOfTrailingZeros(Kind.NIO_TEMP) + 1);
+        assertEquals("POOLED", Kind.name(6));
+        assertEquals("Pooled", Kind.type(Kind.POOLED));
+        assertEquals(Kind.BITS, Integer.numberOfTrailingZeros(Kind.POOLED) + 1);
     }
 
     @Test

@@ -1,0 +1,116 @@
+package io.pageowner.it;
+
+import io.pageowner.it.apps.NettyPoolProbe;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Netty's {@code PooledByteBufAllocator} end to end, on Netty 4.1, 4.2 and a shaded copy of 4.1 (package
+ * {@code io.grpc.netty.shaded.io.netty}, as gRPC ships it): each kept buffer is one {@code POOLED} record owned by
+ * the method that acquired it, with its stack starting there (Netty's frames left out); buffers acquired and
+ * released leave nothing; a buffer collected by the GC without release stays, owned by its acquirer; after the
+ * kept ones are released none is left; and the pooled bytes equal Netty's own figure of the bytes its live buffers
+ * pin ({@code pinnedDirectMemory}).
+ */
+class NettyPoolIT
+{
+    private static final int KEPT = 40;
+    private static final int CHURNED = 3000;
+    private static final int SIZE = 1000;
+
+    @Test
+    void shouldOwnNetty41PooledBuffersByTheirAcquirer() throws Exception
+    {
+        check("netty41", "pageowner.it.netty41", "-");
+    }
+
+    @Test
+    void shouldOwnNetty42PooledBuffersByTheirAcquirer() throws Exception
+    {
+        check("netty42", "pageowner.it.netty42", "-");
+    }
+
+    @Test
+    void shouldMatchAShadedNettyCopy() throws Exception
+    {
+        check("netty-shaded", "pageowner.it.nettyShaded", "io.grpc.netty.shaded.");
+    }
+
+    private static void check(final String name, final String classPath, final String prefix) throws Exception
+    {
+        final ForkedJvm.Probed run = ForkedJvm.main(NettyPoolProbe.class)
+            .agent("on")
+            .classPathFrom(classPath)
+            .jvmArgs("-Dio.netty.leakDetection.level=disabled")
+            .runProbe(name, prefix, Integer.toString(KEPT), Integer.toString(CHURNED), Integer.toString(SIZE));
+        final Dump dump = run.dump();
+        final Truth truth = run.truth();
+        assertFalse(run.result().stderr().contains("[page-owner]"), run.result().stderr());
+
+        final List<Dump.Record> pooled = dump.records().stream().filter(r -> r.hasKind("POOLED"))
+            .collect(Collectors.toList());
+        final String keep = "NettyPoolProbe.keepBuffers(";
+        final List<Dump.Record> kept = dump.having("POOLED", keep);
+        assertEquals(KEPT, kept.size(), "one POOLED record per kept buffer: " + pooled);
+        final Set<Long> keptAddresses = new HashSet<>();
+        for (final String[] line : truth.all("KEPT"))
+        {
+            final long address = Long.parseLong(line[0]);
+            keptAddresses.add(address);
+            final Dump.Record record = pooledAt(pooled, address);
+            assertNotNull(record, "no POOLED record at a kept buffer's address " + address);
+            assertEquals("POOLED", record.kinds, record.toString());
+            assertEquals(0x40, record.mask, record.toString());
+            assertTrue(record.bytes >= SIZE && record.bytes <= SIZE + SIZE / 4, "a size class of " + SIZE + ": " +
+                record);
+            assertTrue(record.frames.get(0).startsWith("io.pageowner.it.apps." + keep), "the stack starts at the " +
+                "acquirer, Netty's frames left out: " + record);
+            assertTrue(record.hasFrame("NettyPoolProbe.main("), record.toString());
+        }
+        assertEquals(KEPT, keptAddresses.size());
+        assertEquals(0, dump.having("POOLED", "NettyPoolProbe.churnBuffers(").size(), "released buffers own nothing");
+
+        final long leaked = truth.longs("LEAKED")[0];
+        final Dump.Record leak = pooledAt(pooled, leaked);
+        assertNotNull(leak, "a buffer collected without release stays: " + pooled);
+        assertTrue(leak.frames.get(0).startsWith("io.pageowner.it.apps.NettyPoolProbe.leakBuffer("), leak.toString());
+        assertEquals(KEPT + 1, pooled.size(), "kept and leaked, nothing else: " + pooled);
+
+        final long[] pinned = truth.longs("PINNED");
+        final long pooledBytes = pooled.stream().mapToLong(r -> r.bytes).sum();
+        assertEquals(pinned[0], pooledBytes, "POOLED bytes vs Netty's pinnedDirectMemory()");
+        assertEquals("records " + (KEPT + 1) + ", bytes " + pooledBytes, dump.trailer("kind POOLED:"));
+        assertEquals(Long.toString(pooledBytes), truth.value("MBEAN_KINDS"), "the MBean's LiveBytesByKind POOLED");
+        assertTrue(dump.trailer("pooled:").startsWith((KEPT + 1) + " buffers in use, bytes " + pooledBytes),
+            dump.trailer("pooled:"));
+
+        final Dump after = Dump.parse(Path.of(run.dumpFile() + ".after"));
+        final List<Dump.Record> left = after.records().stream().filter(r -> r.hasKind("POOLED"))
+            .collect(Collectors.toList());
+        assertEquals(1, left.size(), "only the leaked buffer is left once the kept ones are released: " + left);
+        assertEquals(leaked, left.get(0).address);
+        assertEquals(pinned[1], left.get(0).bytes, "POOLED bytes vs Netty's pinnedDirectMemory() after release");
+    }
+
+    private static Dump.Record pooledAt(final List<Dump.Record> pooled, final long address)
+    {
+        for (final Dump.Record record : pooled)
+        {
+            if (record.address == address)
+            {
+                return record;
+            }
+        }
+        return null;
+    }
+}

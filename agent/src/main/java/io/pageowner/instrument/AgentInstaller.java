@@ -49,7 +49,7 @@ public final class AgentInstaller
     private final List<PoolSpec> pools;
     private final Map<String, Integer> poolClasses = new ConcurrentHashMap<>();
     private final Map<String, String> poolRejected = new ConcurrentHashMap<>();
-    private volatile Consumer<String> poolPackages = name -> { };
+    private volatile Consumer<String> poolPackages = AgentInstaller::ignore;
     private final int feature;
     private final Map<String, Integer> matches = new ConcurrentHashMap<>();
     private final AtomicLong transformErrors = new AtomicLong();
@@ -184,6 +184,10 @@ public final class AgentInstaller
     public void onPoolPackage(final Consumer<String> listener)
     {
         poolPackages = listener;
+    }
+
+    private static void ignore(final String packageName)
+    {
     }
 
     private DynamicType.Builder<?> applyPool(

@@ -26,7 +26,8 @@ final class TableClearing
         try
         {
             final LongArrayList addresses = new LongArrayList();
-            recorder.table.forEach(new OwnerRecord(), (final OwnerRecord record) -> addresses.addLong(record.address()));
+            recorder.table.forEach(
+                new OwnerRecord(), (final OwnerRecord record) -> addresses.addLong(record.address()));
             mode.clear();
             long removed = 0;
             for (int i = 0; i < addresses.size(); i++)

@@ -37,6 +37,6 @@ public final class Instrumentations
      */
     public static List<PoolSpec> pools()
     {
-        return List.of(new NettyPooledInstrumentation());
+        return List.of(new NettyPooledInstrumentation(), new NettyChunkInstrumentation());
     }
 }

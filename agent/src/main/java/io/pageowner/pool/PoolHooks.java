@@ -54,6 +54,31 @@ public final class PoolHooks
     }
 
     /**
+     * Entry of the method that makes a pool's chunk.
+     *
+     * @return the marker to restore on exit, normal or by a throwable.
+     */
+    public static int chunkEnter()
+    {
+        final PoolSink s = sink;
+        return null != s ? s.chunkEnter() : 0;
+    }
+
+    /**
+     * Exit, normal or by a throwable, of a method that called {@link #chunkEnter()}.
+     *
+     * @param saved what {@link #chunkEnter()} returned.
+     */
+    public static void chunkExit(final int saved)
+    {
+        final PoolSink s = sink;
+        if (null != s)
+        {
+            s.chunkExit(saved);
+        }
+    }
+
+    /**
      * Called by the advice's exception handler: an advice threw and the throwable was swallowed.
      *
      * @param throwable that was swallowed.

@@ -38,6 +38,21 @@ public abstract class PoolSink
     public abstract void releasing(Object memory, int offset);
 
     /**
+     * The current thread enters the method that makes a pool's chunk: the off-heap block it allocates is marked
+     * as a pool chunk.
+     *
+     * @return the thread's marker before, to restore with {@link #chunkExit(int)}.
+     */
+    public abstract int chunkEnter();
+
+    /**
+     * The current thread leaves the method that makes a pool's chunk, normally or not.
+     *
+     * @param saved what {@link #chunkEnter()} returned.
+     */
+    public abstract void chunkExit(int saved);
+
+    /**
      * Advice code threw and the throwable was suppressed.
      *
      * @param throwable that was suppressed.

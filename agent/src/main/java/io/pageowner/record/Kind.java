@@ -28,13 +28,19 @@ public final class Kind
      * kept in a table of their own and their bytes are never added to the chunks'.
      */
     public static final int POOLED = 0x40;
+    /**
+     * Modifier: a chunk a pool (Netty's {@code PoolArena}) took from the JDK to hand out as {@link #POOLED}
+     * buffers, added to its kind ({@code UNSAFE} or {@code DIRECT}); its bytes are the pool's, in use or free.
+     */
+    public static final int POOL_CHUNK = 0x80;
     /** The kinds proper; every record has one of them. */
     public static final int KINDS = UNSAFE | DIRECT | MAPPED | ARENA | REALLOC | POOLED;
     /** How many named bits there are: kind bit {@code i} is {@code 1 << i}. */
-    public static final int BITS = 7;
+    public static final int BITS = 8;
 
-    private static final String[] NAMES = { "UNSAFE", "DIRECT", "MAPPED", "ARENA", "REALLOC", "NIO_TEMP", "POOLED" };
-    private static final String[] TYPES = { "Unsafe", "Direct", "Mapped", "Arena", "Realloc", null, "Pooled" };
+    private static final String[] NAMES =
+        { "UNSAFE", "DIRECT", "MAPPED", "ARENA", "REALLOC", "NIO_TEMP", "POOLED", "POOL_CHUNK" };
+    private static final String[] TYPES = { "Unsafe", "Direct", "Mapped", "Arena", "Realloc", null, "Pooled", null };
 
     private Kind()
     {

@@ -91,6 +91,18 @@ public final class PoolSinkAdapter extends PoolSink implements StackFlag
     }
 
     @Override
+    public int chunkEnter()
+    {
+        return main.kindEnter(Kind.POOL_CHUNK);
+    }
+
+    @Override
+    public void chunkExit(final int saved)
+    {
+        main.kindExit(saved);
+    }
+
+    @Override
     public void suppressed(final Throwable throwable)
     {
         recorder.suppressed(throwable);

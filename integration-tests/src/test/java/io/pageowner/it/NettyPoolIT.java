@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the method that acquired it, with its stack starting there (Netty's frames left out); buffers acquired and
  * released leave nothing; a buffer collected by the GC without release stays, owned by its acquirer; after the
  * kept ones are released none is left; and the pooled bytes equal Netty's own figure of the bytes its live buffers
- * pin ({@code pinnedDirectMemory}).
+ * pin ({@code pinnedDirectMemory}); the chunks are marked {@code POOL_CHUNK} and their bytes equal Netty's
+ * {@code usedDirectMemory}.
  */
 class NettyPoolIT
 {
@@ -93,6 +94,23 @@ class NettyPoolIT
         assertEquals(Long.toString(pooledBytes), truth.value("MBEAN_KINDS"), "the MBean's LiveBytesByKind POOLED");
         assertTrue(dump.trailer("pooled:").startsWith((KEPT + 1) + " buffers in use, bytes " + pooledBytes),
             dump.trailer("pooled:"));
+
+        final List<Dump.Record> chunks = dump.records().stream().filter(r -> r.hasKind("POOL_CHUNK"))
+            .collect(Collectors.toList());
+        final long chunkBytes = chunks.stream().mapToLong(r -> r.bytes).sum();
+        assertEquals(truth.longs("USED")[0], chunkBytes, "POOL_CHUNK bytes vs Netty's usedDirectMemory(): " + chunks);
+        assertEquals("records " + chunks.size() + ", bytes " + chunkBytes, dump.trailer("kind POOL_CHUNK:"));
+        for (final Dump.Record chunk : chunks)
+        {
+            assertEquals("pool=chunk", chunk.flags.get("pool"), chunk.toString());
+            assertFalse(chunk.hasKind("POOLED"), chunk.toString());
+        }
+        for (final Dump.Record buffer : pooled)
+        {
+            assertTrue(chunks.stream().anyMatch(c -> c.address <= buffer.address &&
+                buffer.address + buffer.bytes <= c.address + c.bytes), "a pooled buffer lies inside a chunk: " +
+                buffer);
+        }
 
         final Dump after = Dump.parse(Path.of(run.dumpFile() + ".after"));
         final List<Dump.Record> left = after.records().stream().filter(r -> r.hasKind("POOLED"))

@@ -19,7 +19,7 @@ import java.util.List;
  * {@link #leakBuffer} acquires one and drops it unreleased until the GC has collected it. The first dump
  * ({@code .dump}) follows; then the N are released and a second dump ({@code .dump.after}) is written.
  * Ground truth: {@code KEPT address capacity} per kept buffer, {@code LEAKED address}, {@code PINNED} (Netty's
- * own figure of the bytes its live buffers pin, before and after the release).
+ * own figure of the bytes its live buffers pin, before and after the release), {@code USED} (its chunks' bytes).
  */
 public final class NettyPoolProbe
 {
@@ -64,6 +64,10 @@ public final class NettyPoolProbe
         final MethodHandle pinned = lookup.findVirtual(pooled, "pinnedDirectMemory", MethodType.methodType(long.class))
             .asType(MethodType.methodType(long.class, Object.class));
 
+        final Class<?> metricType = Class.forName(prefix + "io.netty.buffer.PooledByteBufAllocatorMetric");
+        final MethodHandle metric = lookup.findVirtual(pooled, "metric", MethodType.methodType(metricType));
+        final MethodHandle used = lookup.findVirtual(metricType, "usedDirectMemory", MethodType.methodType(long.class));
+
         ProbeSupport.awaitMBean();
         final List<String> truth = new ArrayList<>();
         final List<Object> kept = new ArrayList<>();
@@ -76,6 +80,7 @@ public final class NettyPoolProbe
         churnBuffers(allocator, m, size);
         truth.add("LEAKED " + leakBuffer(allocator, size));
         final long pinnedBefore = (long)pinned.invokeExact(allocator);
+        truth.add("USED " + (long)used.invoke(metric.invoke(allocator)));
         truth.add("SUMMARY " + ProbeSupport.dump(dump));
         truth.add("MBEAN_KINDS " + ProbeSupport.mapAttribute("LiveBytesByKind").get("POOLED"));
         for (final Object buf : kept)

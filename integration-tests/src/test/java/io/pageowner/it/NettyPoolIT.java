@@ -102,7 +102,7 @@ class NettyPoolIT
         assertEquals("records " + chunks.size() + ", bytes " + chunkBytes, dump.trailer("kind POOL_CHUNK:"));
         for (final Dump.Record chunk : chunks)
         {
-            assertEquals("pool=chunk", chunk.flags.get("pool"), chunk.toString());
+            assertEquals("chunk", chunk.flags.get("pool"), chunk.toString());
             assertFalse(chunk.hasKind("POOLED"), chunk.toString());
         }
         for (final Dump.Record buffer : pooled)

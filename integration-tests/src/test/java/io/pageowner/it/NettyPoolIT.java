@@ -19,9 +19,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code io.grpc.netty.shaded.io.netty}, as gRPC ships it): each kept buffer is one {@code POOLED} record owned by
  * the method that acquired it, with its stack starting there (Netty's frames left out); buffers acquired and
  * released leave nothing; a buffer collected by the GC without release stays, owned by its acquirer; after the
- * kept ones are released none is left; and the pooled bytes equal Netty's own figure of the bytes its live buffers
- * pin ({@code pinnedDirectMemory}); the chunks are marked {@code POOL_CHUNK} and their bytes equal Netty's
- * {@code usedDirectMemory}.
+ * kept ones are released none is left; a buffer acquired 100 frames deep has the acquiring method as the first
+ * of its 16 frames, and a direct buffer made there has it in its stack; the pooled bytes equal Netty's own figure
+ * of the bytes its live buffers pin ({@code pinnedDirectMemory}); the chunks are marked {@code POOL_CHUNK} and
+ * their bytes equal Netty's {@code usedDirectMemory}. In sampled mode the per-kind totals stay exact.
  */
 class NettyPoolIT
 {
@@ -47,13 +48,41 @@ class NettyPoolIT
         check("netty-shaded", "pageowner.it.nettyShaded", "io.grpc.netty.shaded.");
     }
 
-    private static void check(final String name, final String classPath, final String prefix) throws Exception
+    @Test
+    void shouldKeepExactPooledTotalsInSampledMode() throws Exception
     {
-        final ForkedJvm.Probed run = ForkedJvm.main(NettyPoolProbe.class)
-            .agent("on")
+        final ForkedJvm.Probed run = probe("netty-sampled", "on,sample=64k", "pageowner.it.netty41", "-");
+        final Dump dump = run.dump();
+        final Truth truth = run.truth();
+        final long[] pinned = truth.longs("PINNED");
+        final List<Dump.Record> pooled = dump.records().stream().filter(r -> r.hasKind("POOLED"))
+            .collect(Collectors.toList());
+        assertTrue(pooled.size() <= KEPT + 2, "only sampled buffers have records: " + pooled);
+        for (final Dump.Record record : pooled)
+        {
+            assertTrue(record.flags.containsKey("weight"), record.toString());
+            assertFalse(record.hasFrame("NettyPoolProbe.churnBuffers("), record.toString());
+        }
+        assertEquals("records " + (KEPT + 2) + ", bytes " + pinned[0], dump.trailer("kind POOLED:"),
+            "exact for every live pooled buffer, sampled or not");
+        assertEquals(Long.toString(pinned[0]), truth.value("MBEAN_KINDS"));
+        final Dump after = Dump.parse(Path.of(run.dumpFile() + ".after"));
+        assertEquals("records 1, bytes " + pinned[1], after.trailer("kind POOLED:"));
+    }
+
+    private static ForkedJvm.Probed probe(
+        final String name, final String options, final String classPath, final String prefix) throws Exception
+    {
+        return ForkedJvm.main(NettyPoolProbe.class)
+            .agent(options)
             .classPathFrom(classPath)
             .jvmArgs("-Dio.netty.leakDetection.level=disabled")
             .runProbe(name, prefix, Integer.toString(KEPT), Integer.toString(CHURNED), Integer.toString(SIZE));
+    }
+
+    private static void check(final String name, final String classPath, final String prefix) throws Exception
+    {
+        final ForkedJvm.Probed run = probe(name, "on", classPath, prefix);
         final Dump dump = run.dump();
         final Truth truth = run.truth();
         assertFalse(run.result().stderr().contains("[page-owner]"), run.result().stderr());
@@ -85,14 +114,22 @@ class NettyPoolIT
         final Dump.Record leak = pooledAt(pooled, leaked);
         assertNotNull(leak, "a buffer collected without release stays: " + pooled);
         assertTrue(leak.frames.get(0).startsWith("io.pageowner.it.apps.NettyPoolProbe.leakBuffer("), leak.toString());
-        assertEquals(KEPT + 1, pooled.size(), "kept and leaked, nothing else: " + pooled);
+        final Dump.Record deep = pooledAt(pooled, truth.longs("DEEP")[0]);
+        assertNotNull(deep, "the buffer acquired 100 frames deep: " + pooled);
+        assertTrue(deep.frames.get(0).startsWith("io.pageowner.it.apps.NettyPoolProbe.deepAcquire("), deep.toString());
+        assertEquals(16, deep.frames.size(), "the default depth, all of it the application's: " + deep);
+        final Dump.Record deepDirect = dump.at(truth.longs("DEEP_DIRECT")[0]);
+        assertNotNull(deepDirect, "the direct buffer allocated 100 frames deep");
+        assertTrue(deepDirect.hasFrame("NettyPoolProbe.deepAcquire("), "with the default depth, the acquiring " +
+            "method is in the stack of a direct buffer made 100 frames deep: " + deepDirect);
+        assertEquals(KEPT + 2, pooled.size(), "kept, leaked and the deep one, nothing else: " + pooled);
 
         final long[] pinned = truth.longs("PINNED");
         final long pooledBytes = pooled.stream().mapToLong(r -> r.bytes).sum();
         assertEquals(pinned[0], pooledBytes, "POOLED bytes vs Netty's pinnedDirectMemory()");
-        assertEquals("records " + (KEPT + 1) + ", bytes " + pooledBytes, dump.trailer("kind POOLED:"));
+        assertEquals("records " + (KEPT + 2) + ", bytes " + pooledBytes, dump.trailer("kind POOLED:"));
         assertEquals(Long.toString(pooledBytes), truth.value("MBEAN_KINDS"), "the MBean's LiveBytesByKind POOLED");
-        assertTrue(dump.trailer("pooled:").startsWith((KEPT + 1) + " buffers in use, bytes " + pooledBytes),
+        assertTrue(dump.trailer("pooled:").startsWith((KEPT + 2) + " buffers in use, bytes " + pooledBytes),
             dump.trailer("pooled:"));
 
         final List<Dump.Record> chunks = dump.records().stream().filter(r -> r.hasKind("POOL_CHUNK"))

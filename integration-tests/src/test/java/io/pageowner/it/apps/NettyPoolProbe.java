@@ -27,6 +27,7 @@ public final class NettyPoolProbe
     private static MethodHandle release;
     private static MethodHandle nioBuffer;
     private static MethodHandle capacity;
+    private static final ByteBuffer[] DEEP_DIRECT = new ByteBuffer[1];
 
     private NettyPoolProbe()
     {
@@ -79,6 +80,7 @@ public final class NettyPoolProbe
         }
         churnBuffers(allocator, m, size);
         truth.add("LEAKED " + leakBuffer(allocator, size));
+        final Object deep = deepAcquire(allocator, 100, size * 4, truth);
         final long pinnedBefore = (long)pinned.invokeExact(allocator);
         truth.add("USED " + (long)used.invoke(metric.invoke(allocator)));
         truth.add("SUMMARY " + ProbeSupport.dump(dump));
@@ -89,6 +91,10 @@ public final class NettyPoolProbe
             {
                 throw new IllegalStateException("a kept buffer was not freed by its release");
             }
+        }
+        if (!(boolean)release.invokeExact(deep))
+        {
+            throw new IllegalStateException("the deep buffer was not freed by its release");
         }
         truth.add("PINNED " + pinnedBefore + " " + (long)pinned.invokeExact(allocator));
         ProbeSupport.dump(Path.of(dump + ".after"));
@@ -120,6 +126,26 @@ public final class NettyPoolProbe
                 throw new IllegalStateException("a churned buffer was not freed by its release");
             }
         }
+    }
+
+    /**
+     * Recurses {@code frames} deep (a framework-like stack), then acquires one pooled buffer and one
+     * {@code ByteBuffer.allocateDirect} and keeps both until the first dump.
+     *
+     * @return the pooled buffer.
+     */
+    static Object deepAcquire(final Object allocator, final int frames, final int size, final List<String> truth)
+        throws Throwable
+    {
+        if (frames > 0)
+        {
+            return deepAcquire(allocator, frames - 1, size, truth);
+        }
+        final Object buf = (Object)directBuffer.invokeExact(allocator, size);
+        truth.add("DEEP " + ProbeSupport.address((ByteBuffer)nioBuffer.invokeExact(buf)));
+        DEEP_DIRECT[0] = ByteBuffer.allocateDirect(size);
+        truth.add("DEEP_DIRECT " + ProbeSupport.address(DEEP_DIRECT[0]));
+        return buf;
     }
 
     /**

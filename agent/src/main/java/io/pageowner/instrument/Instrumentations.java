@@ -37,6 +37,7 @@ public final class Instrumentations
      */
     public static List<PoolSpec> pools()
     {
-        return List.of(new NettyPooledInstrumentation(), new NettyChunkInstrumentation());
+        return List.of(
+            new NettyPooledInstrumentation(), new NettyChunkInstrumentation(), new NettyAdaptiveInstrumentation());
     }
 }

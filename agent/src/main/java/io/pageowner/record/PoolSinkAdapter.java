@@ -1,24 +1,16 @@
 package io.pageowner.record;
 
 import io.pageowner.pool.PoolSink;
-import jdk.internal.misc.Unsafe;
-
-import java.nio.Buffer;
-import java.nio.ByteBuffer;
-
 /**
  * The only subclass of the pool sink, {@link PoolSink}: it turns a pool's events (a chunk's memory and an offset
  * in it) into addresses and forwards them to the pools' own {@link Recorder}, whose table holds only
  * {@link Kind#POOLED} records. The chunks themselves stay in the main recorder's table, so no byte is counted in
  * both tables' totals, and a pooled buffer at a chunk's first byte never takes the chunk's record.
  * <p>
- * Only direct memory is recorded: a heap arena's chunk is a {@code byte[]} and is ignored.
+ * Only direct memory is recorded: a heap arena's chunk (a {@code byte[]}, a heap {@code ByteBuf}) is ignored.
  */
 public final class PoolSinkAdapter extends PoolSink implements StackFlag
 {
-    private static final Unsafe UNSAFE = Unsafe.getUnsafe();
-    private static final long ADDRESS = UNSAFE.objectFieldOffset(Buffer.class, "address");
-
     private final Recorder recorder;
     private final Recorder main;
 
@@ -111,15 +103,19 @@ public final class PoolSinkAdapter extends PoolSink implements StackFlag
     /**
      * The start of a chunk's memory.
      *
-     * @param memory a direct buffer, or anything else.
-     * @return its address, or 0 if it is not a direct buffer.
+     * @param memory a direct buffer, a direct {@code ByteBuf}, or anything else.
+     * @return its address, or 0 if it is not off-heap memory (or its library failed, which is counted).
      */
-    static long base(final Object memory)
+    long base(final Object memory)
     {
-        if (memory instanceof ByteBuffer && ((ByteBuffer)memory).isDirect())
+        try
         {
-            return UNSAFE.getLong(memory, ADDRESS);
+            return ChunkAddress.of(memory);
         }
-        return 0;
+        catch (final Throwable ex)
+        {
+            recorder.fail(ex);
+            return 0;
+        }
     }
 }

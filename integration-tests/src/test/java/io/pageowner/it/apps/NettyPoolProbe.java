@@ -14,11 +14,13 @@ import java.util.List;
  * its package prefix), reached through method handles so that one probe runs on all of them and no reflection
  * frame sits between the probe's methods and Netty's.
  * <p>
- * Arguments: dump file, truth file, package prefix ({@code -} for none), N kept, M churned, the size asked.
+ * Arguments: dump file, truth file, package prefix ({@code -} for none), N kept, M churned, the size asked, and
+ * {@code adaptive} for Netty 4.2's {@code AdaptiveByteBufAllocator} instead of {@code PooledByteBufAllocator}.
  * {@link #keepBuffers} acquires N buffers and keeps them; {@link #churnBuffers} acquires and releases M;
  * {@link #leakBuffer} acquires one and drops it unreleased until the GC has collected it. The first dump
  * ({@code .dump}) follows; then the N are released and a second dump ({@code .dump.after}) is written.
- * Ground truth: {@code KEPT address capacity} per kept buffer, {@code LEAKED address}, {@code PINNED} (Netty's
+ * Ground truth: {@code KEPT address share} per kept buffer (its
+ * {@code maxFastWritableBytes}, the share of the chunk it holds), {@code LEAKED address}, {@code PINNED} (Netty's
  * own figure of the bytes its live buffers pin, before and after the release), {@code USED} (its chunks' bytes).
  */
 public final class NettyPoolProbe
@@ -47,27 +49,34 @@ public final class NettyPoolProbe
         final int n = Integer.parseInt(args[3]);
         final int m = Integer.parseInt(args[4]);
         final int size = Integer.parseInt(args[5]);
+        final boolean adaptive = args.length > 6 && "adaptive".equals(args[6]);
 
         final MethodHandles.Lookup lookup = MethodHandles.publicLookup();
         final Class<?> pooled = Class.forName(prefix + "io.netty.buffer.PooledByteBufAllocator");
+        final Class<?> allocatorClass =
+            adaptive ? Class.forName(prefix + "io.netty.buffer.AdaptiveByteBufAllocator") : pooled;
         final Class<?> allocatorType = Class.forName(prefix + "io.netty.buffer.ByteBufAllocator");
         final Class<?> bufType = Class.forName(prefix + "io.netty.buffer.ByteBuf");
-        final Object allocator = lookup.findConstructor(pooled, MethodType.methodType(void.class, boolean.class))
-            .invoke(true);
+        final Object allocator =
+            lookup.findConstructor(allocatorClass, MethodType.methodType(void.class, boolean.class)).invoke(true);
         directBuffer = lookup.findVirtual(allocatorType, "directBuffer", MethodType.methodType(bufType, int.class))
             .asType(MethodType.methodType(Object.class, Object.class, int.class));
         release = lookup.findVirtual(bufType, "release", MethodType.methodType(boolean.class))
             .asType(MethodType.methodType(boolean.class, Object.class));
         nioBuffer = lookup.findVirtual(bufType, "nioBuffer", MethodType.methodType(ByteBuffer.class))
             .asType(MethodType.methodType(ByteBuffer.class, Object.class));
-        capacity = lookup.findVirtual(bufType, "capacity", MethodType.methodType(int.class))
+        capacity = lookup.findVirtual(bufType, "maxFastWritableBytes", MethodType.methodType(int.class))
             .asType(MethodType.methodType(int.class, Object.class));
-        final MethodHandle pinned = lookup.findVirtual(pooled, "pinnedDirectMemory", MethodType.methodType(long.class))
+        final MethodHandle pinned = adaptive ? MethodHandles.dropArguments(MethodHandles.constant(long.class, -1L), 0,
+            Object.class) : lookup.findVirtual(pooled, "pinnedDirectMemory", MethodType.methodType(long.class))
             .asType(MethodType.methodType(long.class, Object.class));
 
         final Class<?> metricType = Class.forName(prefix + "io.netty.buffer.PooledByteBufAllocatorMetric");
-        final MethodHandle metric = lookup.findVirtual(pooled, "metric", MethodType.methodType(metricType));
-        final MethodHandle used = lookup.findVirtual(metricType, "usedDirectMemory", MethodType.methodType(long.class));
+        final MethodHandle used = adaptive
+            ? lookup.findVirtual(allocatorClass, "usedDirectMemory", MethodType.methodType(long.class))
+            : MethodHandles.filterReturnValue(
+                lookup.findVirtual(pooled, "metric", MethodType.methodType(metricType)),
+                lookup.findVirtual(metricType, "usedDirectMemory", MethodType.methodType(long.class)));
 
         ProbeSupport.awaitMBean();
         final List<String> truth = new ArrayList<>();
@@ -82,7 +91,7 @@ public final class NettyPoolProbe
         truth.add("LEAKED " + leakBuffer(allocator, size));
         final Object deep = deepAcquire(allocator, 100, size * 4, truth);
         final long pinnedBefore = (long)pinned.invokeExact(allocator);
-        truth.add("USED " + (long)used.invoke(metric.invoke(allocator)));
+        truth.add("USED " + (long)used.invoke(allocator));
         truth.add("SUMMARY " + ProbeSupport.dump(dump));
         truth.add("MBEAN_KINDS " + ProbeSupport.mapAttribute("LiveBytesByKind").get("POOLED"));
         for (final Object buf : kept)

@@ -38,6 +38,10 @@ public final class Instrumentations
     public static List<PoolSpec> pools()
     {
         return List.of(
-            new NettyPooledInstrumentation(), new NettyChunkInstrumentation(), new NettyAdaptiveInstrumentation());
+            new NettyPooledInstrumentation(),
+            NettyChunkInstrumentation.pooledArena(),
+            new NettyAdaptiveInstrumentation(),
+            NettyChunkInstrumentation.adaptive("SizeClassChunkController"),
+            NettyChunkInstrumentation.adaptive("BuddyChunkController"));
     }
 }

@@ -22,7 +22,8 @@ class NettyPoolSpecTest
         final NettyPooledInstrumentation spec = new NettyPooledInstrumentation();
         assertEquals(List.of(), spec.missing(TypeDescription.ForLoadedType.of(Like41.class)));
         assertEquals(List.of(), spec.missing(TypeDescription.ForLoadedType.of(Like42.class)));
-        assertEquals(List.of(), new NettyChunkInstrumentation().missing(TypeDescription.ForLoadedType.of(Arena.class)));
+        assertEquals(List.of(),
+            NettyChunkInstrumentation.pooledArena().missing(TypeDescription.ForLoadedType.of(Arena.class)));
     }
 
     @Test
@@ -32,7 +33,7 @@ class NettyPoolSpecTest
             new NettyPooledInstrumentation().missing(TypeDescription.ForLoadedType.of(Renamed.class));
         assertEquals(List.of("field int maxLength", "method init0(7 or 9 arguments)"), missing);
         assertEquals(List.of("method newChunk(4)"),
-            new NettyChunkInstrumentation().missing(TypeDescription.ForLoadedType.of(Renamed.class)));
+            NettyChunkInstrumentation.pooledArena().missing(TypeDescription.ForLoadedType.of(Renamed.class)));
     }
 
     @Test
@@ -43,7 +44,7 @@ class NettyPoolSpecTest
         assertTrue(spec.matches("io.grpc.netty.shaded.io.netty.buffer.PooledByteBuf"));
         assertFalse(spec.matches("io.netty.buffer.PooledByteBufAllocator"));
         assertFalse(spec.matches("com.example.xio.netty.buffer.PooledByteBuf"));
-        assertTrue(new NettyChunkInstrumentation().matches("shaded.io.netty.buffer.PoolArena$DirectArena"));
+        assertTrue(NettyChunkInstrumentation.pooledArena().matches("shaded.io.netty.buffer.PoolArena$DirectArena"));
     }
 
     @SuppressWarnings("unused")

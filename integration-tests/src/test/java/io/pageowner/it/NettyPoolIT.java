@@ -130,6 +130,10 @@ class NettyPoolIT
         final Dump.Record leak = pooledAt(pooled, leaked);
         assertNotNull(leak, "a buffer collected without release stays: " + pooled);
         assertTrue(leak.frames.get(0).startsWith("io.pageowner.it.apps.NettyPoolProbe.leakBuffer("), leak.toString());
+        final Dump.Record unpooled = dump.at(truth.longs("UNPOOLED")[0]);
+        assertNotNull(unpooled, "Netty's unpooled buffer keeps its own record");
+        assertFalse(unpooled.hasKind("POOLED") || unpooled.hasKind("POOL_CHUNK"), unpooled.toString());
+        assertTrue(unpooled.hasFrame("NettyPoolProbe.keepUnpooled("), "its stack reaches the application: " + unpooled);
         final Dump.Record deep = pooledAt(pooled, truth.longs("DEEP")[0]);
         assertNotNull(deep, "the buffer acquired 100 frames deep: " + pooled);
         assertTrue(deep.frames.get(0).startsWith("io.pageowner.it.apps.NettyPoolProbe.deepAcquire("), deep.toString());

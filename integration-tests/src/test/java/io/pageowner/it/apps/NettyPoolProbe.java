@@ -90,6 +90,11 @@ public final class NettyPoolProbe
         churnBuffers(allocator, m, size);
         truth.add("LEAKED " + leakBuffer(allocator, size));
         final Object deep = deepAcquire(allocator, 100, size * 4, truth);
+        final Object unpooledAllocator = lookup.findStaticGetter(
+            Class.forName(prefix + "io.netty.buffer.UnpooledByteBufAllocator"), "DEFAULT",
+            Class.forName(prefix + "io.netty.buffer.UnpooledByteBufAllocator")).invoke();
+        final Object unpooled = keepUnpooled(unpooledAllocator, size * 5);
+        truth.add("UNPOOLED " + ProbeSupport.address((ByteBuffer)nioBuffer.invokeExact(unpooled)));
         final long pinnedBefore = (long)pinned.invokeExact(allocator);
         truth.add("USED " + (long)used.invoke(allocator));
         truth.add("SUMMARY " + ProbeSupport.dump(dump));
@@ -135,6 +140,16 @@ public final class NettyPoolProbe
                 throw new IllegalStateException("a churned buffer was not freed by its release");
             }
         }
+    }
+
+    /**
+     * Acquires one buffer of Netty's unpooled allocator: a chunk of its own, the JDK's record, no {@code POOLED} one.
+     *
+     * @return the buffer.
+     */
+    static Object keepUnpooled(final Object allocator, final int size) throws Throwable
+    {
+        return (Object)directBuffer.invokeExact(allocator, size);
     }
 
     /**

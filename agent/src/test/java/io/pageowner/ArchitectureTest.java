@@ -43,10 +43,11 @@ class ArchitectureTest
         ALLOWED.put("options", Set.of());
         ALLOWED.put("cli", Set.of("options", "dump", "jmx", ANALYSIS));
         ALLOWED.put("runtime", Set.of(
-            "options", "weave", "instrument", "record", "table", "depot", "dump", "jmx", "signal", "log"));
+            "options", "weave", "instrument", "record", "table", "depot", "dump", "jmx", "signal", "log", "pool"));
         ALLOWED.put("weave", Set.of("log"));
-        ALLOWED.put("instrument", Set.of("weave", "record", "log"));
-        ALLOWED.put("record", Set.of("table", "depot"));
+        ALLOWED.put("instrument", Set.of("weave", "record", "log", "pool"));
+        ALLOWED.put("record", Set.of("table", "depot", "pool"));
+        ALLOWED.put("pool", Set.of());
         ALLOWED.put("table", Set.of());
         ALLOWED.put("depot", Set.of());
         ALLOWED.put("dump", Set.of("record", "table", "depot"));

@@ -110,20 +110,6 @@ public final class PageOwnerHooks
     }
 
     /**
-     * Exit of {@code ManagementFactory.getPlatformMBeanServer}.
-     *
-     * @param server returned.
-     */
-    public static void platformMBeanServer(final Object server)
-    {
-        final PageOwnerSink s = sink;
-        if (null != s && null != server)
-        {
-            s.platformMBeanServer(server);
-        }
-    }
-
-    /**
      * Exit of {@code Bits.reserveMemory} by a throwable.
      *
      * @param thrown what it threw.

@@ -124,13 +124,4 @@ public abstract class PageOwnerSink
      * ran out. Called on the failing thread, before the error reaches the application.
      */
     public abstract void directMemoryExhausted();
-
-    /**
-     * {@code ManagementFactory.getPlatformMBeanServer} is returning the platform MBean server (made now,
-     * or earlier): the agent registers its MBean there the first time, so that it is there for whoever
-     * asked, without the agent creating the server at start-up.
-     *
-     * @param server the {@code javax.management.MBeanServer}; typed Object, as java.base cannot name it.
-     */
-    public abstract void platformMBeanServer(Object server);
 }

@@ -21,7 +21,8 @@ final class StatusReport
         "DumpsWritten", "SignalHandled", "Options", "BeforeStart", "ProcessMemory" };
 
     /** Kinds in the order of their mask bits; others follow, sorted. */
-    private static final List<String> KINDS = List.of("UNSAFE", "DIRECT", "MAPPED", "ARENA", "REALLOC", "NIO_TEMP");
+    private static final List<String> KINDS =
+        List.of("UNSAFE", "DIRECT", "MAPPED", "ARENA", "REALLOC", "NIO_TEMP", "POOLED", "POOL_CHUNK");
 
     /** Untracked reasons in the order the agent's trailer gives them; others follow, sorted. */
     private static final List<String> REASONS =
@@ -87,7 +88,9 @@ final class StatusReport
             }
             add(lines, "live by kind", parts.isEmpty() ? "none" : String.join(", ", parts) +
                 (parts.stream().anyMatch(p -> p.startsWith("NIO_TEMP")) ?
-                    " (NIO_TEMP also counts under its kind)" : ""));
+                    " (NIO_TEMP also counts under its kind)" : "") +
+                (parts.stream().anyMatch(p -> p.startsWith("POOLED")) ?
+                    " (POOLED buffers lie inside the POOL_CHUNK blocks, which count under their kind)" : ""));
         }
 
         final Map<String, Object> reasons = map(attributes.get("UntrackedByReason"));

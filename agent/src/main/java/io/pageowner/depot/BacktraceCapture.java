@@ -119,7 +119,7 @@ final class BacktraceCapture extends StackCapture
             for (int i = 0; i < inChunk && n < depth; i++)
             {
                 final Class<?> declaring = (Class<?>)mirrors[i];
-                if (!leading || !skip(declaring))
+                if (!leading || !(skip(declaring) || inPool(declaring)))
                 {
                     leading = false;
                     final long key = ((long)methods[i] << 32) | (bcis[i] & 0xFFFF_FFFFL);

@@ -18,6 +18,8 @@ public abstract class StackCapture
     protected final int depth;
     /** Loader whose classes' frames are skipped (the agent's), or null. */
     protected final ClassLoader agentLoader;
+    /** Packages of the pools whose leading frames are left out; copied on write. */
+    private static volatile String[] poolPackages = new String[0];
     /** A class whose frames are skipped too (the hooks, in java.base), or null. */
     protected final Class<?> hooksClass;
     /** Declaring classes of the kept frames. */
@@ -139,6 +141,53 @@ public abstract class StackCapture
     {
         return declaring == hooksClass || (null != agentLoader && declaring.getClassLoader() == agentLoader) ||
             StackCapture.class.isAssignableFrom(declaring);
+    }
+
+    /**
+     * Adds a pool's package, whose frames are left out while they are the innermost ones: a pooled buffer's
+     * stack then starts at the pool's caller, so the allocator's internal frames never use up the depth. Only
+     * leading frames are dropped: a pool frame under any other frame (a chunk's {@code allocateMemory}) stays.
+     *
+     * @param packageName e.g. {@code io.netty.buffer}, or a shaded copy's.
+     */
+    public static synchronized void skipLeadingPackage(final String packageName)
+    {
+        final String[] current = poolPackages;
+        for (final String known : current)
+        {
+            if (known.equals(packageName))
+            {
+                return;
+            }
+        }
+        final String[] next = java.util.Arrays.copyOf(current, current.length + 1);
+        next[current.length] = packageName;
+        poolPackages = next;
+    }
+
+    /**
+     * Whether a frame of this class, while no frame outside the agent and the pools has been kept yet, is a
+     * pool's internal frame and is left out (see {@link #skipLeadingPackage(String)}).
+     *
+     * @param declaring the frame's class.
+     * @return true to leave it out.
+     */
+    protected static boolean inPool(final Class<?> declaring)
+    {
+        final String[] packages = poolPackages;
+        if (0 == packages.length)
+        {
+            return false;
+        }
+        final String name = declaring.getPackageName();
+        for (final String known : packages)
+        {
+            if (known.equals(name))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

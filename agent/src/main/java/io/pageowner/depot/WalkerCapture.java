@@ -45,14 +45,16 @@ final class WalkerCapture extends StackCapture implements Function<Stream<StackF
         final Iterator<StackFrame> it = stream.iterator();
         long h = 1;
         int n = 0;
+        boolean leading = true;
         while (n < depth && it.hasNext())
         {
             final StackFrame frame = it.next();
             final Class<?> declaring = frame.getDeclaringClass();
-            if (skip(declaring))
+            if (skip(declaring) || leading && inPool(declaring))
             {
                 continue;
             }
+            leading = false;
             final String methodName = frame.getMethodName();
             final String descriptor = frame.getDescriptor();
             final int bci = frame.getByteCodeIndex();

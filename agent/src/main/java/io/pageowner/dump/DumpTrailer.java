@@ -53,6 +53,25 @@ public final class DumpTrailer
      */
     public void append(final PageOwnerWriter.Summary summary, final KindTotals kinds, final StringBuilder sb)
     {
+        append(summary, kinds, null, 0, sb);
+    }
+
+    /**
+     * Appends the trailer of a dump that has the pools' records too.
+     *
+     * @param summary       of the main table's records written.
+     * @param kinds         the totals per kind of those records.
+     * @param pools         the exact totals of the pools' live buffers, or null when no pool is tracked.
+     * @param poolsWritten  the pools' records written (fewer than live in sampled mode).
+     * @param sb            to append to.
+     */
+    public void append(
+        final PageOwnerWriter.Summary summary,
+        final KindTotals kinds,
+        final KindTotals pools,
+        final long poolsWritten,
+        final StringBuilder sb)
+    {
         line(sb).append("page-owner: ").append(summary.describe()).append('\n');
         line(sb).append("stacks: ").append(stacks.size()).append(" distinct, depth ").append(depth)
             .append(", capture ").append(StackCapture.method())
@@ -69,8 +88,16 @@ public final class DumpTrailer
         }
         for (int bit = 0; bit < Kind.BITS; bit++)
         {
-            line(sb).append("kind ").append(Kind.name(bit)).append(": records ").append(exact.records(1 << bit))
-                .append(", bytes ").append(exact.bytes(1 << bit)).append('\n');
+            final KindTotals of = Kind.POOLED == 1 << bit && null != pools ? pools : exact;
+            line(sb).append("kind ").append(Kind.name(bit)).append(": records ").append(of.records(1 << bit))
+                .append(", bytes ").append(of.bytes(1 << bit)).append('\n');
+        }
+        if (null != pools)
+        {
+            line(sb).append("pooled: ").append(pools.count()).append(" buffers in use, bytes ")
+                .append(pools.totalBytes()).append(", records written ").append(poolsWritten)
+                .append("; they lie inside the pools' chunks (UNSAFE or DIRECT records above) and are not ")
+                .append("added to the totals above\n");
         }
         appendTableFull(sb);
         appendBufferPools(sb);

@@ -128,6 +128,21 @@ public final class KindTotals
     }
 
     /**
+     * Adds another table's per-kind figures to this one's, leaving the overall count, bytes and pages alone:
+     * the pools' buffers lie inside chunks already counted there.
+     *
+     * @param other the pools' totals.
+     */
+    public void addKinds(final KindTotals other)
+    {
+        for (int bit = 0; bit < Kind.BITS; bit++)
+        {
+            records[bit] += other.records[bit];
+            bytes[bit] += other.bytes[bit];
+        }
+    }
+
+    /**
      * Live records with a kind bit.
      *
      * @param kind one kind bit, e.g. {@link Kind#DIRECT}.

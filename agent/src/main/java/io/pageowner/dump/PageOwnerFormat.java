@@ -103,6 +103,10 @@ public final class PageOwnerFormat
         {
             appendMapping(mappedFiles.get(record.address()), out);
         }
+        if (0 != (record.kind() & Kind.POOL_CHUNK))
+        {
+            out.append("|pool=chunk");
+        }
         if (mode.isSampled())
         {
             appendDecimal(mode.weight(record.size()), out.append("|weight="));

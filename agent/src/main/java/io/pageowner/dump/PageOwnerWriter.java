@@ -2,6 +2,7 @@ package io.pageowner.dump;
 
 import io.pageowner.depot.StackDepot;
 import io.pageowner.record.Counters;
+import io.pageowner.table.LiveSizes;
 import io.pageowner.table.OwnerRecord;
 import io.pageowner.table.OwnerTableReader;
 
@@ -58,6 +59,8 @@ public final class PageOwnerWriter
     private final StackDepot stacks;
     private final DumpTrailer trailer;
     private final long zeroNanos;
+    private volatile OwnerTableReader pools;
+    private volatile LiveSizes poolSizes;
 
     /**
      * Creates a writer.
@@ -87,6 +90,19 @@ public final class PageOwnerWriter
     }
 
     /**
+     * Adds the pools' table: its {@code POOLED} records are written after the main table's, and their totals
+     * go in a trailer line of their own, never added to the chunks' that hold them.
+     *
+     * @param table the pools' table.
+     * @param sizes its live index in sampled mode, or null in full mode.
+     */
+    public void pools(final OwnerTableReader table, final LiveSizes sizes)
+    {
+        poolSizes = sizes;
+        pools = table;
+    }
+
+    /**
      * Writes a dump.
      *
      * @param target the file to write.
@@ -97,11 +113,20 @@ public final class PageOwnerWriter
     {
         final Summary[] summary = new Summary[1];
         final KindTotals kinds = new KindTotals();
+        final KindTotals pooled = new KindTotals();
         atomically(target, out ->
         {
             summary[0] = writeRecords(out, kinds);
+            final OwnerTableReader poolTable = pools;
+            if (null != poolTable)
+            {
+                writeRecords(poolTable, out, pooled, now());
+            }
             final StringBuilder sb = new StringBuilder(1024);
-            trailer.append(summary[0], kinds, sb);
+            final LiveSizes sizes = poolSizes;
+            final KindTotals poolExact =
+                null == sizes ? pooled : KindTotals.scan(sizes, null == poolTable ? 12 : poolTable.pageShift());
+            trailer.append(summary[0], kinds, null == poolTable ? null : poolExact, pooled.count(), sb);
             out.append(sb);
         });
         return summary[0];
@@ -351,9 +376,14 @@ public final class PageOwnerWriter
 
     private Summary writeRecords(final Writer out, final KindTotals kinds)
     {
+        writeRecords(table, out, kinds, now());
+        return new Summary(kinds.count(), kinds.totalBytes(), kinds.pages(), counters.untrackedByReason());
+    }
+
+    private void writeRecords(final OwnerTableReader from, final Writer out, final KindTotals kinds, final long asOf)
+    {
         final StringBuilder sb = new StringBuilder(2048);
-        final long asOf = now();
-        table.forEach((final OwnerRecord record) ->
+        from.forEach((final OwnerRecord record) ->
         {
             if (record.timestampNs() > asOf)
             {
@@ -372,7 +402,6 @@ public final class PageOwnerWriter
             }
             kinds.add(record.kind(), record.size(), record.pageCount());
         });
-        return new Summary(kinds.count(), kinds.totalBytes(), kinds.pages(), counters.untrackedByReason());
     }
 
     private static String reason(final IOException ex)

@@ -1,11 +1,13 @@
 package io.pageowner.instrument;
 
 import io.pageowner.log.AgentLog;
+import io.pageowner.pool.PoolHooks;
 import io.pageowner.weave.AdviceInfo;
 import io.pageowner.weave.Weaver;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
@@ -18,12 +20,16 @@ import net.bytebuddy.utility.JavaModule;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.nameEndsWith;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
 /**
@@ -40,6 +46,10 @@ public final class ByteBuddyWeaver implements Weaver
 {
     private final List<AdviceSpec> specs;
     private final List<AdviceSpec> skipped;
+    private final List<PoolSpec> pools;
+    private final Map<String, Integer> poolClasses = new ConcurrentHashMap<>();
+    private final Map<String, String> poolRejected = new ConcurrentHashMap<>();
+    private volatile Consumer<String> poolPackages = ByteBuddyWeaver::ignore;
     private final int feature;
     private final AtomicLong errors = new AtomicLong();
     private ClassFileTransformer transformer;
@@ -62,6 +72,23 @@ public final class ByteBuddyWeaver implements Weaver
      */
     public ByteBuddyWeaver(final List<AdviceSpec> specs, final int feature)
     {
+        this(specs, List.of(), feature);
+    }
+
+    /**
+     * Prepares a weaver for a JDK feature version and the pools of application libraries.
+     *
+     * @param specs   the advice to weave where it applies.
+     * @param pools   the pools whose buffers are recorded when the application loads their classes.
+     * @param feature the JDK's feature version, e.g. 25.
+     */
+    public ByteBuddyWeaver(final List<AdviceSpec> specs, final List<PoolSpec> pools, final int feature)
+    {
+        this.pools = List.copyOf(pools);
+        for (final PoolSpec pool : this.pools)
+        {
+            poolClasses.put(pool.name(), 0);
+        }
         final List<AdviceSpec> applicable = new ArrayList<>();
         final List<AdviceSpec> notApplicable = new ArrayList<>();
         for (final AdviceSpec spec : specs)
@@ -98,11 +125,16 @@ public final class ByteBuddyWeaver implements Weaver
             {
                 matched = resolution.resolve().getDeclaredMethods().filter(spec.methods()).size();
             }
-            result.put(spec.name(), new AdviceInfo(spec.name(), spec.typeName(), spec.versions(), true, matched));
+            result.put(spec.name(),
+                new AdviceInfo(spec.name(), spec.typeName(), spec.versions(), true, matched, false));
         }
         for (final AdviceSpec spec : skipped)
         {
-            result.put(spec.name(), new AdviceInfo(spec.name(), spec.typeName(), spec.versions(), false, 0));
+            result.put(spec.name(), new AdviceInfo(spec.name(), spec.typeName(), spec.versions(), false, 0, false));
+        }
+        for (final PoolSpec each : pools)
+        {
+            result.put(each.name(), AdviceInfo.pool(each.name(), each.typeName()));
         }
         return List.copyOf(result.values());
     }
@@ -185,7 +217,92 @@ public final class ByteBuddyWeaver implements Weaver
             builder = builder.type(named(entry.getKey())).transform(
                 (b, type, loader, module, domain) -> apply(b, typeSpecs, handler));
         }
+        final MethodDescription poolSuppressed;
+        try
+        {
+            poolSuppressed =
+                new MethodDescription.ForLoadedMethod(PoolHooks.class.getMethod("suppressed", Throwable.class));
+        }
+        catch (final NoSuchMethodException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+        final Advice.ExceptionHandler poolHandler =
+            new Advice.ExceptionHandler.Simple(MethodInvocation.invoke(poolSuppressed));
+        for (final PoolSpec pool : pools)
+        {
+            builder = builder.type(named(pool.typeName()).or(nameEndsWith("." + pool.typeName()))).transform(
+                (b, type, loader, module, domain) -> applyPool(b, type, loader, pool, poolHandler));
+        }
         return builder.makeRaw();
+    }
+
+    /**
+     * Sets what learns the package of each pool class instrumented (the stack capture, which leaves a pool's
+     * leading frames out).
+     *
+     * @param listener called with e.g. {@code io.netty.buffer}, on the thread that loads the class.
+     */
+    public void onPoolPackage(final Consumer<String> listener)
+    {
+        poolPackages = listener;
+    }
+
+    private static void ignore(final String packageName)
+    {
+    }
+
+    private DynamicType.Builder<?> applyPool(
+        final DynamicType.Builder<?> builder,
+        final TypeDescription type,
+        final ClassLoader loader,
+        final PoolSpec pool,
+        final Advice.ExceptionHandler handler)
+    {
+        if (!pool.matches(type.getName()))
+        {
+            return builder;
+        }
+        final List<String> missing = pool.missing(type);
+        if (!missing.isEmpty())
+        {
+            final String reason = type.getName() + " (loader " + loader + ") lacks " + String.join(", ", missing);
+            poolRejected.put(pool.name() + " " + type.getName(), reason);
+            AgentLog.warn("pool " + pool.name() + ": " + reason + ": a version page-owner does not know, its " +
+                "buffers are not tracked");
+            return builder;
+        }
+        if (null != type.getPackage())
+        {
+            poolPackages.accept(type.getPackage().getName());
+        }
+        DynamicType.Builder<?> result = builder;
+        for (final AsmVisitorWrapper wrapper : pool.advice(handler))
+        {
+            result = result.visit(wrapper);
+        }
+        poolClasses.merge(pool.name(), 1, Integer::sum);
+        return result;
+    }
+
+    /**
+     * Pool classes instrumented, per pool: 0 until the application loads one.
+     *
+     * @return pool name to the number of classes (one per loader or shaded copy) its advice went into.
+     */
+    public Map<String, Integer> poolClasses()
+    {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(poolClasses));
+    }
+
+    /**
+     * Pool classes left alone because their internals differ from what the pool's advice needs.
+     *
+     * @return pool name and class name to the reason.
+     */
+    public Map<String, String> poolsRejected()
+    {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(poolRejected));
     }
 
     private static DynamicType.Builder<?> apply(

@@ -16,8 +16,8 @@ public final class Instrumentations
     /**
      * All advice specs.
      *
-     * @return Unsafe's malloc, realloc and free, then the kind markers, the mapping advice the direct-memory
-     *         exhaustion advice and the platform MBean server's.
+     * @return Unsafe's malloc, realloc and free, then the kind markers, the mapping advice and the direct-memory
+     *         exhaustion advice.
      */
     public static List<AdviceSpec> all()
     {
@@ -27,7 +27,21 @@ public final class Instrumentations
         specs.addAll(ArenaInstrumentation.specs());
         specs.addAll(MappedInstrumentation.specs());
         specs.addAll(BitsInstrumentation.specs());
-        specs.addAll(ManagementInstrumentation.specs());
         return List.copyOf(specs);
+    }
+
+    /**
+     * Every pool of an application library whose buffers are recorded as {@code POOLED}.
+     *
+     * @return one spec per pool class.
+     */
+    public static List<PoolSpec> pools()
+    {
+        return List.of(
+            new NettyPooledInstrumentation(),
+            NettyChunkInstrumentation.pooledArena(),
+            new NettyAdaptiveInstrumentation(),
+            NettyChunkInstrumentation.adaptive("SizeClassChunkController"),
+            NettyChunkInstrumentation.adaptive("BuddyChunkController"));
     }
 }

@@ -229,9 +229,20 @@ public final class PageOwnerMBean extends NotificationBroadcasterSupport impleme
 
     private KindTotals scanTotals()
     {
-        return null == recorder.liveSizes()
-            ? KindTotals.scan(recorder.table())
-            : KindTotals.scan(recorder.liveSizes(), recorder.table().pageShift());
+        final KindTotals totals = scan(recorder);
+        if (null != recorder.pools())
+        {
+            // NOTE: POOLED joins the per-kind figures only: its bytes lie inside chunks counted already.
+            totals.addKinds(scan(recorder.pools()));
+        }
+        return totals;
+    }
+
+    private static KindTotals scan(final Recorder of)
+    {
+        return null == of.liveSizes()
+            ? KindTotals.scan(of.table())
+            : KindTotals.scan(of.liveSizes(), of.table().pageShift());
     }
 
     @Override
@@ -329,7 +340,9 @@ public final class PageOwnerMBean extends NotificationBroadcasterSupport impleme
             {
                 final OwnerRecord record = new OwnerRecord();
                 final StringBuilder sb = new StringBuilder();
-                if (recorder.table().ownerOf(address, record))
+                // NOTE: a pooled buffer is the nearer owner of its bytes than the chunk that holds it.
+                if (null != recorder.pools() && recorder.pools().table().ownerOf(address, record) ||
+                    recorder.table().ownerOf(address, record))
                 {
                     format.append(record, sb);
                 }

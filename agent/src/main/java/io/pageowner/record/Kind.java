@@ -22,13 +22,25 @@ public final class Kind
     public static final int REALLOC = 0x10;
     /** Modifier: a temporary direct buffer of NIO's per-thread cache ({@code sun.nio.ch.Util}). */
     public static final int NIO_TEMP = 0x20;
+    /**
+     * A buffer a pool (Netty's allocators) handed out of one of its chunks, from acquire to release. Its bytes
+     * lie inside a chunk that has its own record ({@code DIRECT} or {@code UNSAFE}), so pooled records are
+     * kept in a table of their own and their bytes are never added to the chunks'.
+     */
+    public static final int POOLED = 0x40;
+    /**
+     * Modifier: a chunk a pool (Netty's {@code PoolArena}) took from the JDK to hand out as {@link #POOLED}
+     * buffers, added to its kind ({@code UNSAFE} or {@code DIRECT}); its bytes are the pool's, in use or free.
+     */
+    public static final int POOL_CHUNK = 0x80;
     /** The kinds proper; every record has one of them. */
-    public static final int KINDS = UNSAFE | DIRECT | MAPPED | ARENA | REALLOC;
+    public static final int KINDS = UNSAFE | DIRECT | MAPPED | ARENA | REALLOC | POOLED;
     /** How many named bits there are: kind bit {@code i} is {@code 1 << i}. */
-    public static final int BITS = 6;
+    public static final int BITS = 8;
 
-    private static final String[] NAMES = { "UNSAFE", "DIRECT", "MAPPED", "ARENA", "REALLOC", "NIO_TEMP" };
-    private static final String[] TYPES = { "Unsafe", "Direct", "Mapped", "Arena", "Realloc" };
+    private static final String[] NAMES =
+        { "UNSAFE", "DIRECT", "MAPPED", "ARENA", "REALLOC", "NIO_TEMP", "POOLED", "POOL_CHUNK" };
+    private static final String[] TYPES = { "Unsafe", "Direct", "Mapped", "Arena", "Realloc", null, "Pooled", null };
 
     private Kind()
     {
@@ -100,7 +112,7 @@ public final class Kind
     {
         for (int i = TYPES.length - 1; i >= 0; i--)
         {
-            if (0 != (kind & (1 << i)))
+            if (null != TYPES[i] && 0 != (kind & (1 << i)))
             {
                 return TYPES[i];
             }

@@ -4,9 +4,7 @@ import io.pageowner.depot.StackCapture;
 import io.pageowner.depot.StackDepot;
 import io.pageowner.depot.ThreadDepot;
 import io.pageowner.table.LiveSizes;
-import io.pageowner.table.OwnerRecord;
 import io.pageowner.table.OwnerTable;
-import org.agrona.collections.LongArrayList;
 
 import java.util.concurrent.Callable;
 
@@ -39,6 +37,7 @@ public final class Recorder
     private volatile boolean recording = true;
     private volatile boolean paused;
     private volatile Runnable directMemoryListener;
+    private volatile Recorder pools;
     /** The adapter's {@code takeStack} flag, once attached; guarded by {@code this}. */
     private StackFlag stackFlag;
 
@@ -224,9 +223,7 @@ public final class Recorder
         state().mapping(path, position);
     }
 
-    /**
-     * The current thread is done mapping, normally or not.
-     */
+    /** The current thread is done mapping, normally or not. */
     void mappingDone()
     {
         state().mappingDone();
@@ -278,9 +275,7 @@ public final class Recorder
         release(address, true);
     }
 
-    /**
-     * Advice code threw and the throwable was suppressed.
-     */
+    /** Advice code threw and the throwable was suppressed. */
     void suppressed(final Throwable throwable)
     {
         counters.suppressed.incrementAndGet();
@@ -345,17 +340,13 @@ public final class Recorder
         }
     }
 
-    /**
-     * Whether recording is paused.
-     */
+    /** Whether recording is paused. */
     boolean paused()
     {
         return paused;
     }
 
-    /**
-     * The current thread's state.
-     */
+    /** The current thread's state. */
     ThreadState state()
     {
         return states.current();
@@ -424,34 +415,35 @@ public final class Recorder
     }
 
     /**
-     * Forgets every record, and in sampled mode every block of the live index, with the guard held.
-     * Blocks allocated before are then counted as {@code before_start} when they are freed.
+     * Forgets every record, and the live index, here and in the pools' recorder that follows this one.
      *
      * @return the records removed.
      */
     public long clear()
     {
-        final ThreadState state = state();
-        final int saved = state.enterAgent();
-        try
-        {
-            final LongArrayList addresses = new LongArrayList();
-            table.forEach(new OwnerRecord(), (final OwnerRecord record) -> addresses.addLong(record.address()));
-            mode.clear();
-            long removed = 0;
-            for (int i = 0; i < addresses.size(); i++)
-            {
-                if (table.remove(addresses.getLong(i), null))
-                {
-                    removed++;
-                }
-            }
-            return removed;
-        }
-        finally
-        {
-            state.exitAgent(saved);
-        }
+        final Recorder follower = pools;
+        return TableClearing.clear(this, mode) + (null != follower ? follower.clear() : 0);
+    }
+
+    /**
+     * Lets the pools' recorder ({@link Kind#POOLED}, own table) be paused, resumed and cleared with this one.
+     *
+     * @param follower the pools' recorder.
+     */
+    public void follow(final Recorder follower)
+    {
+        pools = follower;
+        follower.pause(paused);
+    }
+
+    /**
+     * The pools' recorder that follows this one.
+     *
+     * @return it, or null.
+     */
+    public Recorder pools()
+    {
+        return pools;
     }
 
     /**
@@ -505,6 +497,11 @@ public final class Recorder
     {
         paused = pause;
         syncTakeStack();
+        final Recorder follower = pools;
+        if (null != follower)
+        {
+            follower.pause(pause);
+        }
     }
 
     /**

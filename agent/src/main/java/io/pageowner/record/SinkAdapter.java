@@ -2,8 +2,6 @@ package io.pageowner.record;
 
 import jdk.internal.misc.PageOwnerSink;
 
-import java.util.function.Consumer;
-
 /**
  * The only subclass of the boot sink, {@link PageOwnerSink}, which exists only inside a running
  * agent (defined into {@code java.base} at start): it forwards each event to the {@link Recorder},
@@ -15,7 +13,6 @@ import java.util.function.Consumer;
 public final class SinkAdapter extends PageOwnerSink implements StackFlag
 {
     private final Recorder recorder;
-    private volatile Consumer<Object> platformServerListener;
 
     /**
      * Creates the adapter and lets the recorder set its {@code takeStack} flag from now on.
@@ -115,37 +112,5 @@ public final class SinkAdapter extends PageOwnerSink implements StackFlag
     public void directMemoryExhausted()
     {
         recorder.directMemoryExhausted();
-    }
-
-    /**
-     * Sets what is told of the platform MBean server each time {@code getPlatformMBeanServer} returns it.
-     *
-     * @param listener takes the server ({@code javax.management.MBeanServer}); runs with the guard held.
-     */
-    public void onPlatformMBeanServer(final Consumer<Object> listener)
-    {
-        platformServerListener = listener;
-    }
-
-    @Override
-    public void platformMBeanServer(final Object server)
-    {
-        final Consumer<Object> listener = platformServerListener;
-        if (null == listener)
-        {
-            return;
-        }
-        try
-        {
-            recorder.asAgent(() ->
-            {
-                listener.accept(server);
-                return null;
-            });
-        }
-        catch (final Throwable ex)
-        {
-            recorder.suppressed(ex);
-        }
     }
 }

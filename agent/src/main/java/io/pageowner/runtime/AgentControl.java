@@ -5,7 +5,6 @@ import io.pageowner.dump.DumpPaths;
 import io.pageowner.dump.MemoryFigures;
 import io.pageowner.dump.PageOwnerWriter;
 import io.pageowner.record.Recorder;
-import io.pageowner.record.SinkAdapter;
 import io.pageowner.jmx.AgentOperations;
 import io.pageowner.jmx.PageOwnerMBean;
 import io.pageowner.jmx.PageOwnerMXBean;
@@ -22,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -59,7 +59,6 @@ public final class AgentControl implements AgentOperations
     private final Weaving installer;
     private final Instrumentation inst;
     private volatile PageOwnerMBean mbean;
-    private final AtomicBoolean registered = new AtomicBoolean();
     private volatile boolean signalTaken;
     private volatile boolean detached;
     private RssWatch rssWatch;
@@ -143,22 +142,21 @@ public final class AgentControl implements AgentOperations
      * Takes the dump signal, hooks direct-memory exhaustion and JVM exit, has the MBean registered in the
      * platform MBean server and starts the agent thread.
      * <p>
-     * The MBean is in the platform MBean server for anyone who can look for it, without start-up waiting
-     * for the server (about 200 ms): a short-lived daemon thread creates the server and registers the MBean
-     * while {@code main} runs, and should anyone call {@code ManagementFactory.getPlatformMBeanServer}
-     * before it is done, the advice on that method registers the MBean before the call returns (on the
-     * caller's thread, with the guard held). That thread, not an application thread, is the one that
-     * reads the cgroup files (through NIO) a new server reads, so its temporary direct buffer ends with
-     * it; only a program that asks for the server in its first milliseconds makes the server itself, as
-     * it would without the agent. When {@code ManagementFactory} was loaded before the advice (the agent
-     * loaded into a running JVM), the server may exist and no one may ask for it again: then start-up
-     * waits for the thread (at most {@value #REGISTER_TIMEOUT_SECONDS} s).
+     * The MBean is in the platform MBean server for anyone who can look for it from the first statement of
+     * {@code main}, without start-up waiting the ~200 ms a new server takes: a short-lived daemon thread takes
+     * {@code ManagementFactory}'s class lock (the lock {@code getPlatformMBeanServer} is synchronized on),
+     * start-up waits only until it holds it, and the thread then creates the server and registers the MBean
+     * while {@code main} runs. A program that asks for the server meanwhile waits on that lock and finds the
+     * MBean there; one that never asks does not wait at all. That thread, not an application thread, is the
+     * one that reads the cgroup files (through NIO) a new server reads, so its temporary direct buffer ends
+     * with it. When {@code ManagementFactory} was loaded before the agent (loaded into a running JVM), start-up
+     * waits for the registration itself, as the server may already exist. Each wait is at most
+     * {@value #REGISTER_TIMEOUT_SECONDS} s.
      *
      * @param bean              the MBean to register.
-     * @param sink              tells of the platform MBean server.
-     * @param managementLoaded  whether {@code ManagementFactory} was loaded before the advice was in place.
+     * @param managementLoaded  whether {@code ManagementFactory} was loaded before the agent started.
      */
-    void start(final PageOwnerMBean bean, final SinkAdapter sink, final boolean managementLoaded)
+    void start(final PageOwnerMBean bean, final boolean managementLoaded)
     {
         this.mbean = bean;
         if (!"none".equals(options.signal()))
@@ -175,13 +173,17 @@ public final class AgentControl implements AgentOperations
             Runtime.getRuntime().addShutdownHook(hook);
         }
         rssWatch = RssWatch.create(options.rssDump(), options.rssStep(), CgroupMemory.limit(), AgentLog::warn);
-        sink.onPlatformMBeanServer(server -> registerIn((javax.management.MBeanServer)server));
-        final Thread registrar = new Thread(this::registerMBean, "page-owner-jmx");
+        final CountDownLatch holding = new CountDownLatch(1);
+        final Thread registrar = new Thread(() -> registerMBean(holding), "page-owner-jmx");
         registrar.setDaemon(true);
         registrar.start();
         if (managementLoaded)
         {
             awaitEnd(registrar);
+        }
+        else
+        {
+            awaitHolding(holding);
         }
         final Thread thread = new Thread(this::run, "page-owner");
         thread.setDaemon(true);
@@ -340,30 +342,53 @@ public final class AgentControl implements AgentOperations
         }
     }
 
-    private void registerMBean()
+    private static void awaitHolding(final CountDownLatch holding)
+    {
+        try
+        {
+            if (!holding.await(REGISTER_TIMEOUT_SECONDS, TimeUnit.SECONDS))
+            {
+                AgentLog.warn("the MBean " + PageOwnerMXBean.OBJECT_NAME + " could not be prepared in " +
+                    REGISTER_TIMEOUT_SECONDS + " s; the application starts without waiting for it");
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            // NOTE: the application's interrupt, not ours to swallow; the registration goes on by itself.
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void registerMBean(final CountDownLatch holding)
     {
         recorder.enterAgentThread();
         try
         {
-            registerIn(ManagementFactory.getPlatformMBeanServer());
+            // NOTE: getPlatformMBeanServer is static synchronized: holding its class lock first means that
+            // whoever asks for the server meanwhile waits for it, and for the MBean, instead of building it.
+            synchronized (ManagementFactory.class)
+            {
+                holding.countDown();
+                registerIn(ManagementFactory.getPlatformMBeanServer());
+            }
         }
         catch (final RuntimeException | Error ex)
         {
             AgentLog.warn("could not register the MBean " + PageOwnerMXBean.OBJECT_NAME, ex);
         }
+        finally
+        {
+            holding.countDown();
+        }
     }
 
     /**
-     * Registers the MBean in the platform MBean server, once.
+     * Registers the MBean in the platform MBean server.
      *
      * @param server the platform MBean server.
      */
     private void registerIn(final javax.management.MBeanServer server)
     {
-        if (!registered.compareAndSet(false, true))
-        {
-            return;
-        }
         try
         {
             server.registerMBean(mbean.registrable(), new ObjectName(PageOwnerMXBean.OBJECT_NAME));

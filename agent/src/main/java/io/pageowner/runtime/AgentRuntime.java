@@ -9,6 +9,8 @@ import io.pageowner.dump.PageOwnerFormat;
 import io.pageowner.dump.PageOwnerWriter;
 import io.pageowner.instrument.ByteBuddyWeaver;
 import io.pageowner.instrument.Instrumentations;
+import io.pageowner.pool.PoolHooks;
+import io.pageowner.record.PoolSinkAdapter;
 import io.pageowner.record.Recorder;
 import io.pageowner.record.SinkAdapter;
 import io.pageowner.jmx.PageOwnerMBean;
@@ -16,6 +18,7 @@ import io.pageowner.log.AgentLog;
 import io.pageowner.table.OwnerTable;
 import io.pageowner.options.AgentOptions;
 import io.pageowner.weave.AdviceInfo;
+import io.pageowner.weave.Weaver;
 import io.pageowner.weave.Weaving;
 import io.pageowner.weave.WovenCache;
 import jdk.internal.misc.PageOwnerHooks;
@@ -78,15 +81,28 @@ public final class AgentRuntime
         // NOTE: before the advice can call it, so that no class of its is loaded inside Unsafe.allocateMemory;
         // 2^47 is above every user-space address of a 47-bit address space.
         recorder.warmUp(1L << 47);
+        // NOTE: the pools' buffers lie inside chunks the main table already holds, so they get a table of their
+        // own: no start address is shared with a chunk's record and no byte is in both tables' totals.
+        final Recorder pools = new Recorder(
+            new OwnerTable(options.maxRecords(), pageShift),
+            recorder.stacks(),
+            recorder.threads(),
+            options.depth(),
+            options.sampleBytes(),
+            zeroNanos,
+            AgentRuntime.class.getClassLoader(),
+            PoolHooks.class);
+        pools.warmUp(1L << 47);
+        recorder.follow(pools);
 
-        // NOTE: the weaver (Byte Buddy) is created only if the cache cannot answer: a warm start never loads it.
-        final Weaving installer = new Weaving(
-            () -> new ByteBuddyWeaver(Instrumentations.all()), openCache(options), recorder::asAgent);
+        // NOTE: the weaver (Byte Buddy) is created only if the cache cannot answer, or when a pool's class
+        // loads: a warm start of a program without Netty never loads it.
+        final Weaving installer = new Weaving(AgentRuntime::weaver, openCache(options), recorder::asAgent);
         // NOTE: the JDK's pools now, before any advice: exactly what the agent can never attribute. The
         // agent's own memory is not in them (the table and depots are not buffers), nor is main's.
         recorder.counters().atStart(MemoryFigures.jdkBufferPools());
-        final SinkAdapter sink = new SinkAdapter(recorder);
-        PageOwnerHooks.install(sink);
+        PageOwnerHooks.install(new SinkAdapter(recorder));
+        PoolHooks.install(new PoolSinkAdapter(pools, recorder));
         try
         {
             recorder.asAgent(() ->
@@ -98,6 +114,7 @@ public final class AgentRuntime
         catch (final Exception | Error ex)
         {
             PageOwnerHooks.install(null);
+            PoolHooks.install(null);
             installer.reset(inst);
             throw ex;
         }
@@ -117,15 +134,24 @@ public final class AgentRuntime
             new PageOwnerFormat(recorder.stacks(), recorder.threads(), pid, recorder.mappedFiles(), mode);
         final PageOwnerWriter writer =
             new PageOwnerWriter(table, format, recorder.counters(), recorder.stacks(), recorder.depth(), zeroNanos);
+        writer.pools(pools.table(), pools.liveSizes());
         final AgentControl control = new AgentControl(recorder, writer, options, pid, installer, inst);
         control.start(
-            new PageOwnerMBean(recorder, control, format, installer, options.describe(), options.notifyBytes()), sink,
+            new PageOwnerMBean(recorder, control, format, installer, options.describe(), options.notifyBytes()),
             loaded(inst, "java.lang.management.ManagementFactory"));
         if (!"backtrace".equals(StackCapture.method()))
         {
             AgentLog.warn("stacks are captured with " + StackCapture.method() + ": slower");
         }
         AgentLog.info("tracking off-heap memory (" + options.describe() + "), stacks by " + StackCapture.method());
+    }
+
+    private static Weaver weaver()
+    {
+        final ByteBuddyWeaver weaver =
+            new ByteBuddyWeaver(Instrumentations.all(), Instrumentations.pools(), Runtime.version().feature());
+        weaver.onPoolPackage(StackCapture::skipLeadingPackage);
+        return weaver;
     }
 
     private static boolean loaded(final Instrumentation inst, final String name)

@@ -21,6 +21,8 @@ final class BootHooks
 {
     static final String SINK_CLASS = "jdk.internal.misc.PageOwnerSink";
     static final String HOOKS_CLASS = "jdk.internal.misc.PageOwnerHooks";
+    static final String POOL_SINK_CLASS = "io.pageowner.pool.PoolSink";
+    static final String POOL_HOOKS_CLASS = "io.pageowner.pool.PoolHooks";
 
     private BootHooks()
     {
@@ -33,6 +35,7 @@ final class BootHooks
      */
     static void define() throws Exception
     {
+        definePoolHooks();
         if (isDefined(HOOKS_CLASS))
         {
             return;
@@ -45,6 +48,27 @@ final class BootHooks
             lookup.defineClass(bytes("PageOwnerSink"));
         }
         lookup.defineClass(bytes("PageOwnerHooks"));
+    }
+
+    /**
+     * Defines {@code io.pageowner.pool.PoolSink} and {@code PoolHooks} with the boot loader, outside every named
+     * module: they land in the boot loader's unnamed module, which exports all its packages and which every
+     * loader reaches by delegation, so the advice inlined into a library's classes (Netty's, loaded by the
+     * application's loader) can call them; nothing of {@code java.base} is exported to the application.
+     */
+    private static void definePoolHooks() throws IOException
+    {
+        final jdk.internal.misc.Unsafe unsafe = jdk.internal.misc.Unsafe.getUnsafe();
+        if (!isDefined(POOL_SINK_CLASS))
+        {
+            final byte[] sink = bytes("PoolSink");
+            unsafe.defineClass(POOL_SINK_CLASS, sink, 0, sink.length, null, null);
+        }
+        if (!isDefined(POOL_HOOKS_CLASS))
+        {
+            final byte[] hooks = bytes("PoolHooks");
+            unsafe.defineClass(POOL_HOOKS_CLASS, hooks, 0, hooks.length, null, null);
+        }
     }
 
     private static boolean isDefined(final String name)

@@ -4,6 +4,7 @@ import io.pageowner.log.AgentLog;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -17,6 +18,7 @@ import java.util.function.Supplier;
 final class CachingTransformer implements ClassFileTransformer
 {
     private final Set<String> targets;
+    private final List<String> pools;
     private final WovenCache cache;
     private final Supplier<Weaver> weaver;
     private final Weaving.Guard guard;
@@ -24,10 +26,11 @@ final class CachingTransformer implements ClassFileTransformer
     private final AtomicLong woven = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
 
-    CachingTransformer(final Set<String> targets, final WovenCache cache, final Supplier<Weaver> weaver,
-        final Weaving.Guard guard)
+    CachingTransformer(final Set<String> targets, final List<String> pools, final WovenCache cache,
+        final Supplier<Weaver> weaver, final Weaving.Guard guard)
     {
         this.targets = Set.copyOf(targets);
+        this.pools = List.copyOf(pools);
         this.cache = cache;
         this.weaver = weaver;
         this.guard = guard;
@@ -42,14 +45,22 @@ final class CachingTransformer implements ClassFileTransformer
         final ProtectionDomain protectionDomain,
         final byte[] classfileBuffer)
     {
-        if (null == className || !targets.contains(className))
+        if (null == className)
+        {
+            return null;
+        }
+        final boolean pool = !targets.contains(className);
+        if (pool && !isPool(pools, className))
         {
             return null;
         }
         try
         {
-            return guard.call(() -> weave(module, loader, className, classBeingRedefined, protectionDomain,
-                classfileBuffer));
+            // NOTE: a pool's class is always woven: weaving it has effects a cached copy would skip.
+            return guard.call(() -> pool ?
+                weaver.get().transformer().transform(module, loader, className, classBeingRedefined,
+                    protectionDomain, classfileBuffer) :
+                weave(module, loader, className, classBeingRedefined, protectionDomain, classfileBuffer));
         }
         catch (final Throwable ex)
         {
@@ -89,6 +100,28 @@ final class CachingTransformer implements ClassFileTransformer
             cache.writeClass(className, original, result);
         }
         return result;
+    }
+
+    /**
+     * Whether a class is a pool's: its internal name is one of the pools' names, or ends with one after a
+     * {@code /} (a shaded copy).
+     *
+     * @param pools     the pools' internal names.
+     * @param className an internal name.
+     * @return true if it is.
+     */
+    static boolean isPool(final List<String> pools, final String className)
+    {
+        for (int i = 0; i < pools.size(); i++)
+        {
+            final String pool = pools.get(i);
+            if (className.endsWith(pool) && (className.length() == pool.length() ||
+                '/' == className.charAt(className.length() - pool.length() - 1)))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     long fromCache()

@@ -72,16 +72,17 @@ public final class Weaving
         final Set<String> targets = new LinkedHashSet<>();
         for (final AdviceInfo info : advice)
         {
-            if (info.applies() && info.matched() > 0)
+            if (info.applies() && info.matched() > 0 && !info.pool())
             {
                 targets.add(info.typeName().replace('.', '/'));
             }
         }
-        final CachingTransformer installed = new CachingTransformer(targets, cache, this::weaver, guard);
+        final List<String> pools = pools();
+        final CachingTransformer installed = new CachingTransformer(targets, pools, cache, this::weaver, guard);
         inst.addTransformer(installed, true);
         try
         {
-            retransform(inst, targets);
+            retransform(inst, targets, pools);
         }
         catch (final UnmodifiableClassException | RuntimeException | Error ex)
         {
@@ -157,11 +158,14 @@ public final class Weaving
         final Set<String> targets = new LinkedHashSet<>();
         for (final AdviceInfo info : advice)
         {
-            targets.add(info.typeName().replace('.', '/'));
+            if (!info.pool())
+            {
+                targets.add(info.typeName().replace('.', '/'));
+            }
         }
         try
         {
-            retransform(inst, targets);
+            retransform(inst, targets, pools());
             return true;
         }
         catch (final UnmodifiableClassException | RuntimeException ex)
@@ -170,13 +174,27 @@ public final class Weaving
         }
     }
 
-    private static void retransform(final Instrumentation inst, final Set<String> targets)
+    private List<String> pools()
+    {
+        final List<String> pools = new ArrayList<>();
+        for (final AdviceInfo info : advice)
+        {
+            if (info.pool())
+            {
+                pools.add(info.typeName().replace('.', '/'));
+            }
+        }
+        return pools;
+    }
+
+    private static void retransform(final Instrumentation inst, final Set<String> targets, final List<String> pools)
         throws UnmodifiableClassException
     {
         final List<Class<?>> loaded = new ArrayList<>();
         for (final Class<?> type : inst.getAllLoadedClasses())
         {
-            if (targets.contains(type.getName().replace('.', '/')) && inst.isModifiableClass(type))
+            final String name = type.getName().replace('.', '/');
+            if ((targets.contains(name) || CachingTransformer.isPool(pools, name)) && inst.isModifiableClass(type))
             {
                 loaded.add(type);
             }
@@ -222,7 +240,7 @@ public final class Weaving
         final Map<String, Integer> result = new LinkedHashMap<>();
         for (final AdviceInfo info : adviceOrEmpty())
         {
-            if (info.applies())
+            if (info.applies() && !info.pool())
             {
                 result.put(info.name(), info.matched());
             }
@@ -240,7 +258,7 @@ public final class Weaving
         final List<String> result = new ArrayList<>();
         for (final AdviceInfo info : adviceOrEmpty())
         {
-            if (info.applies() && 0 == info.matched())
+            if (info.applies() && !info.pool() && 0 == info.matched())
             {
                 result.add(info.name());
             }
@@ -276,7 +294,10 @@ public final class Weaving
         final Map<String, String> result = new LinkedHashMap<>();
         for (final AdviceInfo info : adviceOrEmpty())
         {
-            result.put(info.name(), info.versions());
+            if (!info.pool())
+            {
+                result.put(info.name(), info.versions());
+            }
         }
         return result;
     }

@@ -14,7 +14,6 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -62,7 +61,6 @@ public final class WovenCache
     private static final int CLASS_MAGIC = 0x504F5743;
     private static final int ADVICE_MAGIC = 0x504F4144;
     private static final int FORMAT = 1;
-    private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
 
     /** Bounds what is read at start: this build's entries are a few hundred KiB. */
@@ -96,15 +94,15 @@ public final class WovenCache
         }
         try
         {
-            createPrivate(root);
-            final String problem = unsafeDirectory(root);
+            PrivateDirectory.create(root);
+            final String problem = PrivateDirectory.whyUnsafe(root);
             if (null != problem)
             {
                 AgentLog.warn("woven-class cache " + root + " not used: " + problem);
                 return null;
             }
             final Path dir = root.resolve(hex(hash(buildId.getBytes(StandardCharsets.UTF_8), null, null)));
-            createPrivate(dir);
+            PrivateDirectory.create(dir);
             final WovenCache cache = new WovenCache(dir, buildId);
             cache.loadEntries();
             return cache;
@@ -211,7 +209,8 @@ public final class WovenCache
             final List<AdviceInfo> advice = new ArrayList<>(count);
             for (int i = 0; i < count; i++)
             {
-                advice.add(new AdviceInfo(in.readUTF(), in.readUTF(), in.readUTF(), in.readBoolean(), in.readInt()));
+                advice.add(new AdviceInfo(
+                    in.readUTF(), in.readUTF(), in.readUTF(), in.readBoolean(), in.readInt(), in.readBoolean()));
             }
             return List.copyOf(advice);
         }
@@ -241,6 +240,7 @@ public final class WovenCache
                 out.writeUTF(info.versions());
                 out.writeBoolean(info.applies());
                 out.writeInt(info.matched());
+                out.writeBoolean(info.pool());
             }
         }
         catch (final IOException ex)
@@ -483,66 +483,6 @@ public final class WovenCache
         catch (final IOException ex)
         {
             return 0;
-        }
-    }
-
-    private static void createPrivate(final Path path) throws IOException
-    {
-        if (!Files.isDirectory(path))
-        {
-            if (null != path.getParent())
-            {
-                Files.createDirectories(path.getParent());
-            }
-            try
-            {
-                Files.createDirectory(path, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIR));
-            }
-            catch (final FileAlreadyExistsException ex)
-            {
-                // NOTE: another JVM made it meanwhile; it is checked below like any other.
-            }
-        }
-    }
-
-    /**
-     * Why a cache directory must not be used: not ours, or writable by others.
-     *
-     * @param root the directory.
-     * @return the reason, or null when it is safe.
-     * @throws IOException if its attributes cannot be read.
-     */
-    static String unsafeDirectory(final Path root) throws IOException
-    {
-        if (Files.isSymbolicLink(root))
-        {
-            return "it is a symbolic link";
-        }
-        final Object owner = Files.getAttribute(root, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        final Object self = ownUid();
-        if (null != self && !self.equals(owner))
-        {
-            return "it belongs to uid " + owner + ", not to this process's uid " + self;
-        }
-        final Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(root, LinkOption.NOFOLLOW_LINKS);
-        if (permissions.contains(PosixFilePermission.GROUP_WRITE) ||
-            permissions.contains(PosixFilePermission.OTHERS_WRITE))
-        {
-            return "others may write to it (" + PosixFilePermissions.toString(permissions) + ")";
-        }
-        return null;
-    }
-
-    private static Object ownUid()
-    {
-        try
-        {
-            // NOTE: /proc/self belongs to the process's effective uid.
-            return Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            return null;
         }
     }
 

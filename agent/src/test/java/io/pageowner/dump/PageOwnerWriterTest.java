@@ -113,15 +113,17 @@ class PageOwnerWriterTest
             "# kind MAPPED: records 0, bytes 0",
             "# kind ARENA: records 0, bytes 0",
             "# kind REALLOC: records 0, bytes 0",
-            "# kind NIO_TEMP: records 0, bytes 0"), lines.subList(trailer + 2, trailer + 8));
-        assertTrue(lines.get(trailer + 8).matches("# jdk buffer pool direct: count \\d+, capacity \\d+, used \\d+"),
-            lines.get(trailer + 8));
-        assertTrue(lines.get(trailer + 9).matches("# jdk buffer pool mapped: count \\d+, capacity \\d+, used \\d+"),
-            lines.get(trailer + 9));
-        assertTrue(lines.get(trailer + 10).matches("# process: VmRSS \\d+ bytes, Rss (\\d+ bytes|n/a), " +
-            "Anonymous (\\d+ bytes|n/a), cgroup memory limit (none|\\d+ bytes)"), lines.get(trailer + 10));
-        assertTrue(lines.get(trailer + 11).startsWith("# not seen by page-owner: memory malloc'ed by native code"));
-        assertEquals(trailer + 12, lines.size(), "nothing after the trailer");
+            "# kind NIO_TEMP: records 0, bytes 0",
+            "# kind POOLED: records 0, bytes 0",
+            "# kind POOL_CHUNK: records 0, bytes 0"), lines.subList(trailer + 2, trailer + 10));
+        assertTrue(lines.get(trailer + 10).matches("# jdk buffer pool direct: count \\d+, capacity \\d+, used \\d+"),
+            lines.get(trailer + 10));
+        assertTrue(lines.get(trailer + 11).matches("# jdk buffer pool mapped: count \\d+, capacity \\d+, used \\d+"),
+            lines.get(trailer + 11));
+        assertTrue(lines.get(trailer + 12).matches("# process: VmRSS \\d+ bytes, Rss (\\d+ bytes|n/a), " +
+            "Anonymous (\\d+ bytes|n/a), cgroup memory limit (none|\\d+ bytes)"), lines.get(trailer + 12));
+        assertTrue(lines.get(trailer + 13).startsWith("# not seen by page-owner: memory malloc'ed by native code"));
+        assertEquals(trailer + 14, lines.size(), "nothing after the trailer");
         for (final String line : lines.subList(trailer, lines.size()))
         {
             assertTrue(line.startsWith("# ") && !line.isBlank(), "no empty line in the trailer: '" + line + "'");

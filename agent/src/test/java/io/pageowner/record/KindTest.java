@@ -12,7 +12,7 @@ class KindTest
         assertEquals("UNSAFE", Kind.names(Kind.UNSAFE));
         assertEquals("DIRECT", Kind.names(Kind.DIRECT));
         assertEquals("UNSAFE|REALLOC", Kind.names(Kind.UNSAFE | Kind.REALLOC));
-        assertEquals("MAPPED|0x40", Kind.names(Kind.MAPPED | 0x40));
+        assertEquals("MAPPED|0x100", Kind.names(Kind.MAPPED | 0x100));
         assertEquals("", Kind.names(0));
         assertEquals("Direct", Kind.type(Kind.DIRECT));
         assertEquals("Realloc", Kind.type(Kind.UNSAFE | Kind.REALLOC));
@@ -28,7 +28,12 @@ class KindTest
         assertEquals("Direct", Kind.type(Kind.DIRECT | Kind.NIO_TEMP));
         assertEquals("NIO_TEMP", Kind.name(5));
         assertEquals(Kind.NIO_TEMP, 1 << 5);
-        assertEquals(Kind.BITS, Integer.numberOfTrailingZeros(Kind.NIO_TEMP) + 1);
+        assertEquals("POOLED", Kind.name(6));
+        assertEquals("Pooled", Kind.type(Kind.POOLED));
+        assertEquals("POOL_CHUNK", Kind.name(7));
+        assertEquals("Unsafe", Kind.type(Kind.UNSAFE | Kind.POOL_CHUNK));
+        assertEquals(Kind.UNSAFE | Kind.POOL_CHUNK, Kind.ofAllocation(Kind.POOL_CHUNK));
+        assertEquals(Kind.BITS, Integer.numberOfTrailingZeros(Kind.POOL_CHUNK) + 1);
     }
 
     @Test

@@ -32,8 +32,9 @@ class WeavingTest
     private static final byte[] ORIGINAL = { 0x0C, 0x0A, 0x0F, 0x0E };
     private static final byte[] WOVEN = { 1, 2, 3 };
     private static final List<AdviceInfo> ADVICE = List.of(
-        new AdviceInfo("StringBuilder.append", "java.lang.StringBuilder", "17+", true, 2),
-        new AdviceInfo("Later.only", "java.lang.Later", "99+", false, 0));
+        new AdviceInfo("StringBuilder.append", "java.lang.StringBuilder", "17+", true, 2, false),
+        new AdviceInfo("Later.only", "java.lang.Later", "99+", false, 0, false),
+        AdviceInfo.pool("Some pool", "lib.buffer.Pool"));
 
     @TempDir
     Path root;
@@ -72,6 +73,48 @@ class WeavingTest
         assertTrue(warm.transformers.isEmpty(), "the transformer is removed");
         assertEquals(2, warm.retransformed.size(), "and the class retransformed back");
         assertFalse(second.reset(warm), "nothing left to reset");
+    }
+
+    @Test
+    void shouldAlwaysWeaveAPoolsClassAndItsShadedCopiesButNothingElse() throws Exception
+    {
+        final AtomicInteger created = new AtomicInteger();
+        final List<String> woven = new ArrayList<>();
+        for (int start = 0; start < 2; start++)
+        {
+            final FakeInstrumentation inst = new FakeInstrumentation();
+            final Weaving weaving = new Weaving(() ->
+            {
+                created.incrementAndGet();
+                return new FakeWeaver()
+                {
+                    @Override
+                    public ClassFileTransformer transformer()
+                    {
+                        return new ClassFileTransformer()
+                        {
+                            @Override
+                            public byte[] transform(final ClassLoader loader, final String name, final Class<?> type,
+                                final ProtectionDomain domain, final byte[] bytes)
+                            {
+                                woven.add(name);
+                                return WOVEN.clone();
+                            }
+                        };
+                    }
+                };
+            }, WovenCache.open(root, "build"), Work::call);
+            weaving.install(inst);
+            woven.clear();
+            assertArrayEquals(WOVEN, inst.load("lib/buffer/Pool", ORIGINAL));
+            assertArrayEquals(WOVEN, inst.load("shaded/lib/buffer/Pool", ORIGINAL));
+            assertNull(inst.load("lib/buffer/OtherPool", ORIGINAL));
+            assertNull(inst.load("lib/buffer/Pool2", ORIGINAL));
+            assertEquals(List.of("lib/buffer/Pool", "shaded/lib/buffer/Pool"), woven, "woven at every start");
+            assertFalse(weaving.matches().containsKey("Some pool"), "not a JDK advice");
+            assertFalse(weaving.unmatched().contains("Some pool"), "not reported as matching nothing");
+        }
+        assertEquals(2, created.get(), "the weaver is created for a pool's class even on a warm start");
     }
 
     @Test

@@ -101,7 +101,7 @@ class WovenCacheTest
         final Path shared = Files.createDirectory(root.resolve("shared"));
         Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
         assertNull(WovenCache.open(shared, "build"));
-        assertTrue(WovenCache.unsafeDirectory(shared).startsWith("others may write to it"));
+        assertTrue(PrivateDirectory.whyUnsafe(shared).startsWith("others may write to it"));
         final Path link = Files.createSymbolicLink(root.resolve("link"), Files.createDirectory(root.resolve("real")));
         assertNull(WovenCache.open(link, "build"));
     }
@@ -119,8 +119,8 @@ class WovenCacheTest
     {
         final WovenCache cache = WovenCache.open(root, "build");
         final List<AdviceInfo> advice = List.of(
-            new AdviceInfo("Unsafe.allocateMemory", "jdk.internal.misc.Unsafe", "17+", true, 1),
-            new AdviceInfo("Other.method", "x.Y", "21", false, 0));
+            new AdviceInfo("Unsafe.allocateMemory", "jdk.internal.misc.Unsafe", "17+", true, 1, false),
+            new AdviceInfo("Other.method", "x.Y", "21", false, 0, false));
         assertNull(cache.readAdvice("jdk one"));
         cache.writeAdvice("jdk one", advice);
         cache.flush();

@@ -69,9 +69,9 @@ public final class PageOwnerSort
         "\t\t\tof blocks whose command name appears in <cmdlist>.\n" +
         "--module <modlist>\tSelect by module name (first [module] in the text).\n" +
         "--kind <kindlist>\tSelect by kind: records whose mask names include one of\n" +
-        "\t\t\tthe list (UNSAFE, DIRECT, MAPPED, ARENA, REALLOC, NIO_TEMP;\n" +
-        "\t\t\tor gfp flags in kernel dumps), ignoring case; another\n" +
-        "\t\t\tname is an error.\n" +
+        "\t\t\tthe list (UNSAFE, DIRECT, MAPPED, ARENA, REALLOC, NIO_TEMP,\n" +
+        "\t\t\tPOOLED, POOL_CHUNK; or gfp flags in kernel dumps), ignoring\n" +
+        "\t\t\tcase; another name is an error.\n" +
         "\n" +
         "Group:\n" +
         "--cull <rules>\t\tCull by user-defined rules. <rules> is a single\n" +

@@ -57,7 +57,8 @@ final class SortOptions implements OutputOptions
     private String[] modules = {};
     private String[] kinds = {};
     /** The kinds page-owner's dumps name in the mask field; {@code --kind} takes these or gfp flags. */
-    static final List<String> KINDS = List.of("UNSAFE", "DIRECT", "MAPPED", "ARENA", "REALLOC", "NIO_TEMP");
+    static final List<String> KINDS = List.of("UNSAFE", "DIRECT", "MAPPED", "ARENA", "REALLOC", "NIO_TEMP", "POOLED",
+        "POOL_CHUNK");
     private Format format = Format.TEXT;
     private CollapsedWeight weight = CollapsedWeight.BYTES;
     private boolean strict;

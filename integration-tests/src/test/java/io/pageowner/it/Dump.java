@@ -107,37 +107,6 @@ public final class Dump
     }
 
     /**
-     * The records but for the one a program may make itself by asking for the platform MBean server in its
-     * first milliseconds, before the agent's own thread has made it: the JDK reads cgroup files through NIO
-     * then, and the asking thread keeps that temporary buffer, as it would without the agent. Seen only with
-     * a depth that reaches the program's frame (64 does); asserts there is at most one.
-     *
-     * @return the other records.
-     */
-    public List<Record> withoutPlatformServerStart()
-    {
-        final List<Record> others = new ArrayList<>();
-        int serverStarts = 0;
-        for (final Record record : records())
-        {
-            if (record.hasFrame("ManagementFactory.getPlatformMBeanServer(") &&
-                record.hasFrame("sun.nio.ch.Util.getTemporaryDirectBuffer("))
-            {
-                serverStarts++;
-            }
-            else
-            {
-                others.add(record);
-            }
-        }
-        if (serverStarts > 1)
-        {
-            throw new AssertionError("more than one platform MBean server start: " + records());
-        }
-        return others;
-    }
-
-    /**
      * The records with a kind bit and a frame.
      *
      * @param kind  a kind name, e.g. {@code DIRECT}, or null for any.

@@ -18,6 +18,7 @@ public final class ForkedJvm
     private final List<String> jvmArgs = new ArrayList<>();
     private final List<String> args = new ArrayList<>();
     private String agentOptions;
+    private String extraClassPath;
     private boolean withAgent;
     private String mainClass;
     private long timeoutSeconds = 120;
@@ -64,6 +65,19 @@ public final class ForkedJvm
     public ForkedJvm directory(final Path dir)
     {
         directory = dir;
+        return this;
+    }
+
+    /**
+     * Adds jars after the probes' class path: a library the probe runs against in one version or another
+     * (Netty 4.1, 4.2, a shaded copy), named by a system property that the build sets.
+     *
+     * @param property whose value is the jars, separated as class paths are.
+     * @return this.
+     */
+    public ForkedJvm classPathFrom(final String property)
+    {
+        extraClassPath = required(property);
         return this;
     }
 
@@ -194,7 +208,8 @@ public final class ForkedJvm
         else
         {
             command.add("-cp");
-            command.add(required("pageowner.it.classpath"));
+            command.add(required("pageowner.it.classpath") +
+                (null == extraClassPath ? "" : java.io.File.pathSeparator + extraClassPath));
             command.add(mainClass);
         }
         command.addAll(args);

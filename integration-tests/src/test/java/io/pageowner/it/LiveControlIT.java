@@ -141,17 +141,15 @@ class LiveControlIT
     void shouldExpandAJmxDumpPathAsTheOptionDoes() throws Exception
     {
         final Path dir = freshDir("jmx-pattern");
-        final ForkedJvm.Result result = ForkedJvm.main(StartProbe.class).agent("on,depth=64")
+        final ForkedJvm.Result result = ForkedJvm.main(StartProbe.class).agent("on")
             .args(dir + "/jmx-%p-%t.txt", dir.resolve("truth").toString(), "1").run().assertSuccess();
         final List<Path> files = list(dir, "jmx-");
         assertEquals(1, files.size(), files.toString());
         final String name = files.get(0).getFileName().toString();
         assertTrue(name.matches("jmx-\\d+-\\d{8}-\\d{6}\\.\\d{3}\\.txt"), name + "; " + result.stdout());
         final String summary = Files.readAllLines(dir.resolve("truth")).get(3);
-        assertTrue(summary.startsWith("SUMMARY wrote " + files.get(0).toAbsolutePath() + ": records "), summary);
-        final List<Dump.Record> records = Dump.parse(files.get(0)).withoutPlatformServerStart();
-        assertEquals(1, records.size(), records.toString());
-        assertEquals(StartProbe.BUFFER_BYTES, records.get(0).bytes, records.toString());
+        assertTrue(summary.startsWith("SUMMARY wrote " + files.get(0).toAbsolutePath() + ": records 1, bytes " +
+            StartProbe.BUFFER_BYTES + ","), summary);
     }
 
     @Test

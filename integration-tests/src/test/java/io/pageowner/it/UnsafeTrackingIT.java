@@ -170,7 +170,7 @@ class UnsafeTrackingIT
         final Set<String> floor = new TreeSet<>(List.of(
             "Unsafe.allocateMemory", "Unsafe.reallocateMemory", "Unsafe.freeMemory", "ByteBuffer.allocateDirect",
             "Util.getTemporaryDirectBuffer", "FileChannelImpl.mapInternal", "FileChannelImpl$Unmapper.<init>",
-            "FileChannelImpl$Unmapper.unmap", "Bits.reserveMemory", "ManagementFactory.getPlatformMBeanServer"));
+            "FileChannelImpl$Unmapper.unmap", "Bits.reserveMemory"));
         if (jdk >= 22)
         {
             floor.add("SegmentFactories.allocateNativeSegment");

@@ -5,6 +5,7 @@ import io.pageowner.depot.StackDepot;
 import io.pageowner.record.Counters;
 import io.pageowner.record.Kind;
 
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -19,6 +20,11 @@ import java.util.Map;
  */
 public final class DumpTrailer
 {
+    /**
+     * What the time line starts with after {@code # }; the analysis side looks for it.
+     */
+    public static final String TIME_LINE = "time: ts ";
+
     private final Counters counters;
     private final StackDepot stacks;
     private final int depth;
@@ -54,6 +60,7 @@ public final class DumpTrailer
     public void append(final PageOwnerWriter.Summary summary, final KindTotals kinds, final StringBuilder sb)
     {
         line(sb).append("page-owner: ").append(summary.describe()).append('\n');
+        appendTime(summary.asOfNs(), summary.wallMillis(), sb);
         line(sb).append("stacks: ").append(stacks.size()).append(" distinct, depth ").append(depth)
             .append(", capture ").append(StackCapture.method())
             .append(", suppressed_errors ").append(counters.suppressedErrors()).append('\n');
@@ -95,6 +102,21 @@ public final class DumpTrailer
                 .append("2^order x weight over ").append(samples).append(" sampled records (mean ")
                 .append("interval ").append(mode.sampleBytes()).append(" bytes)\n");
         }
+    }
+
+    /**
+     * Appends the line that says when a dump was taken, which the analysis tools read to compute ages:
+     * {@code # time: ts 812345678 ns, wall 2026-12-05T00:10:00.123Z (epoch_ms 1796429400123)}. The {@code ts} value is
+     * on the records' clock (ns since the JVM started), so a record's age is this value minus its own {@code ts}.
+     *
+     * @param asOfNs     the dump's instant on the records' clock.
+     * @param wallMillis the wall clock at that instant, ms since the epoch.
+     * @param sb         to append to.
+     */
+    static void appendTime(final long asOfNs, final long wallMillis, final StringBuilder sb)
+    {
+        line(sb).append(TIME_LINE).append(asOfNs).append(" ns, wall ").append(Instant.ofEpochMilli(wallMillis))
+            .append(" (epoch_ms ").append(wallMillis).append(")\n");
     }
 
     private void appendTableFull(final StringBuilder sb)

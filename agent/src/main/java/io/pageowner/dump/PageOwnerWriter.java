@@ -353,6 +353,7 @@ public final class PageOwnerWriter
     {
         final StringBuilder sb = new StringBuilder(2048);
         final long asOf = now();
+        final long wallMillis = System.currentTimeMillis();
         table.forEach((final OwnerRecord record) ->
         {
             if (record.timestampNs() > asOf)
@@ -372,7 +373,8 @@ public final class PageOwnerWriter
             }
             kinds.add(record.kind(), record.size(), record.pageCount());
         });
-        return new Summary(kinds.count(), kinds.totalBytes(), kinds.pages(), counters.untrackedByReason());
+        return new Summary(kinds.count(), kinds.totalBytes(), kinds.pages(), counters.untrackedByReason(), asOf,
+            wallMillis);
     }
 
     private static String reason(final IOException ex)
@@ -413,8 +415,12 @@ public final class PageOwnerWriter
      * @param bytes     their total size.
      * @param pages     their total page span.
      * @param untracked what could not be tracked, by reason.
+     * @param asOfNs    when the dump was taken, on the records' {@code ts} clock (ns since the JVM started): every
+     *                  record in it was made at or before this instant.
+     * @param wallMillis the wall clock at the same moment, ms since the epoch.
      */
-    public record Summary(long records, long bytes, long pages, Map<String, Long> untracked)
+    public record Summary(
+        long records, long bytes, long pages, Map<String, Long> untracked, long asOfNs, long wallMillis)
     {
         /**
          * One line for logs and the JMX result.

@@ -203,6 +203,7 @@ public final class PageOwnerSort
         final PrintStream progress = "-".equals(options.output()) ? err : out;
         final String inputName = options.input();
         final Aggregator parser = new Aggregator(options, inputName, err);
+        Ages.apply(options, inputName, parser);
 
         try (OutputFile output = OutputFile.open(options.output(), out))
         {
@@ -275,7 +276,7 @@ public final class PageOwnerSort
         return ExitStatus.OK;
     }
 
-    private static void reportProblems(final Aggregator parser, final String inputName, final PrintStream err)
+    static void reportProblems(final Aggregator parser, final String inputName, final PrintStream err)
     {
         if (parser.missingSeparators() > 0)
         {
@@ -296,7 +297,7 @@ public final class PageOwnerSort
         }
     }
 
-    private static String plural(final long count, final String noun)
+    static String plural(final long count, final String noun)
     {
         return count + " " + noun + (count == 1 ? "" : "s");
     }
@@ -314,7 +315,7 @@ public final class PageOwnerSort
         }
     }
 
-    private static InputStream openInput(final String name) throws SortException
+    static InputStream openInput(final String name) throws SortException
     {
         final InputStream raw;
         if ("-".equals(name))
@@ -406,7 +407,7 @@ public final class PageOwnerSort
         }
     }
 
-    private static String describe(final IOException ex)
+    static String describe(final IOException ex)
     {
         if (ex instanceof AccessDeniedException)
         {

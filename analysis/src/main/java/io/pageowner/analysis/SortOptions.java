@@ -16,6 +16,9 @@ import java.util.Locale;
  * <p>
  * As in the kernel, at most one of the single-key sort options may be given and it replaces any {@code --sort};
  * {@code --cull} without an earlier {@code --sort} sorts by times.
+ * <p>
+ * Longer than 600 lines because it is the one parser of the options {@code sort}, {@code diff} and {@code top}
+ * share ({@link #parseAny(String[])}), so the three commands read every option the same way.
  */
 final class SortOptions implements OutputOptions
 {

@@ -60,7 +60,6 @@ public final class DumpTrailer
     public void append(final PageOwnerWriter.Summary summary, final KindTotals kinds, final StringBuilder sb)
     {
         line(sb).append("page-owner: ").append(summary.describe()).append('\n');
-        appendTime(summary.asOfNs(), summary.wallMillis(), sb);
         line(sb).append("stacks: ").append(stacks.size()).append(" distinct, depth ").append(depth)
             .append(", capture ").append(StackCapture.method())
             .append(", suppressed_errors ").append(counters.suppressedErrors()).append('\n');
@@ -85,6 +84,8 @@ public final class DumpTrailer
         line(sb).append("not seen by page-owner: memory malloc'ed by native code (JNI, native libraries, the JVM ")
             .append("itself), the Java heap, thread stacks, mappings not made by FileChannel.map, and anything ")
             .append("allocated before the agent started\n");
+        // NOTE: last, so the lines above keep their places for readers that count them.
+        appendTime(summary.asOfNs(), summary.wallMillis(), sb);
     }
 
     /**

@@ -72,6 +72,10 @@ public final class PageOwnerSort
         "\t\t\tthe list (UNSAFE, DIRECT, MAPPED, ARENA, REALLOC, NIO_TEMP;\n" +
         "\t\t\tor gfp flags in kernel dumps), ignoring case; another\n" +
         "\t\t\tname is an error.\n" +
+        "--min-age <age>\t\tSelect records at least this old when the dump was taken\n" +
+        "--max-age <age>\t\t(or at most): 30s, 5m, 2h, 1d, 250ms, 1500ns. The dump's\n" +
+        "\t\t\ttrailer must say when it was taken ('# time:' line), and it\n" +
+        "\t\t\tmust be a file, not stdin; kernel dumps have no such line.\n" +
         "\n" +
         "Group:\n" +
         "--cull <rules>\t\tCull by user-defined rules. <rules> is a single\n" +

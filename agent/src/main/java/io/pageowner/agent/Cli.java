@@ -33,12 +33,13 @@ final class Cli
         "other commands:",
         "  top [options] <dump> [N]          the N (default 10) stacks holding the most bytes, one line each",
         "  diff [options] <old> <new> [<out>]  what grew between two dumps, largest growth first",
+        "  leaks [options] <dump> <dump>...  leak suspects over a series of dumps: stacks that keep growing",
         "  sort [options] <input> <output>   group a page_owner dump by stack, as the kernel's page_owner_sort",
-        "                                    (top, diff and sort: --help for options)",
+        "                                    (top, diff, leaks, sort: --help for options)",
         "  version                           print the version",
         "  help                              print this text",
         "exit status: 0 done, 1 wrong command line, 2 failed (no such process, cannot attach, cannot load,",
-        "  cannot write), 3 page-owner is not loaded in that JVM (dump, off, status); top, diff, sort: 0 done,",
+        "  cannot write), 3 page-owner is not loaded in that JVM (dump, off, status); top, diff, leaks, sort: 0 done,",
         "  1 wrong command line, 2 an input cannot be read or has no record, or the output cannot be written",
         "as an agent: java -javaagent:page-owner.jar=on[,key=value...] -jar app.jar",
         "agent options (also for on <pid>): " + AgentOptions.ACCEPTED);
@@ -66,6 +67,8 @@ final class Cli
                 return io.pageowner.analysis.PageOwnerDiff.run(PageOwnerAgent.tail(args), out, err);
             case "top":
                 return io.pageowner.analysis.PageOwnerTop.run(PageOwnerAgent.tail(args), out, err);
+            case "leaks":
+                return io.pageowner.analysis.PageOwnerLeaks.run(PageOwnerAgent.tail(args), out, err);
             case "version":
                 out.println("page-owner " + version());
                 return ExitStatus.OK;

@@ -684,4 +684,17 @@ final class SortOptions implements OutputOptions
             sortSigns = new int[]{ sign };
         }
     }
+
+    /**
+     * Set {@code --min-age} for a command whose default is not none ({@code leaks}: one interval), if not given.
+     *
+     * @param nanos the least age.
+     */
+    void defaultMinAge(final long nanos)
+    {
+        if (minAge < 0)
+        {
+            minAge = nanos;
+        }
+    }
 }

@@ -61,7 +61,8 @@ class GrowthArithmeticTest
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.ISO_8859_1);
             PrintStream e = new PrintStream(err, true, StandardCharsets.ISO_8859_1))
         {
-            status = "diff".equals(command) ? PageOwnerDiff.run(args, o, e) :
+            status = "leaks".equals(command) ? PageOwnerLeaks.run(args, o, e) :
+                "diff".equals(command) ? PageOwnerDiff.run(args, o, e) :
                 "top".equals(command) ? PageOwnerTop.run(args, o, e) : PageOwnerSort.run(args, o, e);
         }
         return new String[]{ Integer.toString(status), out.toString(StandardCharsets.ISO_8859_1),
@@ -199,5 +200,61 @@ class GrowthArithmeticTest
         assertNull(DumpTime.parse("# time: ts ns"));
         assertNull(DumpTime.parse("# timer: ts 5 ns"));
         assertEquals(-1L, DumpTime.parse("# time: ts 5 ns").wallMillis());
+    }
+
+    @Test
+    void shouldNameOnlyTheSteadyLeakOverASeries() throws IOException
+    {
+        // One process, dumps at 60 s, 120 s, 180 s, 240 s. Flat: one big block from 1 s. Leak: one block more at
+        // 50 s, 110 s, 170 s, 230 s. Spike: rises at 100 s, gone after 150 s. Churn: a new 10-second-old block in
+        // every dump, always younger than an interval, so left out by the default --min-age (60 s).
+        final long s = 1_000_000_000L;
+        final String flat = record("Flat.f", 1 << 20, 256, 1 * s, null);
+        final Path[] dumps = new Path[4];
+        final StringBuilder leak = new StringBuilder();
+        for (int i = 0; i < 4; i++)
+        {
+            final long at = (i + 1) * 60 * s;
+            leak.append(record("Leak.l", 4096, 1, at - 10 * s, null));
+            final String spike = i == 1 ? record("Spike.s", 1 << 22, 1024, 100 * s, null) : "";
+            dumps[i] = dump("d" + i, at, flat, leak.toString(), spike,
+                record("Churn.c", 9000, 4, at - 10 * s, null).replace("Churn.c", "Churn.c" + i));
+        }
+        final String[] args = new String[4];
+        for (int i = 0; i < 4; i++)
+        {
+            args[i] = dumps[i].toString();
+        }
+        final String[] result = run("leaks", args);
+        assertEquals("0", result[0], result[2]);
+        final String text = result[1];
+        assertTrue(text.contains("; 1 suspect\n"), text);
+        assertTrue(text.contains("# allocations younger than 1m00s (the shortest interval)"), text);
+        // at 60 s: the leak block of 50 s is 10 s old, left out; at 240 s three are old enough: 3 x 4096 grown.
+        assertTrue(text.contains("\n+12288 bytes in 3m00s (+4096 bytes/min), grew in 3 of 3 intervals, 3 records, " +
+            "oldest 3m10s:\n jdk.internal.misc.Unsafe.allocateMemory(Unsafe.java:632)\n" +
+            " com.example.Leak.l(X.java:1)\n\n"), text);
+        assertFalse(text.contains("Flat.f") || text.contains("Spike.s") || text.contains("Churn.c"), text);
+
+        final String[] noAge = run("leaks", "--min-age", "0", args[0], args[1], args[2], args[3]);
+        assertTrue(noAge[1].contains("\n+12288 bytes in 3m00s (+4096 bytes/min), grew in 3 of 3 intervals, 4 records"),
+            noAge[1]);
+        assertFalse(noAge[1].contains("Churn.c") || noAge[1].contains("Flat.f"), noAge[1]);
+    }
+
+    @Test
+    void shouldRefuseASeriesTooShortOrMixed() throws IOException
+    {
+        assertEquals("1", run("leaks")[0]);
+        assertTrue(run("leaks")[2].contains("no dumps given"));
+        final Path one = dump("one", 100, record("A.a", 100, 1, 1, null));
+        final String[] single = run("leaks", one.toString());
+        assertEquals("1", single[0]);
+        assertTrue(single[2].contains("only one dump given"), single[2]);
+        final Path sampled = dump("sampled", 200, record("A.a", 100, 1, 1, "2.0"));
+        final String[] mixed = run("leaks", "--min-age", "0", one.toString(), sampled.toString());
+        assertEquals("2", mixed[0], mixed[2]);
+        assertTrue(mixed[2].contains("must be all one or the other"), mixed[2]);
+        assertEquals("", mixed[1], "nothing written");
     }
 }

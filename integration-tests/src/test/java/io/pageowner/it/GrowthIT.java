@@ -127,6 +127,27 @@ class GrowthIT
     }
 
     @Test
+    void shouldListOnlyTheLeakAsASuspectOverTheSeries() throws Exception
+    {
+        // NOTE: --min-age 0, so what is left out does not depend on how far apart the dumps happened to be; the
+        // churn's live set is the same size in every dump, so it does not grow either way.
+        final List<String> args = new java.util.ArrayList<>(List.of("leaks", "--min-age", "0"));
+        for (int step = 1; step <= STEPS; step++)
+        {
+            args.add(dump(step).toString());
+        }
+        final ForkedJvm.Result result = ForkedJvm.cli(args.toArray(new String[0])).run().assertSuccess();
+        final List<String> blocks = blocks(result.stdout());
+        assertTrue(blocks.get(0).contains("; 1 suspect\n") || blocks.get(0).endsWith("; 1 suspect"), result.stdout());
+        final long leaked = (long)GrowthProbe.LEAK_PER_STEP * (STEPS - 1) * GrowthProbe.LEAK_BYTES;
+        assertTrue(blocks.get(1).startsWith("+" + leaked + " bytes in "), blocks.get(1));
+        assertTrue(blocks.get(1).contains(", grew in " + (STEPS - 1) + " of " + (STEPS - 1) + " intervals, " +
+            STEPS * GrowthProbe.LEAK_PER_STEP + " records, oldest "), blocks.get(1));
+        assertTrue(blocks.get(1).contains("GrowthProbe.leak("), blocks.get(1));
+        assertEquals(2, blocks.size(), "only the leak: " + result.stdout());
+    }
+
+    @Test
     void shouldRefuseAnAgeFilterOnStandardInputAndNamePidsItCannotRead() throws Exception
     {
         final ForkedJvm.Result result = ForkedJvm.cli("top", "999999999").run();

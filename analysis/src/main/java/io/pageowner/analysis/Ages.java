@@ -75,7 +75,8 @@ final class Ages
         {
             throw new SortException(inputName + ": the dump does not say when it was taken (no '" +
                 DumpTime.PREFIX + "...' line in its trailer: the kernel's page_owner and dumps by older page-owner " +
-                "agents have none), so --min-age/--max-age cannot be applied; leave them out");
+                "agents have none; in one of ours it is the last line, so a dump cut short lacks it), so --min-age/" +
+                "--max-age cannot be applied; leave them out");
         }
         return time;
     }

@@ -43,7 +43,7 @@ final class DumpReader
             throw new SortException(inputName + ": read failed after line " + parser.lines() + ": " +
                 PageOwnerSort.describe(ex), ex);
         }
-        PageOwnerSort.reportProblems(parser, inputName, err);
+        PageOwnerSort.reportProblems(program, parser, inputName, err);
         if (parser.records() == 0)
         {
             if (parser.damaged() > 0)

@@ -280,17 +280,31 @@ public final class PageOwnerSort
         return ExitStatus.OK;
     }
 
-    static void reportProblems(final Aggregator parser, final String inputName, final PrintStream err)
+    private static void reportProblems(final Aggregator parser, final String inputName, final PrintStream err)
+    {
+        reportProblems(PROGRAM, parser, inputName, err);
+    }
+
+    /**
+     * Warn of records read as separate without their empty line, and of damaged records skipped.
+     *
+     * @param program   name that starts each message.
+     * @param parser    that read the input.
+     * @param inputName of the input.
+     * @param err       for the warnings.
+     */
+    static void reportProblems(
+        final String program, final Aggregator parser, final String inputName, final PrintStream err)
     {
         if (parser.missingSeparators() > 0)
         {
-            err.println(PROGRAM + ": warning: " + inputName + ": " + plural(parser.missingSeparators(), "record") +
+            err.println(program + ": warning: " + inputName + ": " + plural(parser.missingSeparators(), "record") +
                 " had no empty line before " + (parser.missingSeparators() == 1 ? "it" : "them") + " (first at line " +
                 parser.firstMissingSeparator() + "); read as separate records");
         }
         if (parser.damaged() > 0)
         {
-            err.println(PROGRAM + ": warning: " + inputName + ": skipped " +
+            err.println(program + ": warning: " + inputName + ": skipped " +
                 plural(parser.damaged(), "damaged record") +
                 (parser.damaged() > parser.damageExamples().size() ?
                 ", the first " + parser.damageExamples().size() + ":" : ":"));

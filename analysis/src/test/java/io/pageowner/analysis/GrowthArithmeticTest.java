@@ -257,4 +257,19 @@ class GrowthArithmeticTest
         assertTrue(mixed[2].contains("must be all one or the other"), mixed[2]);
         assertEquals("", mixed[1], "nothing written");
     }
+
+    @Test
+    void shouldWarnOfADumpCutShortAndRefuseAgesOnIt() throws IOException
+    {
+        final Path old = dump("old", 100, record("A.a", 100, 1, 1, null));
+        final String whole = record("A.a", 100, 1, 1, null) + record("B.b", 100, 1, 2, null);
+        final Path cut = directory.resolve("cut");
+        Files.writeString(cut, whole.substring(0, whole.length() - 30), StandardCharsets.ISO_8859_1);
+        final String[] result = run("diff", old.toString(), cut.toString());
+        assertEquals("0", result[0], result[2]);
+        assertTrue(result[2].contains("page-owner diff: warning: " + cut + ": skipped 1 damaged record"), result[2]);
+        final String[] aged = run("diff", "--max-age", "1h", old.toString(), cut.toString());
+        assertEquals("2", aged[0], aged[2]);
+        assertTrue(aged[2].contains("a dump cut short lacks it"), aged[2]);
+    }
 }

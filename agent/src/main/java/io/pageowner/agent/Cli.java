@@ -7,7 +7,8 @@ import io.pageowner.options.AgentOptions;
 import java.io.PrintStream;
 
 /**
- * The jar's command line: {@code sort} (our page_owner_sort), {@code version}, and the commands that
+ * The jar's command line: {@code sort} (our page_owner_sort), {@code diff}, {@code top}, {@code version}, and
+ * the commands that
  * work on a running JVM by process id ({@code dump}, {@code on}, {@code off}, {@code status},
  * {@code list}; see {@link AttachCli}).
  * <p>
@@ -30,11 +31,16 @@ final class Cli
         "  (a relative <file>, or dump= given to on, is taken from this directory; %p is the pid, %t the time;",
         "   dump prints the file it wrote)",
         "other commands:",
-        "  sort [options] <input> <output>   group a page_owner dump by stack (sort --help for options)",
+        "  top [options] <dump> [N]          the N (default 10) stacks holding the most bytes, one line each",
+        "  diff [options] <old> <new> [<out>]  what grew between two dumps, largest growth first",
+        "  leaks [options] <dump> <dump>...  leak suspects over a series of dumps: stacks that keep growing",
+        "  sort [options] <input> <output>   group a page_owner dump by stack, as the kernel's page_owner_sort",
+        "                                    (top, diff, leaks, sort: --help for options)",
         "  version                           print the version",
         "  help                              print this text",
         "exit status: 0 done, 1 wrong command line, 2 failed (no such process, cannot attach, cannot load,",
-        "  cannot write), 3 page-owner is not loaded in that JVM (dump, off, status); sort: see sort --help",
+        "  cannot write), 3 page-owner is not loaded in that JVM (dump, off, status); top, diff, leaks, sort: 0 done,",
+        "  1 wrong command line, 2 an input cannot be read or has no record, or the output cannot be written",
         "as an agent: java -javaagent:page-owner.jar=on[,key=value...] -jar app.jar",
         "agent options (also for on <pid>): " + AgentOptions.ACCEPTED);
 
@@ -57,6 +63,12 @@ final class Cli
         {
             case "sort":
                 return io.pageowner.analysis.PageOwnerSort.run(PageOwnerAgent.tail(args), out, err);
+            case "diff":
+                return io.pageowner.analysis.PageOwnerDiff.run(PageOwnerAgent.tail(args), out, err);
+            case "top":
+                return io.pageowner.analysis.PageOwnerTop.run(PageOwnerAgent.tail(args), out, err);
+            case "leaks":
+                return io.pageowner.analysis.PageOwnerLeaks.run(PageOwnerAgent.tail(args), out, err);
             case "version":
                 out.println("page-owner " + version());
                 return ExitStatus.OK;

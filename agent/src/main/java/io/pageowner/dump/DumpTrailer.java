@@ -5,6 +5,7 @@ import io.pageowner.depot.StackDepot;
 import io.pageowner.record.Counters;
 import io.pageowner.record.Kind;
 
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -19,6 +20,11 @@ import java.util.Map;
  */
 public final class DumpTrailer
 {
+    /**
+     * What the time line starts with after {@code # }; the analysis side looks for it.
+     */
+    public static final String TIME_LINE = "time: ts ";
+
     private final Counters counters;
     private final StackDepot stacks;
     private final int depth;
@@ -105,6 +111,8 @@ public final class DumpTrailer
         line(sb).append("not seen by page-owner: memory malloc'ed by native code (JNI, native libraries, the JVM ")
             .append("itself), the Java heap, thread stacks, mappings not made by FileChannel.map, and anything ")
             .append("allocated before the agent started\n");
+        // NOTE: last, so the lines above keep their places for readers that count them.
+        appendTime(summary.asOfNs(), summary.wallMillis(), sb);
     }
 
     /**
@@ -122,6 +130,21 @@ public final class DumpTrailer
                 .append("2^order x weight over ").append(samples).append(" sampled records (mean ")
                 .append("interval ").append(mode.sampleBytes()).append(" bytes)\n");
         }
+    }
+
+    /**
+     * Appends the line that says when a dump was taken, which the analysis tools read to compute ages:
+     * {@code # time: ts 812345678 ns, wall 2026-12-05T00:10:00.123Z (epoch_ms 1796429400123)}. The {@code ts} value is
+     * on the records' clock (ns since the JVM started), so a record's age is this value minus its own {@code ts}.
+     *
+     * @param asOfNs     the dump's instant on the records' clock.
+     * @param wallMillis the wall clock at that instant, ms since the epoch.
+     * @param sb         to append to.
+     */
+    static void appendTime(final long asOfNs, final long wallMillis, final StringBuilder sb)
+    {
+        line(sb).append(TIME_LINE).append(asOfNs).append(" ns, wall ").append(Instant.ofEpochMilli(wallMillis))
+            .append(" (epoch_ms ").append(wallMillis).append(")\n");
     }
 
     private void appendTableFull(final StringBuilder sb)

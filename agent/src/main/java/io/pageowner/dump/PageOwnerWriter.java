@@ -120,7 +120,8 @@ public final class PageOwnerWriter
             final OwnerTableReader poolTable = pools;
             if (null != poolTable)
             {
-                writeRecords(poolTable, out, pooled, now());
+                // NOTE: the same instant as the main table's, so that no record in the dump is stamped after it.
+                writeRecords(poolTable, out, pooled, summary[0].asOfNs());
             }
             final StringBuilder sb = new StringBuilder(1024);
             final LiveSizes sizes = poolSizes;
@@ -376,8 +377,11 @@ public final class PageOwnerWriter
 
     private Summary writeRecords(final Writer out, final KindTotals kinds)
     {
-        writeRecords(table, out, kinds, now());
-        return new Summary(kinds.count(), kinds.totalBytes(), kinds.pages(), counters.untrackedByReason());
+        final long asOf = now();
+        final long wallMillis = System.currentTimeMillis();
+        writeRecords(table, out, kinds, asOf);
+        return new Summary(kinds.count(), kinds.totalBytes(), kinds.pages(), counters.untrackedByReason(), asOf,
+            wallMillis);
     }
 
     private void writeRecords(final OwnerTableReader from, final Writer out, final KindTotals kinds, final long asOf)
@@ -442,8 +446,12 @@ public final class PageOwnerWriter
      * @param bytes     their total size.
      * @param pages     their total page span.
      * @param untracked what could not be tracked, by reason.
+     * @param asOfNs    when the dump was taken, on the records' {@code ts} clock (ns since the JVM started): every
+     *                  record in it was made at or before this instant.
+     * @param wallMillis the wall clock at the same moment, ms since the epoch.
      */
-    public record Summary(long records, long bytes, long pages, Map<String, Long> untracked)
+    public record Summary(
+        long records, long bytes, long pages, Map<String, Long> untracked, long asOfNs, long wallMillis)
     {
         /**
          * One line for logs and the JMX result.

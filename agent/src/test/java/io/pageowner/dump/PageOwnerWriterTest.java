@@ -79,6 +79,7 @@ class PageOwnerWriterTest
         table.insert(0x7f0000100000L, 4096, 5L, thread, stack, Kind.DIRECT);
 
         final Path file = dir.resolve("page_owner.txt");
+        final long wallBefore = System.currentTimeMillis();
         final PageOwnerWriter.Summary summary = writer.write(file);
         assertEquals(2, summary.records());
         assertEquals(14096, summary.bytes());
@@ -106,6 +107,15 @@ class PageOwnerWriterTest
             "table_full_bytes=0 before_start=0 while_off=0 while_off_bytes=0 agent_own=0");
         assertTrue(trailer > 0, text);
         assertEquals("", lines.get(trailer - 1), "the last record ends with its empty line");
+        final long wallAfter = System.currentTimeMillis();
+        final java.util.regex.Matcher time = java.util.regex.Pattern.compile(
+            "# time: ts (\\d+) ns, wall (\\S+) \\(epoch_ms (\\d+)\\)").matcher(lines.get(trailer + 14));
+        assertTrue(time.matches(), lines.get(trailer + 14));
+        assertEquals(summary.asOfNs(), Long.parseLong(time.group(1)), "the dump's instant on the records' clock");
+        assertTrue(summary.asOfNs() >= 123456789L, "every record was made before the dump's instant");
+        assertEquals(summary.wallMillis(), Long.parseLong(time.group(3)));
+        assertEquals(java.time.Instant.ofEpochMilli(summary.wallMillis()).toString(), time.group(2));
+        assertTrue(summary.wallMillis() >= wallBefore && summary.wallMillis() <= wallAfter, "the wall clock");
         assertTrue(lines.get(trailer + 1).startsWith("# stacks: 1 distinct, depth 16"), lines.get(trailer + 1));
         assertEquals(List.of(
             "# kind UNSAFE: records 1, bytes 10000",
@@ -123,7 +133,7 @@ class PageOwnerWriterTest
         assertTrue(lines.get(trailer + 12).matches("# process: VmRSS \\d+ bytes, Rss (\\d+ bytes|n/a), " +
             "Anonymous (\\d+ bytes|n/a), cgroup memory limit (none|\\d+ bytes)"), lines.get(trailer + 12));
         assertTrue(lines.get(trailer + 13).startsWith("# not seen by page-owner: memory malloc'ed by native code"));
-        assertEquals(trailer + 14, lines.size(), "nothing after the trailer");
+        assertEquals(trailer + 15, lines.size(), "nothing after the trailer");
         for (final String line : lines.subList(trailer, lines.size()))
         {
             assertTrue(line.startsWith("# ") && !line.isBlank(), "no empty line in the trailer: '" + line + "'");

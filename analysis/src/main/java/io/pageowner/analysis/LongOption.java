@@ -18,7 +18,9 @@ enum LongOption
     WEIGHT("weight", true),
     STRICT("strict", false),
     SHOW_BYTES("show-bytes", false),
-    UNWEIGHTED("unweighted", false);
+    UNWEIGHTED("unweighted", false),
+    MIN_AGE("min-age", true),
+    MAX_AGE("max-age", true);
 
     private static final LongOption[] OPTIONS = values();
 

@@ -96,4 +96,74 @@ final class OptionValues
     {
         return new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
     }
+
+    /**
+     * An age such as {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d}, {@code 250ms}, {@code 10us} or
+     * {@code 1500000ns}, as ns. A number needs its unit (a bare {@code 30} would be read as ns by some and seconds by
+     * others), except 0.
+     *
+     * @param value  as typed.
+     * @param option the option's name, for the message.
+     * @return the age in ns.
+     * @throws UsageException if it is not an age.
+     */
+    static long parseAge(final String value, final String option) throws UsageException
+    {
+        final String text = value.trim();
+        int end = 0;
+        while (end < text.length() && Character.isDigit(text.charAt(end)))
+        {
+            end++;
+        }
+        final String unit = text.substring(end);
+        if (end == 0 || end > 18)
+        {
+            throw new UsageException("wrong argument after " + option + " option:" + value + " (an age such as " +
+                "30s, 5m, 2h, 1d, 250ms or 1500ns)", false);
+        }
+        final long number = Long.parseLong(text.substring(0, end));
+        final long scale;
+        switch (unit)
+        {
+            case "ns":
+                scale = 1L;
+                break;
+            case "us":
+                scale = 1_000L;
+                break;
+            case "ms":
+                scale = 1_000_000L;
+                break;
+            case "s":
+                scale = 1_000_000_000L;
+                break;
+            case "m":
+                scale = 60_000_000_000L;
+                break;
+            case "h":
+                scale = 3_600_000_000_000L;
+                break;
+            case "d":
+                scale = 86_400_000_000_000L;
+                break;
+            case "":
+                if (number == 0)
+                {
+                    return 0;
+                }
+                throw new UsageException("wrong argument after " + option + " option:" + value + " (give a unit: " +
+                    value + "s, " + value + "m, " + value + "ns, ...)", false);
+            default:
+                throw new UsageException("wrong argument after " + option + " option:" + value + " (unknown unit '" +
+                    unit + "'; units: ns, us, ms, s, m, h, d)", false);
+        }
+        try
+        {
+            return Math.multiplyExact(number, scale);
+        }
+        catch (final ArithmeticException ex)
+        {
+            throw new UsageException("wrong argument after " + option + " option:" + value + " (too large)", false);
+        }
+    }
 }

@@ -72,6 +72,10 @@ public final class PageOwnerSort
         "\t\t\tthe list (UNSAFE, DIRECT, MAPPED, ARENA, REALLOC, NIO_TEMP,\n" +
         "\t\t\tPOOLED, POOL_CHUNK; or gfp flags in kernel dumps), ignoring\n" +
         "\t\t\tcase; another name is an error.\n" +
+        "--min-age <age>\t\tSelect records at least this old when the dump was taken\n" +
+        "--max-age <age>\t\t(or at most): 30s, 5m, 2h, 1d, 250ms, 1500ns. The dump's\n" +
+        "\t\t\ttrailer must say when it was taken ('# time:' line), and it\n" +
+        "\t\t\tmust be a file, not stdin; kernel dumps have no such line.\n" +
         "\n" +
         "Group:\n" +
         "--cull <rules>\t\tCull by user-defined rules. <rules> is a single\n" +
@@ -203,6 +207,7 @@ public final class PageOwnerSort
         final PrintStream progress = "-".equals(options.output()) ? err : out;
         final String inputName = options.input();
         final Aggregator parser = new Aggregator(options, inputName, err);
+        Ages.apply(options, inputName, parser);
 
         try (OutputFile output = OutputFile.open(options.output(), out))
         {
@@ -277,15 +282,29 @@ public final class PageOwnerSort
 
     private static void reportProblems(final Aggregator parser, final String inputName, final PrintStream err)
     {
+        reportProblems(PROGRAM, parser, inputName, err);
+    }
+
+    /**
+     * Warn of records read as separate without their empty line, and of damaged records skipped.
+     *
+     * @param program   name that starts each message.
+     * @param parser    that read the input.
+     * @param inputName of the input.
+     * @param err       for the warnings.
+     */
+    static void reportProblems(
+        final String program, final Aggregator parser, final String inputName, final PrintStream err)
+    {
         if (parser.missingSeparators() > 0)
         {
-            err.println(PROGRAM + ": warning: " + inputName + ": " + plural(parser.missingSeparators(), "record") +
+            err.println(program + ": warning: " + inputName + ": " + plural(parser.missingSeparators(), "record") +
                 " had no empty line before " + (parser.missingSeparators() == 1 ? "it" : "them") + " (first at line " +
                 parser.firstMissingSeparator() + "); read as separate records");
         }
         if (parser.damaged() > 0)
         {
-            err.println(PROGRAM + ": warning: " + inputName + ": skipped " +
+            err.println(program + ": warning: " + inputName + ": skipped " +
                 plural(parser.damaged(), "damaged record") +
                 (parser.damaged() > parser.damageExamples().size() ?
                 ", the first " + parser.damageExamples().size() + ":" : ":"));
@@ -296,7 +315,7 @@ public final class PageOwnerSort
         }
     }
 
-    private static String plural(final long count, final String noun)
+    static String plural(final long count, final String noun)
     {
         return count + " " + noun + (count == 1 ? "" : "s");
     }
@@ -314,7 +333,7 @@ public final class PageOwnerSort
         }
     }
 
-    private static InputStream openInput(final String name) throws SortException
+    static InputStream openInput(final String name) throws SortException
     {
         final InputStream raw;
         if ("-".equals(name))
@@ -406,7 +425,7 @@ public final class PageOwnerSort
         }
     }
 
-    private static String describe(final IOException ex)
+    static String describe(final IOException ex)
     {
         if (ex instanceof AccessDeniedException)
         {

@@ -16,6 +16,9 @@ import java.util.Locale;
  * <p>
  * As in the kernel, at most one of the single-key sort options may be given and it replaces any {@code --sort};
  * {@code --cull} without an earlier {@code --sort} sorts by times.
+ * <p>
+ * Longer than 600 lines because it is the one parser of the options {@code sort}, {@code diff} and {@code top}
+ * share ({@link #parseAny(String[])}), so the three commands read every option the same way.
  */
 final class SortOptions implements OutputOptions
 {
@@ -68,6 +71,10 @@ final class SortOptions implements OutputOptions
     private boolean help;
     private String input;
     private String output;
+    private long minAge = -1;
+    private long maxAge = -1;
+    private boolean sortGiven;
+    private List<String> operands = List.of();
 
     private SortOptions()
     {
@@ -81,6 +88,35 @@ final class SortOptions implements OutputOptions
      * @throws UsageException if the command line is wrong.
      */
     static SortOptions parse(final String[] args) throws UsageException
+    {
+        final SortOptions options = parseAny(args);
+        if (options.help)
+        {
+            return options;
+        }
+        final List<String> operands = options.operands;
+        if (operands.size() < 2)
+        {
+            throw new UsageException(operands.isEmpty() ? null : "missing <output>", true);
+        }
+        if (operands.size() > 2)
+        {
+            throw new UsageException("too many operands, starting at '" + operands.get(2) + "'", true);
+        }
+        options.input = operands.get(0);
+        options.output = operands.get(1);
+        return options;
+    }
+
+    /**
+     * Parse the options of a command line that shares them with {@code sort} ({@code diff}, {@code top}), leaving
+     * the operands to the command: see {@link #operands()}.
+     *
+     * @param args as given.
+     * @return the options; {@link #help()} is set if {@code -h} came before any error.
+     * @throws UsageException if an option is wrong.
+     */
+    static SortOptions parseAny(final String[] args) throws UsageException
     {
         final SortOptions options = new SortOptions();
         final List<String> operands = new ArrayList<>();
@@ -189,16 +225,12 @@ final class SortOptions implements OutputOptions
             }
         }
 
-        if (operands.size() < 2)
+        options.operands = operands;
+        options.sortGiven |= null != singleKey;
+        if (options.minAge >= 0 && options.maxAge >= 0 && options.minAge > options.maxAge)
         {
-            throw new UsageException(operands.isEmpty() ? null : "missing <output>", true);
+            throw new UsageException("--min-age is larger than --max-age: no record could be selected", false);
         }
-        if (operands.size() > 2)
-        {
-            throw new UsageException("too many operands, starting at '" + operands.get(2) + "'", true);
-        }
-        options.input = operands.get(0);
-        options.output = operands.get(1);
 
         if (Integer.bitCount(compareFlags) > 1)
         {
@@ -289,6 +321,12 @@ final class SortOptions implements OutputOptions
             case UNWEIGHTED:
                 unweighted = true;
                 break;
+            case MIN_AGE:
+                minAge = OptionValues.parseAge(value, "--min-age");
+                break;
+            case MAX_AGE:
+                maxAge = OptionValues.parseAge(value, "--max-age");
+                break;
             default:
                 help = true;
                 return true;
@@ -335,6 +373,7 @@ final class SortOptions implements OutputOptions
         }
         sortKeys = keys;
         sortSigns = signs;
+        sortGiven = true;
     }
 
     private void setSingle(final SortKey key)
@@ -571,5 +610,92 @@ final class SortOptions implements OutputOptions
     String output()
     {
         return output;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public long minAge()
+    {
+        return minAge;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public long maxAge()
+    {
+        return maxAge;
+    }
+
+    /**
+     * Whether an age filter was given.
+     *
+     * @return whether {@code --min-age} or {@code --max-age} was given.
+     */
+    boolean ageFilter()
+    {
+        return minAge >= 0 || maxAge >= 0;
+    }
+
+    /**
+     * Whether the command line chose a sort order ({@code -m}, {@code --sort}, ...) rather than left the default.
+     *
+     * @return whether a sort order was given.
+     */
+    boolean sortGiven()
+    {
+        return sortGiven;
+    }
+
+    /**
+     * The operands, in order, for a command parsed with {@link #parseAny(String[])}.
+     *
+     * @return the operands.
+     */
+    List<String> operands()
+    {
+        return operands;
+    }
+
+    /**
+     * Set the cull keys for a command whose default is not the whole text (diff and top group by stack).
+     *
+     * @param bits as {@link SortKey#bit()} bits, used only if no {@code --cull} was given.
+     */
+    void defaultCull(final int bits)
+    {
+        if (cull == 0)
+        {
+            cull = bits;
+        }
+    }
+
+    /**
+     * Set the sort order for a command whose default is not {@code -t}, if none was given.
+     *
+     * @param key  to sort on.
+     * @param sign 1 ascending, -1 descending.
+     */
+    void defaultSort(final SortKey key, final int sign)
+    {
+        if (!sortGiven)
+        {
+            sortKeys = new SortKey[]{ key };
+            sortSigns = new int[]{ sign };
+        }
+    }
+
+    /**
+     * Set {@code --min-age} for a command whose default is not none ({@code leaks}: one interval), if not given.
+     *
+     * @param nanos the least age.
+     */
+    void defaultMinAge(final long nanos)
+    {
+        if (minAge < 0)
+        {
+            minAge = nanos;
+        }
     }
 }

@@ -42,7 +42,8 @@ class ArchitectureTest
 
     static
     {
-        ALLOWED.put(COMMAND, Set.of("parse", "group", "output"));
+        ALLOWED.put(COMMAND, Set.of("parse", "group", "output", "diff"));
+        ALLOWED.put("diff", Set.of("output", "group", "parse"));
         ALLOWED.put("output", Set.of("group", "parse"));
         ALLOWED.put("group", Set.of("parse"));
         ALLOWED.put("parse", Set.of());

@@ -2,6 +2,7 @@ package io.pageowner.analysis.group;
 
 import io.pageowner.analysis.parse.Block;
 import io.pageowner.analysis.parse.BlockFramer;
+import io.pageowner.analysis.parse.DumpTime;
 import io.pageowner.analysis.parse.RecordFields;
 import io.pageowner.analysis.parse.RecordParser;
 import io.pageowner.analysis.parse.SortException;
@@ -54,6 +55,17 @@ public final class Aggregator implements BlockFramer.RecordHandler
         this.framer = new BlockFramer(inputName, options.strict(), options.debug(), err, this);
         this.recordParser = new RecordParser(options.keepTimestamps());
         this.filter = new RecordFilter(options);
+    }
+
+    /**
+     * Set the dump's time on the records' clock, from its trailer's time line, before {@link #parse(InputStream)}:
+     * the age filters count from it.
+     *
+     * @param tsNanos the dump's time.
+     */
+    public void dumpTime(final long tsNanos)
+    {
+        filter.dumpTime(tsNanos);
     }
 
     /**
@@ -177,6 +189,16 @@ public final class Aggregator implements BlockFramer.RecordHandler
         }
         return new Sampling(true, framer.samplingInterval(), options.unweighted(), accepted, missingWeights,
             firstMissingWeight);
+    }
+
+    /**
+     * When the dump was taken, from the time line of its trailer, once the input is read.
+     *
+     * @return the time, or null if the dump had none.
+     */
+    public DumpTime dumpTime()
+    {
+        return framer.dumpTime();
     }
 
     /**

@@ -95,4 +95,24 @@ public interface GroupOptions
      * @return whether debug output is on.
      */
     public boolean debug();
+
+    /**
+     * Records younger than this are left out ({@code --min-age}); ages are counted from the dump's time.
+     *
+     * @return the least age in ns, or -1 for none.
+     */
+    default long minAge()
+    {
+        return -1;
+    }
+
+    /**
+     * Records older than this are left out ({@code --max-age}).
+     *
+     * @return the greatest age in ns, or -1 for none.
+     */
+    default long maxAge()
+    {
+        return -1;
+    }
 }

@@ -16,6 +16,9 @@ final class RecordFilter
 
     private final GroupOptions options;
     private final int filter;
+    private final long minAge;
+    private final long maxAge;
+    private long dumpTs = -1;
 
     /**
      * A filter for the options of a run.
@@ -26,6 +29,28 @@ final class RecordFilter
     {
         this.options = options;
         this.filter = options.filter();
+        this.minAge = options.minAge();
+        this.maxAge = options.maxAge();
+    }
+
+    /**
+     * Set the dump's time on the records' clock, which ages are counted from.
+     *
+     * @param tsNanos the dump's time.
+     */
+    void dumpTime(final long tsNanos)
+    {
+        dumpTs = tsNanos;
+    }
+
+    /**
+     * Whether an age filter was given.
+     *
+     * @return whether {@code --min-age} or {@code --max-age} was given.
+     */
+    boolean ageFilter()
+    {
+        return minAge >= 0 || maxAge >= 0;
     }
 
     /**
@@ -35,7 +60,7 @@ final class RecordFilter
      */
     boolean active()
     {
-        return filter != 0;
+        return filter != 0 || minAge >= 0 || maxAge >= 0;
     }
 
     /**
@@ -46,6 +71,10 @@ final class RecordFilter
      */
     boolean passes(final RecordFields record)
     {
+        if ((minAge >= 0 || maxAge >= 0) && !agePasses(record.timestamp))
+        {
+            return false;
+        }
         final RecordHeader header = record.header;
         if (header.filterVerdict == UNDECIDED)
         {
@@ -67,6 +96,13 @@ final class RecordFilter
             return false;
         }
         return true;
+    }
+
+    private boolean agePasses(final long timestamp)
+    {
+        // NOTE: a record stamped after the dump's time (it cannot be, in our dumps) has age 0.
+        final long age = Long.compareUnsigned(timestamp, dumpTs) >= 0 ? 0 : dumpTs - timestamp;
+        return (minAge < 0 || age >= minAge) && (maxAge < 0 || age <= maxAge);
     }
 
     private boolean passesHeaderFilters(final RecordHeader header)

@@ -81,7 +81,13 @@ public final class CollapsedWriter implements GroupWriter
         }
     }
 
-    private String path(final Group group)
+    /**
+     * The folded path of a group: its culled fields as root frames, then its stack from the root.
+     *
+     * @param group to fold.
+     * @return {@code root;...;leaf}.
+     */
+    public String path(final Group group)
     {
         final StringBuilder path = new StringBuilder();
         if (options.culls(SortKey.PID))

@@ -44,6 +44,7 @@ public final class BlockFramer
 
     private static final byte[] PFN = Bytes.ascii("PFN");
     private static final byte[] SAMPLING = Bytes.ascii("# sampling:");
+    private static final byte[] TIME = Bytes.ascii(DumpTime.PREFIX);
     private static final byte[] MEAN_INTERVAL = Bytes.ascii(" mean interval ");
     private static final byte[] BYTES_UNIT = Bytes.ascii(" bytes");
     private static final byte[] MIGRATED = Bytes.ascii("Page has been migrated, last migrate reason: ");
@@ -89,6 +90,7 @@ public final class BlockFramer
     private long commentLines;
     private boolean samplingLine;
     private long samplingInterval = -1;
+    private DumpTime dumpTime;
     private long lines;
     private long bytesRead;
 
@@ -242,6 +244,11 @@ public final class BlockFramer
             if (Bytes.startsWith(b, s, e, SAMPLING))
             {
                 samplingTrailer(b, s, e);
+            }
+            else if (Bytes.startsWith(b, s, e, TIME))
+            {
+                final DumpTime time = DumpTime.parse(Bytes.latin1(b, s, e).trim());
+                dumpTime = null == time ? dumpTime : time;
             }
             if (comments.size() < MAX_COMMENT_LINES)
             {
@@ -431,6 +438,16 @@ public final class BlockFramer
     public boolean samplingLine()
     {
         return samplingLine;
+    }
+
+    /**
+     * When the dump was taken, from its trailer's time line.
+     *
+     * @return the time, or null if the dump had no time line.
+     */
+    public DumpTime dumpTime()
+    {
+        return dumpTime;
     }
 
     /**

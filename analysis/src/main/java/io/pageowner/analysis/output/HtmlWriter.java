@@ -15,7 +15,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One self-contained HTML page: a summary of the run and a table of the groups in sort order, with times, pages,
+ * One self-contained HTML page: a summary of the run, an interactive flame graph of the groups' live bytes or records
+ * (its data a {@link FlameData}, its script and style the resources {@code flame.js} and {@code flame.css}, inlined)
+ * and, as a second tab, a table of the groups in sort order, with times, pages,
  * bytes, kind, allocator and the fields that define the group; a click on a column heading sorts by it, and each
  * row opens to show the group's whole text. No external resources, so the file can be mailed or attached as is.
  * <p>

@@ -15,7 +15,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One self-contained HTML page: a summary of the run and a table of the groups in sort order, with times, pages,
+ * One self-contained HTML page: a summary of the run, an interactive flame graph of the groups' live bytes or records
+ * (its data a {@link FlameData}, its script and style the resources {@code flame.js} and {@code flame.css}, inlined)
+ * and, as a second tab, a table of the groups in sort order, with times, pages,
  * bytes, kind, allocator and the fields that define the group; a click on a column heading sorts by it, and each
  * row opens to show the group's whole text. No external resources, so the file can be mailed or attached as is.
  * <p>
@@ -126,6 +128,7 @@ public final class HtmlWriter implements GroupWriter
         w.write(escape(summary.input()));
         w.write("</title>\n<style>");
         w.write(STYLE);
+        w.write(resource("flame.css"));
         w.write("</style>\n</head>\n<body>\n<h1>page-owner: ");
         w.write(escape(summary.input()));
         w.write("</h1>\n<p class=\"meta\">");
@@ -150,6 +153,8 @@ public final class HtmlWriter implements GroupWriter
             w.write("</p>\n");
         }
 
+        writeFlame(w, groups, estimated);
+        w.write("<div id=\"table-tab\" class=\"hidden\">\n");
         w.write("<table id=\"groups\">\n<thead><tr><th data-num>#</th><th data-num>" +
             (sampling.sampled() && !estimated ? "samples" : mark + "times") + "</th><th data-num>" + mark +
             "pages</th><th data-num>" + mark + "bytes</th>" + (estimated ? "<th data-num>samples</th>" : ""));
@@ -224,7 +229,7 @@ public final class HtmlWriter implements GroupWriter
             }
             w.write("</pre></details></td></tr>\n");
         }
-        w.write("</tbody>\n</table>\n");
+        w.write("</tbody>\n</table>\n</div>\n");
 
         if (!summary.comments().isEmpty())
         {
@@ -238,8 +243,55 @@ public final class HtmlWriter implements GroupWriter
         }
         w.write("<script>");
         w.write(SCRIPT);
+        w.write("</script>\n<script>");
+        w.write(resource("flame.js"));
         w.write("</script>\n</body>\n</html>\n");
         w.flush();
+    }
+
+    /**
+     * The flame graph's tab: its controls, an empty canvas the page's script draws on, and the data.
+     */
+    private static void writeFlame(final Writer w, final Group[] groups, final boolean estimated) throws IOException
+    {
+        final FlameData data = new FlameData();
+        for (final Group group : groups)
+        {
+            final String[] frames = group.stack.frames().clone();
+            for (int i = 0; i < frames.length; i++)
+            {
+                frames[i] = decode(frames[i]);
+            }
+            data.add(decode(group.header.kind), frames,
+                estimated ? Math.round(group.estimatedBytes()) : group.bytes,
+                estimated ? Math.round(group.estimatedTimes()) : group.times);
+        }
+        w.write("<pre id=\"errors\" data-count=\"0\"></pre>\n");
+        w.write("<div class=\"tabs\"><button id=\"b-flame-tab\" class=\"on\">flame graph</button>" +
+            "<button id=\"b-table-tab\">table</button></div>\n");
+        w.write("<div id=\"flame-tab\">\n<div class=\"bar\"><select id=\"metric\" title=\"what widths show\">" +
+            "<option value=\"bytes\">live bytes</option><option value=\"count\">records</option></select>" +
+            "<input id=\"q\" type=\"search\" placeholder=\"search frames (highlights, sums matches)\">" +
+            "<span id=\"match\"></span><span id=\"kinds\"></span>" +
+            "<button id=\"unzoom\" disabled>reset zoom</button><span id=\"zoomed\"></span></div>\n");
+        w.write("<div id=\"flame-wrap\"><canvas id=\"flame\" height=\"0\"></canvas><div id=\"tip\"></div></div>\n");
+        w.write("<p class=\"meta\">Click a frame to zoom into it, click the zoomed frame (or reset) to go back " +
+            "out.</p>\n<pre id=\"selftest\" class=\"hidden\"></pre>\n</div>\n");
+        w.write("<script type=\"application/json\" id=\"flame-data\">");
+        data.writeJson(w);
+        w.write("</script>\n");
+    }
+
+    private static String resource(final String name) throws IOException
+    {
+        try (java.io.InputStream in = HtmlWriter.class.getResourceAsStream(name))
+        {
+            if (null == in)
+            {
+                throw new IOException("missing resource " + name + " of the HTML page");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     private static void cell(final Writer w, final String latin1) throws IOException

@@ -66,8 +66,9 @@ class GrowthIT
                 "the flat block and the spike (gone in both dumps) are not growth: " + block);
             if (block.contains("GrowthProbe.churn("))
             {
-                assertTrue(block.startsWith("+0 times, +0 pages, +0 bytes"), "the churn's live set is steady: " +
-                    block);
+                // NOTE: the same count and bytes, but its blocks sit elsewhere: their page spans may differ.
+                assertTrue(block.matches("(?s)\\+0 times, [+-]\\d+ pages, \\+0 bytes.*"),
+                    "the churn's live set is steady: " + block);
             }
         }
     }

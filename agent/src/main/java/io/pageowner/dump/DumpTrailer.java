@@ -96,7 +96,12 @@ public final class DumpTrailer
         {
             final KindTotals of = Kind.POOLED == 1 << bit && null != pools ? pools : exact;
             line(sb).append("kind ").append(Kind.name(bit)).append(": records ").append(of.records(1 << bit))
-                .append(", bytes ").append(of.bytes(1 << bit)).append('\n');
+                .append(", bytes ").append(of.bytes(1 << bit));
+            if (Kind.TOOL == 1 << bit)
+            {
+                sb.append(" (page-owner's own: NIO buffers kept by threads that served its MBean; --kind ^TOOL)");
+            }
+            sb.append('\n');
         }
         if (null != pools)
         {

@@ -212,13 +212,23 @@ public final class PageOwnerMBean extends NotificationBroadcasterSupport impleme
 
     /**
      * What to register with the MBean server: this MBean, whose {@code getAttributes} sums the live
-     * totals once for all the attributes asked for, however many of them need it.
+     * totals once for all the attributes asked for, however many of them need it, and which marks the NIO
+     * temporary buffers of each thread that serves a call as the tool's own ({@link Recorder#servingTool()}).
      *
      * @return the MXBean, wrapped.
      */
     public DynamicMBean registrable()
     {
-        return totals.registrable(this, PageOwnerMXBean.class, this);
+        // NOTE: the thread that serves a call read the request into an NIO temporary buffer it keeps.
+        final Recorder recorder = this.recorder;
+        return totals.registrable(this, PageOwnerMXBean.class, this, new Runnable()
+        {
+            // NOTE: a class, not a lambda: nothing on the registration path bootstraps invokedynamic.
+            public void run()
+            {
+                recorder.servingTool();
+            }
+        });
     }
 
     /** Per-kind live totals: a scan of the table in full mode, of every live block in sampled mode. */

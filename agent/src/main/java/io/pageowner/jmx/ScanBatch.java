@@ -2,7 +2,12 @@ package io.pageowner.jmx;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import javax.management.Attribute;
 import javax.management.AttributeList;
+import javax.management.AttributeNotFoundException;
+import javax.management.InvalidAttributeValueException;
+import javax.management.MBeanException;
+import javax.management.ReflectionException;
 import javax.management.DynamicMBean;
 import javax.management.NotificationEmitter;
 import javax.management.StandardEmitterMBean;
@@ -94,19 +99,55 @@ final class ScanBatch<T>
      * @param implementation the MXBean.
      * @param mxbeanInterface its interface.
      * @param emitter        what sends its notifications.
+     * @param onCall         run first on the caller's thread at every attribute read or write and operation.
      * @param <I>            the interface.
      * @return the MBean to register.
      */
     <I> DynamicMBean registrable(
-        final I implementation, final Class<I> mxbeanInterface, final NotificationEmitter emitter)
+        final I implementation,
+        final Class<I> mxbeanInterface,
+        final NotificationEmitter emitter,
+        final Runnable onCall)
     {
         final ScanBatch<T> batch = this;
         return new StandardEmitterMBean(implementation, mxbeanInterface, true, emitter)
         {
             @Override
+            public Object getAttribute(final String attribute)
+                throws AttributeNotFoundException, MBeanException, ReflectionException
+            {
+                onCall.run();
+                return super.getAttribute(attribute);
+            }
+
+            @Override
             public AttributeList getAttributes(final String[] attributes)
             {
+                onCall.run();
                 return batch.inOne(() -> super.getAttributes(attributes));
+            }
+
+            @Override
+            public void setAttribute(final Attribute attribute)
+                throws AttributeNotFoundException, InvalidAttributeValueException, MBeanException, ReflectionException
+            {
+                onCall.run();
+                super.setAttribute(attribute);
+            }
+
+            @Override
+            public AttributeList setAttributes(final AttributeList attributes)
+            {
+                onCall.run();
+                return super.setAttributes(attributes);
+            }
+
+            @Override
+            public Object invoke(final String operation, final Object[] params, final String[] signature)
+                throws MBeanException, ReflectionException
+            {
+                onCall.run();
+                return super.invoke(operation, params, signature);
             }
         };
     }

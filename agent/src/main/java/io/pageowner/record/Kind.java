@@ -33,14 +33,22 @@ public final class Kind
      * buffers, added to its kind ({@code UNSAFE} or {@code DIRECT}); its bytes are the pool's, in use or free.
      */
     public static final int POOL_CHUNK = 0x80;
+    /**
+     * Modifier: page-owner's own tools caused this block, added to a {@link #NIO_TEMP} buffer that a thread keeps in
+     * NIO's per-thread cache after it served a call on page-owner's MBean (the JMX connection's thread of
+     * {@code java -jar page-owner.jar dump <pid>} reads the request into one). It is the application's JDK that
+     * holds it, so it stays in the dump, marked, rather than hidden: {@code sort --kind} can leave it out.
+     */
+    public static final int TOOL = 0x100;
     /** The kinds proper; every record has one of them. */
     public static final int KINDS = UNSAFE | DIRECT | MAPPED | ARENA | REALLOC | POOLED;
     /** How many named bits there are: kind bit {@code i} is {@code 1 << i}. */
-    public static final int BITS = 8;
+    public static final int BITS = 9;
 
     private static final String[] NAMES =
-        { "UNSAFE", "DIRECT", "MAPPED", "ARENA", "REALLOC", "NIO_TEMP", "POOLED", "POOL_CHUNK" };
-    private static final String[] TYPES = { "Unsafe", "Direct", "Mapped", "Arena", "Realloc", null, "Pooled", null };
+        { "UNSAFE", "DIRECT", "MAPPED", "ARENA", "REALLOC", "NIO_TEMP", "POOLED", "POOL_CHUNK", "TOOL" };
+    private static final String[] TYPES =
+        { "Unsafe", "Direct", "Mapped", "Arena", "Realloc", null, "Pooled", null, null };
 
     private Kind()
     {

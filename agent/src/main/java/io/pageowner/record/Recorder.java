@@ -19,6 +19,10 @@ import java.util.concurrent.Callable;
  * once here: {@link FullRecording} records every allocation with its stack, {@link SampledRecording}
  * samples by bytes and keeps every live block in {@link LiveSizes}. A plain class, which a unit test
  * builds with a real table and depots: only the adapter knows the boot sink.
+ * <p>
+ * Longer than 600 lines because it is the one entry of every hook event and of every control (pause, clear,
+ * follow, warm-up, the tool's own calls): each method is a few lines that take the guard and hand over to the
+ * mode, and splitting them would spread the guard again.
  */
 public final class Recorder
 {
@@ -111,7 +115,9 @@ public final class Recorder
         {
             if (recording)
             {
-                mode.allocated(state, address, bytes, state.takeKind(), stack);
+                final int kind = state.takeKind();
+                mode.allocated(
+                    state, address, bytes, 0 == (kind & Kind.NIO_TEMP) ? kind : state.nioTemp(address, kind), stack);
             }
         }
         catch (final Throwable ex)
@@ -411,6 +417,38 @@ public final class Recorder
         finally
         {
             state.exitAgent(saved);
+        }
+    }
+
+    /**
+     * The current thread serves a call on page-owner's MBean: from now on its NIO temporary buffers, and the last
+     * few it made (the one NIO read the request into), are marked as the tool's own ({@link Kind#TOOL}), so that
+     * {@code java -jar page-owner.jar dump <pid>} does not show up in its own dump as the application's memory.
+     * Cheap after the first call on a thread. Never throws.
+     */
+    public void servingTool()
+    {
+        try
+        {
+            final ThreadState state = state();
+            if (state.servesTool)
+            {
+                return;
+            }
+            final int saved = state.enterAgent();
+            try
+            {
+                state.servesTool = true;
+                mode.markTools(state);
+            }
+            finally
+            {
+                state.exitAgent(saved);
+            }
+        }
+        catch (final Throwable ex)
+        {
+            fail(ex);
         }
     }
 

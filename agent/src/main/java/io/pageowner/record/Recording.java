@@ -203,6 +203,62 @@ abstract class Recording
     }
 
     /**
+     * Marks the {@link Kind#NIO_TEMP} blocks this thread remembers as the tool's own, and forgets them; guard held.
+     *
+     * @param state of the thread, which has just served the tool.
+     */
+    final void markTools(final ThreadState state)
+    {
+        for (int i = 0; i < ThreadState.RECENT_TEMPS; i++)
+        {
+            final long address = state.recentTemps[i];
+            state.recentTemps[i] = 0;
+            if (0 != address)
+            {
+                markTool(state, address);
+            }
+        }
+    }
+
+    /**
+     * Marks one of this thread's {@link Kind#NIO_TEMP} blocks as the tool's own ({@link Kind#TOOL}), if it is still
+     * this thread's and live; guard held. Only this thread can free it (NIO's cache is per thread), so nothing frees
+     * it between the remove and the insert; a dump at that moment misses it at most.
+     *
+     * @param state   of the thread.
+     * @param address of a block the thread allocated as {@code NIO_TEMP}.
+     */
+    void markTool(final ThreadState state, final long address)
+    {
+        retagTool(state, address);
+    }
+
+    /**
+     * The table part of {@link #markTool(ThreadState, long)}.
+     *
+     * @param state   of the thread.
+     * @param address of the block.
+     * @return true if the block's record now carries {@link Kind#TOOL}.
+     */
+    final boolean retagTool(final ThreadState state, final long address)
+    {
+        final OwnerRecord record = state.stash;
+        if (state.reallocStashed || !table.ownerOf(address, record) || record.address() != address ||
+            record.threadRef() != threadRef(state) || 0 == (record.kind() & Kind.NIO_TEMP) ||
+            0 != (record.kind() & Kind.TOOL) || !table.remove(address, record))
+        {
+            return false;
+        }
+        final int kind = record.kind() | Kind.TOOL;
+        if (table.insert(address, record.size(), record.timestampNs(), record.threadRef(), record.stackId(), kind) < 0)
+        {
+            counters.tableFull(kind, record.size());
+            return false;
+        }
+        return true;
+    }
+
+    /**
      * Counts an allocation made while paused.
      *
      * @param bytes its size.

@@ -122,6 +122,22 @@ final class SampledRecording extends Recording
     }
 
     @Override
+    void markTool(final ThreadState state, final long address)
+    {
+        final long value = sizes.get(address);
+        final int kind = LiveSizes.kind(value);
+        if (LiveSizes.NONE == value || 0 == (kind & Kind.NIO_TEMP) || 0 != (kind & Kind.TOOL))
+        {
+            return;
+        }
+        // NOTE: a sampled block is marked in the table too; the live index's kind makes the exact kind lines.
+        if (!LiveSizes.sampled(value) || retagTool(state, address))
+        {
+            sizes.put(address, LiveSizes.pack(LiveSizes.size(value), kind | Kind.TOOL, LiveSizes.sampled(value)));
+        }
+    }
+
+    @Override
     void drop(final long address)
     {
         final long value = sizes.remove(address);

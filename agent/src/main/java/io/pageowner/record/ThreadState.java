@@ -17,6 +17,11 @@ import io.pageowner.table.OwnerRecord;
  */
 final class ThreadState
 {
+    /** How many NIO temporary blocks a thread remembers until it serves the tool: NIO reads a request with one. */
+    static final int RECENT_TEMPS = 4;
+    /** The name of the JVM's thread that serves attaching tools ({@code jcmd}, {@code jstack}, page-owner's CLI). */
+    static final String ATTACH_LISTENER = "Attach Listener";
+
     final StackCapture capture;
     /** The thread's id, or -1: the key of the recorder's state cache. */
     final long tid;
@@ -40,6 +45,14 @@ final class ThreadState
     long mapPosition;
     /** Whether {@link #mapPath} and {@link #mapPosition} describe a mapping in progress. */
     boolean mapPending;
+
+    /** Whether this thread has served a call on page-owner's MBean: its NIO temporary buffers are the tool's. */
+    boolean servesTool;
+    /** {@link Kind#TOOL} on the JVM's attach listener, all of whose allocations are tools'; else 0. */
+    int toolKind;
+    /** The last {@link #RECENT_TEMPS} {@link Kind#NIO_TEMP} blocks this thread allocated before it served one. */
+    final long[] recentTemps = new long[RECENT_TEMPS];
+    private int nextTemp;
 
     ThreadState(final StackCapture capture, final long tid, final long seed)
     {
@@ -115,7 +128,8 @@ final class ThreadState
      * The kind of the allocation being recorded, which uses up the marker: a marked method makes
      * one allocation, so a marker that outlived its method (an exit advice that never ran, as
      * when the agent is removed mid-call) mislabels one allocation at most. The exit advice
-     * restores the outer marker in any case.
+     * restores the outer marker in any case. On the JVM's attach listener the kind also carries
+     * {@link Kind#TOOL}.
      *
      * @return the kind flags.
      */
@@ -123,7 +137,26 @@ final class ThreadState
     {
         final int marker = this.marker;
         this.marker = 0;
-        return Kind.ofAllocation(marker);
+        return Kind.ofAllocation(marker) | toolKind;
+    }
+
+    /**
+     * The kind of a {@link Kind#NIO_TEMP} block this thread allocates: with {@link Kind#TOOL} once the thread has
+     * served the tool; until then the block is remembered, so that serving the tool can mark it.
+     *
+     * @param address of the block.
+     * @param kind    its kind, with {@code NIO_TEMP}.
+     * @return the kind to record.
+     */
+    int nioTemp(final long address, final int kind)
+    {
+        if (servesTool)
+        {
+            return kind | Kind.TOOL;
+        }
+        recentTemps[nextTemp] = address;
+        nextTemp = (nextTemp + 1) % RECENT_TEMPS;
+        return kind;
     }
 
     /**

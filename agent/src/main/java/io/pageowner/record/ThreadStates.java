@@ -86,6 +86,14 @@ final class ThreadStates
         final ThreadState state = new ThreadState(
             StackCapture.create(depth, agentLoader, hooksClass), tid, 0 == mixed ? 0x2545F4914F6CDD1DL : mixed);
         state.untilSample = mode.nextInterval(state);
+        final Thread thread = Thread.currentThread();
+        if (ThreadState.ATTACH_LISTENER.equals(thread.getName()) && thread.isDaemon())
+        {
+            // NOTE: the JVM's thread that runs what attaching tools ask (jcmd, and page-owner's CLI starting the
+            // JMX agent): everything it allocates is a tool's.
+            state.servesTool = true;
+            state.toolKind = Kind.TOOL;
+        }
         return state;
     }
 }

@@ -31,12 +31,12 @@ public final class LiveSizesDescriptor
      *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
      *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
      *  |                   Value: size, bits 0 to 31                   |
-     *  +-------------------------------+---------------+---------+-+-+-+
-     *  |      Size, bits 32 to 47      |      Kind     |    0    |P|S|0|
-     *  +-------------------------------+---------------+---------+-+-+-+
+     *  +-------------------------------+-----------------+-------+-+-+-+
+     *  |      Size, bits 32 to 47      |       Kind      |   0   |P|S|0|
+     *  +-------------------------------+-----------------+-------+-+-+-+
      * </pre>
      * Bits 0 to 47 hold the size (user space is below 2^48 bytes, so a larger size is not a real allocation and is
-     * refused), bits 48 to 55 the kind, {@code P} ({@link #PRESENT_BIT}, bit 61) is set in every value and
+     * refused), bits 48 to 56 the kind, {@code P} ({@link #PRESENT_BIT}, bit 61) is set in every value and
      * {@code S} ({@link #SAMPLED_BIT}, bit 62) marks a block that has a record in the owner table. A value is
      * therefore never negative and never 0: 0 marks a slot whose key is claimed but whose value is not written yet,
      * and -1 can mean absent. Kind 0 marks the agent's own blocks.
@@ -79,9 +79,9 @@ public final class LiveSizesDescriptor
     public static final int KIND_SHIFT = SIZE_BITS;
 
     /**
-     * Mask of the kind once shifted down by {@link #KIND_SHIFT}: 8 bits.
+     * Mask of the kind once shifted down by {@link #KIND_SHIFT}: 9 bits.
      */
-    public static final int KIND_MASK = 0xFF;
+    public static final int KIND_MASK = 0x1FF;
 
     /**
      * Bit of the value set in every value, so that no value is 0.

@@ -75,10 +75,12 @@ class MemoryFiguresTest
             assertEquals(500, totals.bytes(Kind.DIRECT));
             assertEquals(1, totals.records(Kind.NIO_TEMP));
             assertEquals(0, totals.records(Kind.ARENA));
-            assertEquals("{UNSAFE=1, DIRECT=2, MAPPED=1, ARENA=0, REALLOC=0, NIO_TEMP=1, POOLED=0, POOL_CHUNK=0}",
+            assertEquals(
+                "{UNSAFE=1, DIRECT=2, MAPPED=1, ARENA=0, REALLOC=0, NIO_TEMP=1, POOLED=0, POOL_CHUNK=0, TOOL=0}",
                 totals.recordsByName().toString());
             assertEquals(
-                "{UNSAFE=100, DIRECT=500, MAPPED=400, ARENA=0, REALLOC=0, NIO_TEMP=300, POOLED=0, POOL_CHUNK=0}",
+                "{UNSAFE=100, DIRECT=500, MAPPED=400, ARENA=0, REALLOC=0, NIO_TEMP=300, POOLED=0, POOL_CHUNK=0, " +
+                "TOOL=0}",
                 totals.bytesByName().toString());
         }
     }

@@ -109,8 +109,8 @@ class PageOwnerWriterTest
         assertEquals("", lines.get(trailer - 1), "the last record ends with its empty line");
         final long wallAfter = System.currentTimeMillis();
         final java.util.regex.Matcher time = java.util.regex.Pattern.compile(
-            "# time: ts (\\d+) ns, wall (\\S+) \\(epoch_ms (\\d+)\\)").matcher(lines.get(trailer + 14));
-        assertTrue(time.matches(), lines.get(trailer + 14));
+            "# time: ts (\\d+) ns, wall (\\S+) \\(epoch_ms (\\d+)\\)").matcher(lines.get(trailer + 15));
+        assertTrue(time.matches(), lines.get(trailer + 15));
         assertEquals(summary.asOfNs(), Long.parseLong(time.group(1)), "the dump's instant on the records' clock");
         assertTrue(summary.asOfNs() >= 123456789L, "every record was made before the dump's instant");
         assertEquals(summary.wallMillis(), Long.parseLong(time.group(3)));
@@ -125,15 +125,17 @@ class PageOwnerWriterTest
             "# kind REALLOC: records 0, bytes 0",
             "# kind NIO_TEMP: records 0, bytes 0",
             "# kind POOLED: records 0, bytes 0",
-            "# kind POOL_CHUNK: records 0, bytes 0"), lines.subList(trailer + 2, trailer + 10));
-        assertTrue(lines.get(trailer + 10).matches("# jdk buffer pool direct: count \\d+, capacity \\d+, used \\d+"),
-            lines.get(trailer + 10));
-        assertTrue(lines.get(trailer + 11).matches("# jdk buffer pool mapped: count \\d+, capacity \\d+, used \\d+"),
+            "# kind POOL_CHUNK: records 0, bytes 0",
+            "# kind TOOL: records 0, bytes 0 (page-owner's own: NIO buffers kept by threads that served its MBean; " +
+            "--kind ^TOOL)"), lines.subList(trailer + 2, trailer + 11));
+        assertTrue(lines.get(trailer + 11).matches("# jdk buffer pool direct: count \\d+, capacity \\d+, used \\d+"),
             lines.get(trailer + 11));
-        assertTrue(lines.get(trailer + 12).matches("# process: VmRSS \\d+ bytes, Rss (\\d+ bytes|n/a), " +
-            "Anonymous (\\d+ bytes|n/a), cgroup memory limit (none|\\d+ bytes)"), lines.get(trailer + 12));
-        assertTrue(lines.get(trailer + 13).startsWith("# not seen by page-owner: memory malloc'ed by native code"));
-        assertEquals(trailer + 15, lines.size(), "nothing after the trailer");
+        assertTrue(lines.get(trailer + 12).matches("# jdk buffer pool mapped: count \\d+, capacity \\d+, used \\d+"),
+            lines.get(trailer + 12));
+        assertTrue(lines.get(trailer + 13).matches("# process: VmRSS \\d+ bytes, Rss (\\d+ bytes|n/a), " +
+            "Anonymous (\\d+ bytes|n/a), cgroup memory limit (none|\\d+ bytes)"), lines.get(trailer + 13));
+        assertTrue(lines.get(trailer + 14).startsWith("# not seen by page-owner: memory malloc'ed by native code"));
+        assertEquals(trailer + 16, lines.size(), "nothing after the trailer");
         for (final String line : lines.subList(trailer, lines.size()))
         {
             assertTrue(line.startsWith("# ") && !line.isBlank(), "no empty line in the trailer: '" + line + "'");

@@ -35,6 +35,8 @@ class ScanBatchTest
     public static final class Gauge extends NotificationBroadcasterSupport implements GaugeMXBean
     {
         private final AtomicLong live = new AtomicLong();
+        /** Calls seen by the registrable's hook, which runs before every read, write and operation. */
+        final AtomicLong calls = new AtomicLong();
         final ScanBatch<long[]> batch = new ScanBatch<>(() -> new long[]{ live.incrementAndGet(), 100 * live.get() });
 
         @Override
@@ -53,6 +55,11 @@ class ScanBatchTest
         public String getName()
         {
             return "gauge";
+        }
+
+        void called()
+        {
+            calls.incrementAndGet();
         }
     }
 
@@ -73,7 +80,7 @@ class ScanBatchTest
     {
         final Gauge gauge = new Gauge();
         final MBeanServer server = MBeanServerFactory.newMBeanServer();
-        server.registerMBean(gauge.batch.registrable(gauge, GaugeMXBean.class, gauge), NAME);
+        server.registerMBean(gauge.batch.registrable(gauge, GaugeMXBean.class, gauge, gauge::called), NAME);
 
         final List<Attribute> all = server.getAttributes(NAME, new String[]{ "Count", "Bytes", "Name" }).asList();
         assertEquals(
@@ -89,6 +96,7 @@ class ScanBatchTest
         assertEquals(4, gauge.batch.scans());
         assertEquals(1, server.getAttributes(NAME, new String[]{ "Name" }).size(), "no scan when none is asked for");
         assertEquals(4, gauge.batch.scans());
+        assertEquals(5, gauge.calls.get(), "the hook runs once per call, a batch being one call");
     }
 
     @Test
@@ -96,7 +104,7 @@ class ScanBatchTest
     {
         final Gauge gauge = new Gauge();
         final MBeanServer server = MBeanServerFactory.newMBeanServer();
-        server.registerMBean(gauge.batch.registrable(gauge, GaugeMXBean.class, gauge), NAME);
+        server.registerMBean(gauge.batch.registrable(gauge, GaugeMXBean.class, gauge, gauge::called), NAME);
         assertEquals("true", server.getMBeanInfo(NAME).getDescriptor().getFieldValue("mxbean"));
 
         final BlockingQueue<Notification> seen = new ArrayBlockingQueue<>(1);

@@ -12,7 +12,7 @@ class KindTest
         assertEquals("UNSAFE", Kind.names(Kind.UNSAFE));
         assertEquals("DIRECT", Kind.names(Kind.DIRECT));
         assertEquals("UNSAFE|REALLOC", Kind.names(Kind.UNSAFE | Kind.REALLOC));
-        assertEquals("MAPPED|0x100", Kind.names(Kind.MAPPED | 0x100));
+        assertEquals("MAPPED|0x200", Kind.names(Kind.MAPPED | 0x200));
         assertEquals("", Kind.names(0));
         assertEquals("Direct", Kind.type(Kind.DIRECT));
         assertEquals("Realloc", Kind.type(Kind.UNSAFE | Kind.REALLOC));
@@ -33,7 +33,10 @@ class KindTest
         assertEquals("POOL_CHUNK", Kind.name(7));
         assertEquals("Unsafe", Kind.type(Kind.UNSAFE | Kind.POOL_CHUNK));
         assertEquals(Kind.UNSAFE | Kind.POOL_CHUNK, Kind.ofAllocation(Kind.POOL_CHUNK));
-        assertEquals(Kind.BITS, Integer.numberOfTrailingZeros(Kind.POOL_CHUNK) + 1);
+        assertEquals("TOOL", Kind.name(8));
+        assertEquals("DIRECT|NIO_TEMP|TOOL", Kind.names(Kind.DIRECT | Kind.NIO_TEMP | Kind.TOOL));
+        assertEquals("Direct", Kind.type(Kind.DIRECT | Kind.NIO_TEMP | Kind.TOOL));
+        assertEquals(Kind.BITS, Integer.numberOfTrailingZeros(Kind.TOOL) + 1);
     }
 
     @Test

@@ -266,6 +266,83 @@ class RecorderTest
     }
 
     @Test
+    void shouldMarkTheNioTemporaryBuffersOfAThreadThatServedTheToolAsItsOwn()
+    {
+        nioTemp(A, 8192);
+        recorder.allocated(B, 100, null);
+        assertTrue(table.ownerOf(A, record));
+        final int stackId = record.stackId();
+        final long timestamp = record.timestampNs();
+
+        recorder.servingTool();
+
+        assertTrue(table.ownerOf(A, record));
+        assertEquals(Kind.DIRECT | Kind.NIO_TEMP | Kind.TOOL, record.kind());
+        assertEquals(8192, record.size());
+        assertEquals(stackId, record.stackId(), "the record is the same, only marked");
+        assertEquals(timestamp, record.timestampNs());
+        assertTrue(table.ownerOf(B, record));
+        assertEquals(Kind.UNSAFE, record.kind(), "only NIO temporary buffers are marked");
+
+        nioTemp(C, 16384);
+        assertTrue(table.ownerOf(C, record));
+        assertEquals(Kind.DIRECT | Kind.NIO_TEMP | Kind.TOOL, record.kind(), "and those it makes later");
+        recorder.freeing(A);
+        recorder.freeing(C);
+        assertEquals(1, table.liveCount());
+        assertEquals(0, counters.beforeStart.get());
+        assertEquals(0, counters.suppressedErrors());
+    }
+
+    @Test
+    void shouldNotMarkABlockThatAnotherThreadNowOwns() throws Exception
+    {
+        nioTemp(A, 8192);
+        recorder.freeing(A);
+        final Thread other = new Thread(() -> nioTemp(A, 8192), "other");
+        other.start();
+        other.join();
+
+        recorder.servingTool();
+
+        assertTrue(table.ownerOf(A, record));
+        assertEquals(Kind.DIRECT | Kind.NIO_TEMP, record.kind());
+        assertEquals("other", threads.entry(record.threadRef()).name());
+    }
+
+    @Test
+    void shouldMarkEverythingTheJvmsAttachListenerAllocatesAsAToolsOwn() throws Exception
+    {
+        final Thread listener = new Thread(() ->
+        {
+            recorder.allocated(A, 2048, null);
+            nioTemp(B, 8192);
+        }, "Attach Listener");
+        listener.setDaemon(true);
+        listener.start();
+        listener.join();
+        final Thread namesake = new Thread(() -> recorder.allocated(C, 100, null), "Attach Listener");
+        namesake.start();
+        namesake.join();
+
+        assertTrue(table.ownerOf(A, record));
+        assertEquals(Kind.UNSAFE | Kind.TOOL, record.kind());
+        assertTrue(table.ownerOf(B, record));
+        assertEquals(Kind.DIRECT | Kind.NIO_TEMP | Kind.TOOL, record.kind());
+        assertTrue(table.ownerOf(C, record));
+        assertEquals(Kind.UNSAFE, record.kind(), "the JVM's attach listener is a daemon");
+    }
+
+    private void nioTemp(final long address, final long bytes)
+    {
+        final int outer = recorder.kindEnter(Kind.NIO_TEMP);
+        final int inner = recorder.kindEnter(Kind.DIRECT);
+        recorder.allocated(address, bytes, null);
+        recorder.kindExit(inner);
+        recorder.kindExit(outer);
+    }
+
+    @Test
     void shouldCountAllocationsTheTableHasNoRoomFor()
     {
         try (OwnerTable small = new OwnerTable(OwnerTable.MIN_CAPACITY, 12))

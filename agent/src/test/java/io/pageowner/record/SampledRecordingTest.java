@@ -152,6 +152,38 @@ class SampledRecordingTest
     }
 
     @Test
+    void shouldMarkSampledAndUnsampledNioTemporaryBuffersOfAThreadThatServedTheTool()
+    {
+        // NOTE: with this seed, some of these blocks are sampled and some not.
+        final long[] addresses = { A, B, C, 4L << 32 };
+        for (int i = 0; i < addresses.length; i++)
+        {
+            final int saved = recorder.kindEnter(Kind.DIRECT | Kind.NIO_TEMP);
+            recorder.allocated(addresses[i], 0 == i % 2 ? 3 * P : P / 16, null);
+            recorder.kindExit(saved);
+        }
+        recorder.allocated(5L << 32, 3 * P, null);
+
+        recorder.servingTool();
+
+        int sampled = 0;
+        for (final long address : addresses)
+        {
+            final long value = sizes.get(address);
+            assertEquals(Kind.DIRECT | Kind.NIO_TEMP | Kind.TOOL, LiveSizes.kind(value));
+            if (LiveSizes.sampled(value))
+            {
+                sampled++;
+                assertTrue(table.ownerOf(address, record));
+                assertEquals(Kind.DIRECT | Kind.NIO_TEMP | Kind.TOOL, record.kind());
+            }
+        }
+        assertTrue(sampled > 0 && sampled < addresses.length, "sampled " + sampled);
+        assertEquals(Kind.UNSAFE, LiveSizes.kind(sizes.get(5L << 32)));
+        assertEquals(0, counters.suppressedErrors());
+    }
+
+    @Test
     void shouldMoveASampledBlockOnRealloc()
     {
         allocateSampled(A, 100);

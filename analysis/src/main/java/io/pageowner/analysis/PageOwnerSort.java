@@ -70,8 +70,9 @@ public final class PageOwnerSort
         "--module <modlist>\tSelect by module name (first [module] in the text).\n" +
         "--kind <kindlist>\tSelect by kind: records whose mask names include one of\n" +
         "\t\t\tthe list (UNSAFE, DIRECT, MAPPED, ARENA, REALLOC, NIO_TEMP,\n" +
-        "\t\t\tPOOLED, POOL_CHUNK; or gfp flags in kernel dumps), ignoring\n" +
-        "\t\t\tcase; another name is an error.\n" +
+        "\t\t\tPOOLED, POOL_CHUNK, TOOL; or gfp flags in kernel dumps),\n" +
+        "\t\t\tignoring case; another name is an error. ^NAME leaves\n" +
+        "\t\t\tout records that name it (--kind ^TOOL: not the tool's own).\n" +
         "--min-age <age>\t\tSelect records at least this old when the dump was taken\n" +
         "--max-age <age>\t\t(or at most): 30s, 5m, 2h, 1d, 250ms, 1500ns. The dump's\n" +
         "\t\t\ttrailer must say when it was taken ('# time:' line), and it\n" +

@@ -59,9 +59,10 @@ final class SortOptions implements OutputOptions
     private String[] names = {};
     private String[] modules = {};
     private String[] kinds = {};
+    private String[] notKinds = {};
     /** The kinds page-owner's dumps name in the mask field; {@code --kind} takes these or gfp flags. */
     static final List<String> KINDS = List.of("UNSAFE", "DIRECT", "MAPPED", "ARENA", "REALLOC", "NIO_TEMP", "POOLED",
-        "POOL_CHUNK");
+        "POOL_CHUNK", "TOOL");
     private Format format = Format.TEXT;
     private CollapsedWeight weight = CollapsedWeight.BYTES;
     private boolean strict;
@@ -284,21 +285,7 @@ final class SortOptions implements OutputOptions
                 break;
             case KIND:
                 filter |= SortKey.KIND.bit();
-                kinds = OptionValues.explode(value);
-                for (int i = 0; i < kinds.length; i++)
-                {
-                    if (kinds[i].isEmpty())
-                    {
-                        throw new UsageException("wrong argument after --kind option:" + value, false);
-                    }
-                    if (!knownKind(kinds[i]))
-                    {
-                        // NOTE: an unknown name would select nothing, silently: a typo must not read as "none".
-                        throw new UsageException("unknown kind '" + kinds[i] + "' after --kind: the kinds are " +
-                            String.join(", ", KINDS) + ", or a kernel dump's gfp flag (GFP_..., __GFP_...)", false);
-                    }
-                    kinds[i] = OptionValues.asRawBytes(kinds[i]);
-                }
+                parseKinds(value);
                 break;
             case CULL:
                 parseCull(value);
@@ -522,6 +509,32 @@ final class SortOptions implements OutputOptions
         return KINDS.contains(upper) || upper.matches("(__)?GFP_[A-Z0-9_]+");
     }
 
+    private void parseKinds(final String value) throws UsageException
+    {
+        final List<String> wanted = new ArrayList<>();
+        final List<String> unwanted = new ArrayList<>();
+        for (final String item : OptionValues.explode(value))
+        {
+            // NOTE: ^NAME leaves a kind out, e.g. --kind ^TOOL: a record carries several names, so listing the
+            // others would not leave out a DIRECT|NIO_TEMP|TOOL record.
+            final boolean not = item.startsWith("^");
+            final String kind = not ? item.substring(1) : item;
+            if (kind.isEmpty())
+            {
+                throw new UsageException("wrong argument after --kind option:" + value, false);
+            }
+            if (!knownKind(kind))
+            {
+                // NOTE: an unknown name would select nothing, silently: a typo must not read as "none".
+                throw new UsageException("unknown kind '" + kind + "' after --kind: the kinds are " +
+                    String.join(", ", KINDS) + ", or a kernel dump's gfp flag (GFP_..., __GFP_...)", false);
+            }
+            (not ? unwanted : wanted).add(OptionValues.asRawBytes(kind));
+        }
+        kinds = wanted.toArray(new String[0]);
+        notKinds = unwanted.toArray(new String[0]);
+    }
+
     /**
      * Kinds of {@code --kind}, one char per byte.
      *
@@ -530,6 +543,16 @@ final class SortOptions implements OutputOptions
     public String[] kinds()
     {
         return kinds;
+    }
+
+    /**
+     * Kinds of {@code --kind} given as {@code ^NAME}, one char per byte: records with any of them are left out.
+     *
+     * @return kinds left out.
+     */
+    public String[] notKinds()
+    {
+        return notKinds;
     }
 
     /**

@@ -86,6 +86,41 @@ class CliIT
     }
 
     @Test
+    void shouldMarkWhatItsOwnAttachAndCallsLeaveInTheTargetAsTheTools() throws Exception
+    {
+        cli("status", pid()).assertSuccess();
+        final Path file = cliDir.resolve("own-" + probe.pid() + ".txt");
+        Files.deleteIfExists(file);
+        cli("dump", pid(), file.getFileName().toString()).assertSuccess();
+
+        // NOTE: the JMX connection's thread reads each request into an NIO temporary buffer that it keeps, and the
+        // JVM's attach listener (which starts the JMX agent) may load and cache buffers too: marked, never hidden.
+        int tools = 0;
+        for (final Dump.Record record : Dump.parse(file).records())
+        {
+            final boolean servesTools = record.comm.startsWith("RMI TCP") || "Attach Listener".equals(record.comm);
+            if (record.kinds.contains("TOOL"))
+            {
+                tools++;
+                assertTrue(servesTools, record.toString());
+            }
+            else
+            {
+                assertFalse("Attach Listener".equals(record.comm), record.toString());
+                assertFalse(servesTools && record.kinds.contains("NIO_TEMP"), record.toString());
+            }
+        }
+        assertTrue(tools >= 1, "the JMX connection's buffer is there, marked");
+
+        final Path sorted = cliDir.resolve("own-sorted.txt");
+        ForkedJvm.cli("sort", "--kind", "^TOOL", "--cull", "name", file.toString(), sorted.toString()).timeout(60)
+            .run().assertSuccess();
+        final String text = Files.readString(sorted);
+        assertTrue(text.contains("task_comm_name: main"), text);
+        assertFalse(text.contains("RMI TCP") || text.contains("Attach Listener"), text);
+    }
+
+    @Test
     void shouldDumpToTheAgentsDumpPathWhenNoFileIsGiven() throws Exception
     {
         final Path file = probeDir.resolve("default-" + probe.pid() + ".txt");

@@ -76,6 +76,13 @@ public interface GroupOptions
     public String[] kinds();
 
     /**
+     * Kinds of {@code --kind} given as {@code ^NAME}: records whose mask names one of them are left out.
+     *
+     * @return kinds left out, one char per byte.
+     */
+    public String[] notKinds();
+
+    /**
      * Whether a sampled dump's records count as one each ({@code --unweighted}) rather than by their weight.
      *
      * @return whether sample counts are used instead of estimates.

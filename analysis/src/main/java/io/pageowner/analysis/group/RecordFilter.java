@@ -121,19 +121,29 @@ final class RecordFilter
         }
         if ((filter & SortKey.KIND.bit()) != 0)
         {
-            for (final String wanted : options.kinds())
-            {
-                for (final String name : header.kindNames)
-                {
-                    if (name.equalsIgnoreCase(wanted))
-                    {
-                        return true;
-                    }
-                }
-            }
-            return false;
+            final String[] kinds = options.kinds();
+            return anyKind(header, kinds, 0 == kinds.length) && !anyKind(header, options.notKinds(), false);
         }
         return true;
+    }
+
+    private static boolean anyKind(final RecordHeader header, final String[] kinds, final boolean ifNone)
+    {
+        if (0 == kinds.length)
+        {
+            return ifNone;
+        }
+        for (final String wanted : kinds)
+        {
+            for (final String name : header.kindNames)
+            {
+                if (name.equalsIgnoreCase(wanted))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean contains(final int[] values, final int value)

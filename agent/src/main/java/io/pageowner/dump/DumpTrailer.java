@@ -99,7 +99,7 @@ public final class DumpTrailer
                 .append(", bytes ").append(of.bytes(1 << bit));
             if (Kind.TOOL == 1 << bit)
             {
-                sb.append(" (page-owner's own: NIO buffers kept by threads that served its MBean; --kind ^TOOL)");
+                sb.append(" (page-owner's own: NIO buffers kept by JMX threads that served its MBean; --kind ^TOOL)");
             }
             sb.append('\n');
         }

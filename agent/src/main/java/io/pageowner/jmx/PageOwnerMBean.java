@@ -30,6 +30,8 @@ import java.util.concurrent.Callable;
  */
 public final class PageOwnerMBean extends NotificationBroadcasterSupport implements PageOwnerMXBean
 {
+    /** How the JDK's RMI names the threads that serve JMX connections: {@code RMI TCP Connection(2)-127.0.0.1}. */
+    static final String RMI_CONNECTION_THREAD = "RMI TCP Connection(";
     private final Recorder recorder;
     private final AgentOperations control;
     private final PageOwnerFormat format;
@@ -213,7 +215,8 @@ public final class PageOwnerMBean extends NotificationBroadcasterSupport impleme
     /**
      * What to register with the MBean server: this MBean, whose {@code getAttributes} sums the live
      * totals once for all the attributes asked for, however many of them need it, and which marks the NIO
-     * temporary buffers of each thread that serves a call as the tool's own ({@link Recorder#servingTool()}).
+     * temporary buffers of each JMX connection thread that serves a call as the tool's own
+     * ({@link Recorder#servingTool()}).
      *
      * @return the MXBean, wrapped.
      */
@@ -226,9 +229,25 @@ public final class PageOwnerMBean extends NotificationBroadcasterSupport impleme
             // NOTE: a class, not a lambda: nothing on the registration path bootstraps invokedynamic.
             public void run()
             {
-                recorder.servingTool();
+                if (remoteCall(Thread.currentThread().getName()))
+                {
+                    recorder.servingTool();
+                }
             }
         });
+    }
+
+    /**
+     * Whether a call on the MBean came over a JMX connection: RMI serves each on a thread of its own pool,
+     * which read the request into an NIO temporary buffer. A thread of the application (or an exporter in it)
+     * that calls the MBean in process is the application's, and its buffers stay its own.
+     *
+     * @param threadName of the thread serving the call.
+     * @return true for RMI's connection threads.
+     */
+    static boolean remoteCall(final String threadName)
+    {
+        return threadName.startsWith(RMI_CONNECTION_THREAD);
     }
 
     /** Per-kind live totals: a scan of the table in full mode, of every live block in sampled mode. */

@@ -126,8 +126,8 @@ class PageOwnerWriterTest
             "# kind NIO_TEMP: records 0, bytes 0",
             "# kind POOLED: records 0, bytes 0",
             "# kind POOL_CHUNK: records 0, bytes 0",
-            "# kind TOOL: records 0, bytes 0 (page-owner's own: NIO buffers kept by threads that served its MBean; " +
-            "--kind ^TOOL)"), lines.subList(trailer + 2, trailer + 11));
+            "# kind TOOL: records 0, bytes 0 (page-owner's own: NIO buffers kept by JMX threads that served its " +
+            "MBean; --kind ^TOOL)"), lines.subList(trailer + 2, trailer + 11));
         assertTrue(lines.get(trailer + 11).matches("# jdk buffer pool direct: count \\d+, capacity \\d+, used \\d+"),
             lines.get(trailer + 11));
         assertTrue(lines.get(trailer + 12).matches("# jdk buffer pool mapped: count \\d+, capacity \\d+, used \\d+"),

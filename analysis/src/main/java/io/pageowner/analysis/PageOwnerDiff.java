@@ -2,6 +2,7 @@ package io.pageowner.analysis;
 
 import io.pageowner.analysis.diff.DiffWriter;
 import io.pageowner.analysis.diff.Growth;
+import io.pageowner.analysis.diff.GrowthHtml;
 import io.pageowner.analysis.diff.Growths;
 import io.pageowner.analysis.group.Aggregator;
 import io.pageowner.analysis.group.Sampling;
@@ -47,9 +48,10 @@ public final class PageOwnerDiff
         "\t\t\tCompare only the records at least / at most this old when\n" +
         "\t\t\ttheir dump was taken (30s, 5m, 2h, 1d, 250ms, 1500ns). Each\n" +
         "\t\t\tdump's trailer must state its time ('# time:' line).\n" +
-        "--format <fmt>\t\ttext (default), or collapsed: 'root;...;leaf old new', the\n" +
+        "--format <fmt>\t\ttext (default); collapsed: 'root;...;leaf old new', the\n" +
         "\t\t\ttwo-count folded stacks flamegraph.pl draws as a differential\n" +
-        "\t\t\tflame graph.\n" +
+        "\t\t\tflame graph; html: one page, a flame graph of the new dump\n" +
+        "\t\t\tcoloured by growth and a chart of each of the largest changes.\n" +
         "--weight <w>\t\tCollapsed counts: bytes (default), pages or times.\n" +
         "--unweighted, --strict, -d, -h\tAs sort's.\n" +
         "\n" +
@@ -153,10 +155,6 @@ public final class PageOwnerDiff
         {
             throw new UsageException("<old> and <new> cannot both be standard input", false);
         }
-        if (options.format() == SortOptions.Format.HTML)
-        {
-            throw new UsageException("diff writes --format text or collapsed; html is not written yet", false);
-        }
         options.defaultCull(SortKey.STACKTRACE.bit());
         options.defaultSort(SortKey.BYTES, -1);
         for (final SortKey key : options.sortKeys())
@@ -200,6 +198,11 @@ public final class PageOwnerDiff
                 if (options.format() == SortOptions.Format.COLLAPSED)
                 {
                     writer.writeCollapsed(growths, preamble, output.stream());
+                }
+                else if (options.format() == SortOptions.Format.HTML)
+                {
+                    GrowthHtml.writeDiff(growths, writer.headers(growths), preamble,
+                        "page-owner diff: " + oldName + " \u2192 " + newName, output.stream());
                 }
                 else
                 {

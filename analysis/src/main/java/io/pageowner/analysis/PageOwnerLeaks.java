@@ -1,5 +1,6 @@
 package io.pageowner.analysis;
 
+import io.pageowner.analysis.diff.GrowthHtml;
 import io.pageowner.analysis.diff.Series;
 import io.pageowner.analysis.group.Aggregator;
 import io.pageowner.analysis.group.Sampling;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -39,6 +41,9 @@ public final class PageOwnerLeaks
         "\t\t\tnone if a dump does not state its time (the output says so).\n" +
         "--max-age, --cull, --pid, --tgid, --name, --module, --kind, --unweighted, --strict, -d\n" +
         "\t\t\tAs sort's (--cull default: stacktrace).\n" +
+        "--format <fmt>\t\ttext (default), or html: one page with a flame graph of the\n" +
+        "\t\t\tsuspects coloured by growth and a chart of each suspect's live\n" +
+        "\t\t\tbytes at each dump (leaks --format html d*.txt > leaks.html).\n" +
         "The suspects go to stdout.\n" +
         "\n" +
         "Sampled dumps: all dumps must be sampled or all full; figures are then estimates (~).\n" +
@@ -81,9 +86,9 @@ public final class PageOwnerLeaks
                         "of at least two dumps, oldest first" : "only one dump given: leaks needs at least two, " +
                         "oldest first (to compare two, diff does it too)", true);
                 }
-                if (options.format() != SortOptions.Format.TEXT)
+                if (options.format() != SortOptions.Format.TEXT && options.format() != SortOptions.Format.HTML)
                 {
-                    throw new UsageException("leaks writes text only", false);
+                    throw new UsageException("leaks writes --format text or html", false);
                 }
                 options.defaultCull(SortKey.STACKTRACE.bit());
             }
@@ -200,6 +205,8 @@ public final class PageOwnerLeaks
         }
 
         final List<Series.Row> suspects = series.suspects();
+        final List<String> preamble = new ArrayList<>();
+        final List<String> headers = new ArrayList<>();
         final StringBuilder text = new StringBuilder(4096);
         final String mark = sampled && !options.unweighted() ? "~" : "";
         final long span = timed ? times[n - 1] - times[0] : -1;
@@ -220,9 +227,11 @@ public final class PageOwnerLeaks
         {
             text.append("# sampled dumps: figures marked ~ are estimates\n");
         }
+        preamble.addAll(List.of(text.toString().split("\n")));
         text.append('\n');
         for (final Series.Row row : suspects)
         {
+            final int start = text.length();
             text.append(mark).append('+').append(row.growth()).append(" bytes");
             if (span > 0)
             {
@@ -231,13 +240,28 @@ public final class PageOwnerLeaks
             }
             text.append(", grew in ").append(row.grewIn()).append(" of ").append(n - 1).append(" intervals, ")
                 .append(mark).append(row.records()).append(" records, oldest ")
-                .append(row.oldestAge() < 0 ? "unknown" : PageOwnerTop.age(row.oldestAge())).append(":\n");
+                .append(row.oldestAge() < 0 ? "unknown" : PageOwnerTop.age(row.oldestAge()));
+            headers.add(text.substring(start));
+            text.append(":\n");
             text.append(new String(row.stack(), StandardCharsets.ISO_8859_1)).append('\n');
         }
         try (OutputFile output = OutputFile.open("-", out))
         {
             final OutputStream stream = output.stream();
-            stream.write(text.toString().getBytes(StandardCharsets.ISO_8859_1));
+            if (options.format() == SortOptions.Format.HTML)
+            {
+                final String[] columns = new String[n];
+                for (int i = 0; i < n; i++)
+                {
+                    columns[i] = timed ? "+" + PageOwnerTop.age(times[i] - times[0]) : "dump " + (i + 1);
+                }
+                GrowthHtml.writeLeaks(suspects, headers, columns, preamble,
+                    "page-owner leaks: " + names.get(0) + " \u2026 " + names.get(n - 1), stream);
+            }
+            else
+            {
+                stream.write(text.toString().getBytes(StandardCharsets.ISO_8859_1));
+            }
             output.commit();
         }
         catch (final IOException ex)

@@ -266,7 +266,7 @@ public final class PageOwnerSort
             progress.println("culling");
             progress.flush();
 
-            final RunSummary summary = new RunSummary(inputName, String.join(" ", args), parser.records(),
+            final RunSummary summary = new RunSummary(inputName, "sort " + String.join(" ", args), parser.records(),
                 parser.accepted(), parser.damaged(), parser.comments(), sampling);
             try
             {

@@ -4,9 +4,12 @@ import io.pageowner.analysis.group.Aggregator;
 import io.pageowner.analysis.group.Group;
 import io.pageowner.analysis.group.Sampling;
 import io.pageowner.analysis.group.SortKey;
+import io.pageowner.analysis.output.HtmlWriter;
+import io.pageowner.analysis.output.RunSummary;
 import io.pageowner.analysis.parse.DumpTime;
 import io.pageowner.analysis.parse.SortException;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Paths;
@@ -36,7 +39,8 @@ public final class PageOwnerTop
         "Options, as sort's: --pid, --tgid, --name, --module, --kind <list> (select records),\n" +
         "--min-age <age>, --max-age <age> (30s, 5m, 2h, 1d: only records at least / at most this\n" +
         "old when the dump was taken), --cull <rules> (default: stacktrace), --unweighted,\n" +
-        "--strict, -d, -h.\n" +
+        "--strict, -d, -h. --format html: the N stacks as sort's page (flame graph and table), to\n" +
+        "stdout (top --format html dump.txt 20 > top.html).\n" +
         "Sampled dumps: bytes and allocations are estimates, marked ~.\n" +
         "top <pid> on a running JVM is not available yet: write a dump first (dump <pid> <file>).\n" +
         "Exit status: 0 done, 1 wrong command line, 2 the dump cannot be read or has no record.\n";
@@ -101,6 +105,21 @@ public final class PageOwnerTop
                     " <file>, then top <file>");
             }
             final Aggregator dump = DumpReader.read(options, name, PROGRAM, err);
+            if (options.format() == SortOptions.Format.HTML)
+            {
+                final Group[] groups = largestFirst(dump);
+                final RunSummary summary = new RunSummary(name, "top " + String.join(" ", args), dump.records(),
+                    dump.accepted(), dump.damaged(), dump.comments(), dump.sampling());
+                try
+                {
+                    new HtmlWriter(options).write(Arrays.copyOf(groups, Math.min(count, groups.length)), summary, out);
+                }
+                catch (final IOException ex)
+                {
+                    throw new SortException("cannot write the page: " + PageOwnerSort.describe(ex), ex);
+                }
+                return ExitStatus.OK;
+            }
             final StringBuilder text = new StringBuilder(4096);
             format(name, dump, count, text);
             out.print(text);
@@ -152,6 +171,15 @@ public final class PageOwnerTop
         return Integer.parseInt(n);
     }
 
+    private static Group[] largestFirst(final Aggregator dump)
+    {
+        final boolean estimated = dump.sampling().estimated();
+        final Group[] groups = dump.groups().groups();
+        Arrays.sort(groups, Comparator.comparingDouble((Group g) -> estimated ? g.estimatedBytes() : g.bytes)
+            .reversed().thenComparing((a, b) -> Arrays.compareUnsigned(a.stack.bytes, b.stack.bytes)));
+        return groups;
+    }
+
     /**
      * The table of the largest groups of a dump.
      *
@@ -165,9 +193,7 @@ public final class PageOwnerTop
         final Sampling sampling = dump.sampling();
         final boolean estimated = sampling.estimated();
         final String mark = estimated ? "~" : "";
-        final Group[] groups = dump.groups().groups();
-        Arrays.sort(groups, Comparator.comparingDouble((Group g) -> estimated ? g.estimatedBytes() : g.bytes)
-            .reversed().thenComparing((a, b) -> Arrays.compareUnsigned(a.stack.bytes, b.stack.bytes)));
+        final Group[] groups = largestFirst(dump);
         final DumpTime time = dump.dumpTime();
         long totalBytes = 0;
         long totalTimes = 0;

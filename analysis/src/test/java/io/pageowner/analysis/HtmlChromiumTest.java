@@ -136,6 +136,100 @@ class HtmlChromiumTest
         assertTrue(Files.size(shot) > 1000, "screenshot " + shot);
     }
 
+    private static String timed(final String stack, final long bytes, final long ts)
+    {
+        return "Page allocated via order 0, mask 0x1(UNSAFE), pid 3, tgid 99 (t), ts " + ts + " ns\n" +
+            "PFN 0x1 type Unsafe Block 1 type Unsafe Flags 0x0(address=0x1000|bytes=" + bytes + "|pages=1)\n" +
+            " jdk.internal.misc.Unsafe.allocateMemory(Unsafe.java:632)\n com.example." + stack + "(X.java:1)\n" +
+            " com.example.Main.main(Main.java:1)\n\n";
+    }
+
+    private Path series(final String name, final long timeNs, final String... records) throws Exception
+    {
+        final Path path = dir.resolve(name);
+        Files.writeString(path, String.join("", records) + "# time: ts " + timeNs + " ns, wall " +
+            "2026-12-05T00:00:00Z (epoch_ms 0)\n", StandardCharsets.ISO_8859_1);
+        return path;
+    }
+
+    private static String[] command(final String which, final String... args)
+    {
+        final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        final java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        final int status;
+        try (java.io.PrintStream o = new java.io.PrintStream(out, true, StandardCharsets.ISO_8859_1);
+            java.io.PrintStream e = new java.io.PrintStream(err, true, StandardCharsets.ISO_8859_1))
+        {
+            status = "leaks".equals(which) ? PageOwnerLeaks.run(args, o, e) : PageOwnerDiff.run(args, o, e);
+        }
+        return new String[]{ Integer.toString(status), out.toString(StandardCharsets.ISO_8859_1),
+            err.toString(StandardCharsets.ISO_8859_1) };
+    }
+
+    private static int count(final String dom, final String needle)
+    {
+        int n = 0;
+        for (int at = dom.indexOf(needle); at >= 0; at = dom.indexOf(needle, at + 1))
+        {
+            n++;
+        }
+        return n;
+    }
+
+    @Test
+    void shouldColourADiffsFlameGraphByGrowthAndChartEachChange() throws Exception
+    {
+        final Path old = series("old.txt", 60_000_000_000L,
+            timed("Grow.g", 100, 1), timed("Shrink.s", 400, 2), timed("Shrink.s", 400, 3), timed("Gone.g", 300, 4),
+            timed("Same.s", 5000, 5));
+        final Path now = series("new.txt", 120_000_000_000L,
+            timed("Grow.g", 100, 1), timed("Grow.g", 100, 6), timed("Grow.g", 100, 7), timed("Shrink.s", 400, 2),
+            timed("Born.b", 50, 8), timed("Same.s", 5000, 5));
+        final Path html = dir.resolve("diff.html");
+        final String[] result = command("diff", "--format", "html", old.toString(), now.toString(), html.toString());
+        assertEquals("0", result[0], result[2]);
+
+        final String dom = run("--dump-dom", html.toUri() + "#selftest");
+        assertEquals("", element(dom, "errors"), "script errors of the page");
+        final String self = element(dom, "selftest");
+        // growth: +200 (Grow) -400 (Shrink) -300 (Gone) +50 (Born) = -450; four groups changed, Same did not
+        assertTrue(self.contains("\"growth\":-450,"), self);
+        assertTrue(self.contains("\"total\":5750,"), "widths are the new dump's bytes: " + self);
+        assertTrue(self.contains("\"charts\":4"), self);
+        assertEquals(4, count(dom, "<svg class=\"line\""), "one chart per changed group");
+        assertEquals(4, count(dom, "data-points=\"2\""), "old and new");
+        assertTrue(dom.contains("+200 bytes") && dom.contains("-300 bytes, vanished"), dom);
+    }
+
+    @Test
+    void shouldChartEachLeakSuspectOverTheSeries() throws Exception
+    {
+        final List<String> dumps = new ArrayList<>();
+        dumps.add("--format=html");
+        final List<String> leak = new ArrayList<>();
+        for (int i = 0; i < 4; i++)
+        {
+            final long at = 20_000_000_000L + 10_000_000_000L * i;
+            leak.add(timed("Leak.grow", 1000, 1 + i));
+            final List<String> records = new ArrayList<>(leak);
+            records.add(timed("Flat.big", 1 << 20, 100));
+            records.add(timed("Churn.tick", 64 << 10, at - 1_000_000_000L));
+            dumps.add(series("d" + i + ".txt", at, records.toArray(new String[0])).toString());
+        }
+        final String[] result = command("leaks", dumps.toArray(new String[0]));
+        assertEquals("0", result[0], result[2]);
+        final Path html = dir.resolve("leaks.html");
+        Files.writeString(html, result[1], StandardCharsets.ISO_8859_1);
+
+        final String dom = run("--dump-dom", html.toUri() + "#selftest");
+        assertEquals("", element(dom, "errors"), "script errors of the page");
+        final String self = element(dom, "selftest");
+        assertTrue(self.contains("\"charts\":1"), "one chart per suspect, and only the leak is one: " + self);
+        assertTrue(self.contains("\"growth\":3000,"), self);
+        assertEquals(1, count(dom, "data-points=\"4\""), "a point per dump");
+        assertTrue(dom.contains("com.example.Leak.grow") && !dom.contains("Flat.big") && !dom.contains("Churn"), dom);
+    }
+
     @Test
     void shouldRenderTenThousandStacks() throws Exception
     {

@@ -118,4 +118,42 @@ class HtmlWriterTest
         assertEquals("1.0 KiB", HtmlWriter.humanBytes(1024));
         assertEquals("1.5 MiB", HtmlWriter.humanBytes(3 << 19));
     }
+    @Test
+    void shouldListTheFirstRowsOfAHugeRunInTheTableAndEveryStackInTheFlameGraph() throws Exception
+    {
+        final StringBuilder dump = new StringBuilder();
+        for (int i = 0; i < 5003; i++)
+        {
+            dump.append("Page allocated via order 0, mask 0x1(UNSAFE), pid 1, tgid 7 (main), ts 100 ns\n")
+                .append("PFN 0x1 type Unsafe Block 1 type Unsafe Flags 0x0(address=0x10|bytes=")
+                .append(10_000 - i).append("|pages=1)\n jdk.internal.misc.Unsafe.allocateMemory(Unsafe.java:632)\n")
+                .append(" com.example.S").append(i).append(".s(S.java:1)\n\n");
+        }
+        final Path input = dir.resolve("huge.txt");
+        Files.writeString(input, dump, StandardCharsets.ISO_8859_1);
+
+        final String page = html(input, "--format=html", "--cull=st", "-b");
+
+        assertEquals(5000, count(page, "<tr><td class=\"n\">"), "table rows");
+        assertTrue(page.contains("The first 5000 of 5003 groups"), "says it is cut");
+        assertTrue(page.contains("com.example.S5002.s(S.java:1)"), "the flame graph's data has the last stack");
+        assertFalse(page.contains("<summary>com.example.S5002.s"), "but the table does not");
+    }
+
+    @Test
+    void shouldWriteTopsLargestStacksAsAPage() throws Exception
+    {
+        final Path input = GoldenTest.goldenDirectory().resolve("input/growth-new.txt");
+        final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        final java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        final int status = PageOwnerTop.run(new String[]{ "--format", "html", input.toString(), "2" },
+            new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+            new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+        final String page = out.toString(StandardCharsets.UTF_8);
+
+        assertTrue(page.startsWith("<!DOCTYPE html>"), page);
+        assertEquals(2, count(page, "<tr><td class=\"n\">"), "the two largest stacks");
+        assertTrue(page.contains("top --format html " + input + " 2"), "the command line");
+    }
 }

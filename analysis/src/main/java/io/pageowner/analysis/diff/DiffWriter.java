@@ -77,6 +77,30 @@ public final class DiffWriter
     }
 
     /**
+     * The header line of each group as the text form writes it, without its line end or {@code :}.
+     *
+     * @param growths in any order.
+     * @return one line per group, in the same order.
+     */
+    public String[] headers(final Growth[] growths)
+    {
+        final String[] headers = new String[growths.length];
+        final StringBuilder sb = new StringBuilder(128);
+        for (int i = 0; i < growths.length; i++)
+        {
+            sb.setLength(0);
+            header(growths[i], sb);
+            int end = sb.length() - 1;
+            if (end > 0 && sb.charAt(end - 1) == ':')
+            {
+                end--;
+            }
+            headers[i] = sb.substring(0, end);
+        }
+        return headers;
+    }
+
+    /**
      * The header line of one group, with its line end, or with {@code :} and the line end if the stack follows.
      *
      * @param growth of the group.

@@ -2,7 +2,9 @@ package io.pageowner.analysis.diff;
 
 import io.pageowner.analysis.group.Group;
 import io.pageowner.analysis.group.Sampling;
+import io.pageowner.analysis.output.HtmlWriter;
 import io.pageowner.analysis.output.OutputOptions;
+import io.pageowner.analysis.parse.StackText;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -55,6 +57,8 @@ public final class Series
                 dumpTs - group.minTimestamp;
             row.lastColumn = column;
             row.frame = group.stack.topFrame();
+            row.text = group.stack;
+            row.kind = group.header.kind;
         }
     }
 
@@ -101,6 +105,8 @@ public final class Series
         int lastColumn = -1;
         int grewIn;
         String frame;
+        StackText text;
+        String kind;
 
         Row(final String key, final byte[] stack, final int dumps)
         {
@@ -167,6 +173,31 @@ public final class Series
         public byte[] stack()
         {
             return stack.clone();
+        }
+
+        /**
+         * The stack's frames, innermost first, decoded for display.
+         *
+         * @return the frames.
+         */
+        public String[] frames()
+        {
+            final String[] frames = text.frames().clone();
+            for (int i = 0; i < frames.length; i++)
+            {
+                frames[i] = HtmlWriter.decode(frames[i]);
+            }
+            return frames;
+        }
+
+        /**
+         * The kind names of the last dump's group, as its mask shows them.
+         *
+         * @return e.g. {@code DIRECT|NIO_TEMP}, one char per byte.
+         */
+        public String kind()
+        {
+            return kind;
         }
 
         /**

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * The data of the HTML page's flame graph, compact: a table of frame names, a tree of call paths (each node is
- * its parent and its frame name's index) and one entry per stack (its leaf node, kind, bytes and records). The
+ * its parent and its frame name's index) and one entry per stack (its leaf node, kind, bytes and records; for a diff
+ * also its growth, in an array of its own). The
  * page sums the stacks of the kinds a user selects up the tree. Generic over where the stacks come from, so that
  * every command's groups ({@code sort}, {@code diff}, {@code top}) feed it the same way.
  * <p>
@@ -27,6 +28,7 @@ public final class FlameData
     private final IntList parent = new IntList();
     private final IntList name = new IntList();
     private final List<long[]> stacks = new ArrayList<>();
+    private boolean hasGrowth;
 
     /**
      * Empty data: only the root node.
@@ -47,6 +49,25 @@ public final class FlameData
      */
     public void add(final String kind, final String[] frames, final long bytes, final long records)
     {
+        add(kind, frames, bytes, records, 0);
+    }
+
+    /**
+     * Adds one stack of a diff: its live figures in the newer dump, and how its bytes changed. Once a stack has a
+     * growth, the page colours frames by growth (red grows, blue shrinks) instead of by name.
+     *
+     * @param kind    of the allocations, e.g. {@code direct}.
+     * @param frames  innermost first, as {@code StackText.frames()} gives them.
+     * @param bytes   live bytes of the stack in the newer dump (0 if it vanished).
+     * @param records live records (or estimated allocations) of the stack in the newer dump.
+     * @param growth  bytes now less bytes before, negative if it shrank.
+     */
+    public void add(final String kind, final String[] frames, final long bytes, final long records, final long growth)
+    {
+        if (0 != growth)
+        {
+            hasGrowth = true;
+        }
         int node = 0;
         for (int i = frames.length - 1; i >= 0; i--)
         {
@@ -69,7 +90,7 @@ public final class FlameData
             kindList.add(kind);
             kinds.put(kind, kindId);
         }
-        stacks.add(new long[]{ node, kindId, bytes, records });
+        stacks.add(new long[]{ node, kindId, bytes, records, growth });
     }
 
     /**
@@ -103,6 +124,14 @@ public final class FlameData
         {
             final long[] s = stacks.get(i);
             w.write((i == 0 ? "" : ",") + s[0] + "," + s[1] + "," + s[2] + "," + s[3]);
+        }
+        if (hasGrowth)
+        {
+            w.write("],\n\"growth\":[");
+            for (int i = 0; i < stacks.size(); i++)
+            {
+                w.write((i == 0 ? "" : ",") + stacks.get(i)[4]);
+            }
         }
         w.write("]}");
     }

@@ -55,6 +55,9 @@ public final class HtmlWriter implements GroupWriter
         "if(num){return d*(Number(a)-Number(e));}return d*(a<e?-1:a>e?1:0);});" +
         "rows.forEach(function(r){b.appendChild(r);});});})(i,hs[i]);}})();";
 
+    /** Rows of the table tab at most: a page of 100 000 rows takes a browser a minute to load. */
+    static final int TABLE_ROWS = 5000;
+
     private final OutputOptions options;
 
     /**
@@ -124,15 +127,9 @@ public final class HtmlWriter implements GroupWriter
             bytes = Sampling.round(estimatedBytes);
         }
 
-        w.write("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>page-owner: ");
-        w.write(escape(summary.input()));
-        w.write("</title>\n<style>");
-        w.write(STYLE);
-        w.write(resource("flame.css"));
-        w.write("</style>\n</head>\n<body>\n<h1>page-owner: ");
-        w.write(escape(summary.input()));
-        w.write("</h1>\n<p class=\"meta\">");
-        w.write(escape("sort " + summary.commandLine()));
+        pageStart(w, "page-owner: " + summary.input(), "");
+        w.write("<p class=\"meta\">");
+        w.write(escape(summary.commandLine()));
         w.write("<br>\n");
         w.write(summary.accepted() + (sampling.sampled() ? " samples in " : " records in ") + groups.length +
             " groups, " + (estimated ? "~" + Sampling.round(estimatedTimes) + " allocations, " : "") +
@@ -155,6 +152,11 @@ public final class HtmlWriter implements GroupWriter
 
         writeFlame(w, groups, estimated);
         w.write("<div id=\"table-tab\" class=\"hidden\">\n");
+        if (groups.length > TABLE_ROWS)
+        {
+            w.write("<p class=\"meta\">The first " + TABLE_ROWS + " of " + groups.length + " groups, in sort order " +
+                "(the flame graph has them all; the text output lists every one).</p>\n");
+        }
         w.write("<table id=\"groups\">\n<thead><tr><th data-num>#</th><th data-num>" +
             (sampling.sampled() && !estimated ? "samples" : mark + "times") + "</th><th data-num>" + mark +
             "pages</th><th data-num>" + mark + "bytes</th>" + (estimated ? "<th data-num>samples</th>" : ""));
@@ -169,6 +171,10 @@ public final class HtmlWriter implements GroupWriter
         int rank = 0;
         for (final Group group : groups)
         {
+            if (rank == TABLE_ROWS)
+            {
+                break;
+            }
             rank++;
             w.write("<tr><td class=\"n\">" + rank + "</td>");
             if (estimated)
@@ -243,7 +249,40 @@ public final class HtmlWriter implements GroupWriter
         }
         w.write("<script>");
         w.write(SCRIPT);
-        w.write("</script>\n<script>");
+        w.write("</script>\n");
+        pageEnd(w);
+    }
+
+    /**
+     * Starts a page: its head, with the style of the tables, the flame graph and any more, and its heading.
+     *
+     * @param w     to write to.
+     * @param title of the page, also its heading; escaped here.
+     * @param style more CSS.
+     * @throws IOException if writing fails.
+     */
+    public static void pageStart(final Writer w, final String title, final String style) throws IOException
+    {
+        w.write("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
+        w.write(escape(title));
+        w.write("</title>\n<style>");
+        w.write(STYLE);
+        w.write(resource("flame.css"));
+        w.write(style);
+        w.write("</style>\n</head>\n<body>\n<h1>");
+        w.write(escape(title));
+        w.write("</h1>\n");
+    }
+
+    /**
+     * Ends a page that has a flame graph: its script, then the end of the page, and flushes.
+     *
+     * @param w to write to.
+     * @throws IOException if writing fails.
+     */
+    public static void pageEnd(final Writer w) throws IOException
+    {
+        w.write("<script>");
         w.write(resource("flame.js"));
         w.write("</script>\n</body>\n</html>\n");
         w.flush();
@@ -257,18 +296,44 @@ public final class HtmlWriter implements GroupWriter
         final FlameData data = new FlameData();
         for (final Group group : groups)
         {
-            final String[] frames = group.stack.frames().clone();
-            for (int i = 0; i < frames.length; i++)
-            {
-                frames[i] = decode(frames[i]);
-            }
-            data.add(decode(group.header.kind), frames,
+            data.add(decode(group.header.kind), frames(group),
                 estimated ? Math.round(group.estimatedBytes()) : group.bytes,
                 estimated ? Math.round(group.estimatedTimes()) : group.times);
         }
+        flameSection(w, data, "table");
+    }
+
+    /**
+     * A group's frames, innermost first, decoded for display.
+     *
+     * @param group whose stack.
+     * @return the frames.
+     */
+    public static String[] frames(final Group group)
+    {
+        final String[] frames = group.stack.frames().clone();
+        for (int i = 0; i < frames.length; i++)
+        {
+            frames[i] = decode(frames[i]);
+        }
+        return frames;
+    }
+
+    /**
+     * The flame graph's tab (its controls, an empty canvas the page's script draws on, and the data) and the
+     * buttons of the two tabs; the caller writes the second, {@code <div id="table-tab" class="hidden">}.
+     *
+     * @param w           to write to.
+     * @param data        of the flame graph.
+     * @param secondLabel the second tab's button label.
+     * @throws IOException if writing fails.
+     */
+    public static void flameSection(final Writer w, final FlameData data, final String secondLabel)
+        throws IOException
+    {
         w.write("<pre id=\"errors\" data-count=\"0\"></pre>\n");
         w.write("<div class=\"tabs\"><button id=\"b-flame-tab\" class=\"on\">flame graph</button>" +
-            "<button id=\"b-table-tab\">table</button></div>\n");
+            "<button id=\"b-table-tab\">" + escape(secondLabel) + "</button></div>\n");
         w.write("<div id=\"flame-tab\">\n<div class=\"bar\"><select id=\"metric\" title=\"what widths show\">" +
             "<option value=\"bytes\">live bytes</option><option value=\"count\">records</option></select>" +
             "<input id=\"q\" type=\"search\" placeholder=\"search frames (highlights, sums matches)\">" +
@@ -303,8 +368,11 @@ public final class HtmlWriter implements GroupWriter
 
     /**
      * Records are read one char per byte; thread names and paths are UTF-8, so decode them for display.
+     *
+     * @param latin1 text read one char per byte.
+     * @return the text decoded as UTF-8.
      */
-    private static String decode(final String latin1)
+    public static String decode(final String latin1)
     {
         return new String(latin1.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
     }

@@ -8,7 +8,7 @@ import java.util.List;
  * What a run read, for the formats that show it next to the groups.
  *
  * @param input       name of the input.
- * @param commandLine arguments of the run.
+ * @param commandLine the command and its arguments, e.g. {@code sort --cull=st dump.txt}.
  * @param records     well-formed records read.
  * @param accepted    records that passed the filters.
  * @param damaged     damaged records skipped.

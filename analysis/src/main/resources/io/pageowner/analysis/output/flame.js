@@ -10,24 +10,28 @@ var kids=new Array(N),i;
 for(i=0;i<N;i++)kids[i]=[];
 for(i=1;i<N;i++)kids[par[i]].push(i);
 var depthOf=new Int32Array(N);for(i=1;i<N;i++)depthOf[i]=depthOf[par[i]]+1;
-var byt=new Float64Array(N),rec=new Float64Array(N);
+var byt=new Float64Array(N),rec=new Float64Array(N),G=D.growth,gro=new Float64Array(N),gmax=0;
 var on={},metric='bytes',zoom=0,query='',matched=null;
 D.kinds.forEach(function(k){on[k]=true;});
 var cv=document.getElementById('flame'),ctx=cv.getContext('2d'),tip=document.getElementById('tip');
 var RH=17,rx=[],ry=[],rw=[],rn=[];
 function sum(){
-  byt.fill(0);rec.fill(0);
+  byt.fill(0);rec.fill(0);gro.fill(0);gmax=0;
   for(var j=0;j<st.length;j+=4){
     if(!on[D.kinds[st[j+1]]])continue;
-    var b=st[j+2],r=st[j+3];
-    for(var n=st[j];n>=0;n=par[n]){byt[n]+=b;rec[n]+=r;}
+    var b=st[j+2],r=st[j+3],g=G?G[j/4]:0;
+    for(var n=st[j];n>=0;n=par[n]){byt[n]+=b;rec[n]+=r;gro[n]+=g;}
   }
+  if(G)for(var m=1;m<N;m++)if(Math.abs(gro[m])>gmax)gmax=Math.abs(gro[m]);
 }
 function val(n){return metric==='bytes'?byt[n]:rec[n];}
+function signed(b){return (b>0?'+':b<0?'-':'+')+human(Math.abs(b));}
 function human(b){var u=['B','KiB','MiB','GiB','TiB','PiB'],k=0;
   while(Math.abs(b)>=1024&&k<u.length-1){b/=1024;k++;}return k?b.toFixed(1)+' '+u[k]:Math.round(b)+' B';}
 function pct(a,b){return b?(100*a/b).toFixed(2)+'%':'0%';}
-function color(n){var s=names[nm[n]],h=0;for(var k=0;k<s.length&&k<40;k++)h=(h*31+s.charCodeAt(k))|0;
+function color(n){if(G){var f=gmax?Math.max(-1,Math.min(1,gro[n]/gmax)):0;if(Math.abs(f)<0.005)return 'hsl(0,0%,86%)';
+  return f>0?'hsl(0,85%,'+(88-40*f)+'%)':'hsl(215,80%,'+(88+40*f)+'%)';}
+  var s=names[nm[n]],h=0;for(var k=0;k<s.length&&k<40;k++)h=(h*31+s.charCodeAt(k))|0;
   h=Math.abs(h);return 'hsl('+(10+h%45)+','+(60+h%30)+'%,'+(55+(h>>5)%15)+'%)';}
 function draw(){
   var w=cv.parentNode.clientWidth||800,maxd=0,zd=depthOf[zoom];
@@ -72,7 +76,8 @@ function at(e){var b=cv.getBoundingClientRect(),x=e.clientX-b.left,y=e.clientY-b
   for(var k=0;k<rn.length;k++)if(ry[k]===d&&x>=rx[k]&&x<rx[k]+rw[k])return rn[k];return -1;}
 cv.addEventListener('mousemove',function(e){var n=at(e);if(n<0){tip.style.display='none';return;}
   tip.textContent=names[nm[n]]+'\n'+human(byt[n])+' ('+byt[n]+' bytes), '+rec[n]+' records\n'+
-    pct(val(n),val(0))+' of all'+(zoom?', '+pct(val(n),val(zoom))+' of the zoomed frame':'');
+    pct(val(n),val(0))+' of all'+(zoom?', '+pct(val(n),val(zoom))+' of the zoomed frame':'')+
+    (G?'\ngrowth: '+signed(gro[n])+' ('+gro[n]+' bytes)':'');
   tip.style.display='block';var wb=cv.parentNode.getBoundingClientRect();
   tip.style.left=Math.min(e.clientX-wb.left+12,wb.width-320)+'px';tip.style.top=(e.clientY-wb.top+14)+'px';});
 cv.addEventListener('mouseleave',function(){tip.style.display='none';});
@@ -94,7 +99,8 @@ window.addEventListener('resize',draw);
 sum();draw();
 cv.setAttribute('data-render-ms',(performance.now()-t0).toFixed(1));
 if(location.hash==='#selftest'){
-  var r={rects:rn.length,frames:[],total:byt[0]};
+  var r={rects:rn.length,frames:[],total:byt[0],growth:G?gro[0]:null,
+    charts:document.querySelectorAll('figure.chart').length};
   for(var k=0;k<rn.length;k++)r.frames.push(names[nm[rn[k]]]);
   var big=-1;kids[0].forEach(function(c){if(big<0||byt[c]>byt[big])big=c;});
   if(big>=0){var leaf=big;while(kids[leaf].length)leaf=kids[leaf][0];

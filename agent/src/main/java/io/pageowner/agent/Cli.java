@@ -27,6 +27,9 @@ final class Cli
         "  off <pid>                         pause tracking: new allocations are not recorded, frees still are",
         "  status <pid>                      tracked totals, untracked counts by reason, errors, options",
         "  list                              the JVMs this command can attach to (your user's)",
+        "  baseline <pid>                    keep the live totals of every stack now (in the target's memory)",
+        "  diff <pid> [<file>]               what grew since the baseline, as diff of two dumps, no dump written",
+        "  top <pid> [N]                     the N largest stacks now (through a private temporary dump)",
         "  -d, --debug                       with the above: stack traces of failures",
         "  (a relative <file>, or dump= given to on, is taken from this directory; %p is the pid, %t the time;",
         "   dump prints the file it wrote)",
@@ -55,7 +58,7 @@ final class Cli
             err.println(USAGE);
             return ExitStatus.USAGE;
         }
-        if (AttachCli.handles(args[0]))
+        if (AttachCli.handles(args[0]) || AttachCli.handlesLive(args))
         {
             return AttachCli.run(args, out, err);
         }

@@ -21,7 +21,7 @@ import java.util.Map;
 public final class AttachCli
 {
     /** The commands this class runs. */
-    public static final List<String> COMMANDS = List.of("dump", "on", "off", "status", "list");
+    public static final List<String> COMMANDS = List.of("dump", "on", "off", "status", "list", "baseline");
 
     /** How long {@code on} waits for a freshly loaded agent to register its MBean. */
     static final long AGENT_START_TIMEOUT_MILLIS = 20_000;
@@ -30,11 +30,13 @@ public final class AttachCli
     private static final String JAR_NAME = "page-owner.jar";
 
     private final PrintStream out;
+    private final PrintStream err;
     private final Path jar;
 
-    private AttachCli(final PrintStream out, final Path jar)
+    private AttachCli(final PrintStream out, final PrintStream err, final Path jar)
     {
         this.out = out;
+        this.err = err;
         this.jar = jar;
     }
 
@@ -47,6 +49,29 @@ public final class AttachCli
     public static boolean handles(final String word)
     {
         return COMMANDS.contains(word) || "-d".equals(word) || "--debug".equals(word);
+    }
+
+    /**
+     * Whether a command line is {@code diff <pid> [<file>]} or {@code top <pid> [N]} on a running JVM rather than
+     * the same command on dump files: its first operand is a number that names no file.
+     *
+     * @param args the command and its arguments.
+     * @return true if {@link #run} handles it.
+     */
+    public static boolean handlesLive(final String[] args)
+    {
+        if (args.length < 2 || !("diff".equals(args[0]) || "top".equals(args[0])))
+        {
+            return false;
+        }
+        for (int i = 1; i < args.length; i++)
+        {
+            if (!"-d".equals(args[i]) && !"--debug".equals(args[i]))
+            {
+                return args[i].matches("[0-9]{1,18}") && !Files.exists(Path.of(args[i]));
+            }
+        }
+        return false;
     }
 
     /**
@@ -74,8 +99,7 @@ public final class AttachCli
         try
         {
             final CliArguments arguments = CliArguments.parse(args, workingDir);
-            new AttachCli(out, jar).run(arguments);
-            return ExitStatus.OK;
+            return new AttachCli(out, err, jar).run(arguments);
         }
         catch (final CliException ex)
         {
@@ -114,12 +138,12 @@ public final class AttachCli
         }
     }
 
-    private void run(final CliArguments arguments) throws CliException
+    private int run(final CliArguments arguments) throws CliException
     {
         if ("list".equals(arguments.command()))
         {
             list();
-            return;
+            return ExitStatus.OK;
         }
         final TargetProcess process = TargetProcess.check(arguments.pid());
         try (TargetJvm target = TargetJvm.attach(process))
@@ -138,9 +162,107 @@ public final class AttachCli
                 case "status":
                     status(target);
                     break;
+                case "baseline":
+                    requireAgent(target, "");
+                    out.println(target.baseline());
+                    break;
+                case "diff":
+                    diff(target, arguments.file());
+                    break;
+                case "top":
+                    return top(target, arguments.file());
                 default:
                     throw new IllegalStateException(arguments.command());
             }
+        }
+        return ExitStatus.OK;
+    }
+
+    /**
+     * The growth since the target's baseline: to the file, or, without one, through a private temporary file to
+     * stdout (the target writes it: it is the same user).
+     */
+    private void diff(final TargetJvm target, final String file) throws CliException
+    {
+        requireAgent(target, "");
+        if (null != file)
+        {
+            out.println(target.diff(file));
+            return;
+        }
+        final Path dir = privateTemp(target.pid());
+        try
+        {
+            final Path text = dir.resolve("diff.txt");
+            target.diff(text.toString());
+            Files.copy(text, out);
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new CliException(ExitStatus.FAILURE, "cannot read the diff the target wrote: " + ex, ex);
+        }
+        finally
+        {
+            removeTemp(dir);
+        }
+    }
+
+    /**
+     * {@code top} of a running JVM: a dump into a private temporary directory, {@code top} of it, the dump removed.
+     */
+    private int top(final TargetJvm target, final String count) throws CliException
+    {
+        requireAgent(target, "");
+        final Path dir = privateTemp(target.pid());
+        try
+        {
+            final Path dump = dir.resolve("dump.txt");
+            target.dump(dump.toString());
+            final java.io.ByteArrayOutputStream table = new java.io.ByteArrayOutputStream();
+            final int status;
+            try (PrintStream into = new PrintStream(table, true, java.nio.charset.StandardCharsets.UTF_8))
+            {
+                final String[] args =
+                    null == count ? new String[]{ dump.toString() } : new String[]{ dump.toString(), count };
+                status = io.pageowner.analysis.PageOwnerTop.run(args, into, err);
+            }
+            // NOTE: the table names its input, which is gone by now: name the process instead.
+            out.print(table.toString(java.nio.charset.StandardCharsets.UTF_8)
+                .replace(" in " + dump + ",", " in process " + target.pid() + ","));
+            return status;
+        }
+        finally
+        {
+            removeTemp(dir);
+        }
+    }
+
+    private static Path privateTemp(final long pid) throws CliException
+    {
+        try
+        {
+            return Files.createTempDirectory("page-owner-" + pid + "-", java.nio.file.attribute.PosixFilePermissions
+                .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        }
+        catch (final java.io.IOException | UnsupportedOperationException ex)
+        {
+            throw new CliException(ExitStatus.FAILURE, "cannot make a private temporary directory: " + ex, ex);
+        }
+    }
+
+    private static void removeTemp(final Path dir)
+    {
+        try (java.util.stream.Stream<Path> files = Files.list(dir))
+        {
+            for (final Path file : (Iterable<Path>)files::iterator)
+            {
+                Files.deleteIfExists(file);
+            }
+            Files.deleteIfExists(dir);
+        }
+        catch (final java.io.IOException ignore)
+        {
+            // NOTE: a leftover in the temporary directory is harmless; the answer already went out.
         }
     }
 

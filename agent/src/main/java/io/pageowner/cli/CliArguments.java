@@ -17,7 +17,7 @@ import java.util.List;
 final class CliArguments
 {
     /** Commands that take a process id. */
-    static final List<String> PID_COMMANDS = List.of("dump", "on", "off", "status");
+    static final List<String> PID_COMMANDS = List.of("dump", "on", "off", "status", "baseline", "diff", "top");
 
     private final String command;
     private final long pid;
@@ -98,6 +98,23 @@ final class CliArguments
                 }
                 return new CliArguments(
                     command, pid, words.size() == 3 ? dumpFile(words.get(2), pid, workingDir) : null, null, debug);
+            case "diff":
+                if (words.size() > 3)
+                {
+                    throw usage("too many arguments: " + synopsis(command));
+                }
+                return new CliArguments(
+                    command, pid, words.size() == 3 ? dumpFile(words.get(2), pid, workingDir) : null, null, debug);
+            case "top":
+                if (words.size() > 3)
+                {
+                    throw usage("too many arguments: " + synopsis(command));
+                }
+                if (words.size() == 3 && !words.get(2).matches("[1-9][0-9]{0,8}"))
+                {
+                    throw usage("N must be a whole number from 1 to 999999999, not '" + words.get(2) + "'");
+                }
+                return new CliArguments(command, pid, words.size() == 3 ? words.get(2) : null, null, debug);
             case "on":
                 return new CliArguments(
                     command, pid, null, agentOptions(words.subList(2, words.size()), workingDir), debug);
@@ -228,6 +245,10 @@ final class CliArguments
                 return "dump <pid> [<file>]";
             case "on":
                 return "on <pid> [<option>,...]";
+            case "diff":
+                return "diff <pid> [<file>]";
+            case "top":
+                return "top <pid> [N]";
             default:
                 return command + " <pid>";
         }
@@ -259,9 +280,10 @@ final class CliArguments
     }
 
     /**
-     * The dump file for {@code dump}.
+     * The dump file for {@code dump}, the output file for {@code diff}, or N for {@code top}.
      *
-     * @return an absolute path, or null for the agent's {@code dump=} path.
+     * @return an absolute path, or null for the agent's {@code dump=} path (stdout for {@code diff}); for
+     *         {@code top}, N or null.
      */
     String file()
     {

@@ -304,6 +304,48 @@ final class TargetJvm implements AutoCloseable
     }
 
     /**
+     * Asks the agent to keep a baseline of its stacks' live totals.
+     *
+     * @return the agent's one-line summary.
+     * @throws CliException if the agent has no such operation or fails.
+     */
+    String baseline() throws CliException
+    {
+        try
+        {
+            return String.valueOf(jmx().invoke(PAGE_OWNER, "baseline", new Object[0], new String[0]));
+        }
+        catch (final IOException | JMException | RuntimeException ex)
+        {
+            throw failure("baseline in " + pid + " failed: " + message(unwrap(ex)), ex);
+        }
+    }
+
+    /**
+     * Asks the agent to write the growth since its baseline.
+     *
+     * @param path absolute and already expanded.
+     * @return the agent's one-line summary.
+     * @throws CliException if there is no baseline or the file cannot be written.
+     */
+    String diff(final String path) throws CliException
+    {
+        try
+        {
+            return String.valueOf(jmx().invoke(PAGE_OWNER, "diff", new Object[]{ DumpPaths.literal(path) },
+                new String[]{ String.class.getName() }));
+        }
+        catch (final IOException | JMException | RuntimeException ex)
+        {
+            final Throwable cause = unwrap(ex);
+            // NOTE: "no baseline in <pid>: take one first (...)" says it all.
+            throw failure(cause instanceof IllegalStateException ? message(cause) :
+                cause instanceof IOException && ex instanceof MBeanException ? message(cause) + " (in " + pid + ")" :
+                "diff in " + pid + " failed: " + message(cause), ex);
+        }
+    }
+
+    /**
      * The JVM's own totals of direct and mapped buffers, which include memory allocated before the
      * agent started (BufferPoolMXBean).
      *

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -164,6 +165,36 @@ public final class PageOwnerWriter
             out.append(sb);
         });
         return new StacksSummary(totals.size(), pages[0]);
+    }
+
+    /**
+     * The live totals of every stack now, the pools' buffers included, for {@code baseline()} and {@code diff()}.
+     *
+     * @return the totals, holding no record.
+     */
+    public StackBaseline baseline()
+    {
+        final long asOf = now();
+        final long wallMillis = System.currentTimeMillis();
+        final OwnerTableReader poolTable = pools;
+        return StackBaseline.scan(null == poolTable ? List.of(table) : List.of(table, poolTable), stacks,
+            format.mode(), asOf, wallMillis);
+    }
+
+    /**
+     * Writes the growth of every stack since a baseline, as {@code diff}'s text form.
+     *
+     * @param target the file to write.
+     * @param older  the baseline.
+     * @return the number of stacks that changed.
+     * @throws IOException naming the path and the reason when it cannot be written.
+     */
+    public int writeGrowth(final Path target, final StackBaseline older) throws IOException
+    {
+        final StackBaseline now = baseline();
+        final int[] changed = new int[1];
+        atomically(target, out -> changed[0] = now.writeGrowth(older, out));
+        return changed[0];
     }
 
     private void atomically(final Path target, final Body body) throws IOException

@@ -51,6 +51,23 @@ public interface AgentOperations
     String dumpStacks(String path, long threshold) throws IOException;
 
     /**
+     * Keeps the live totals of every stack now, replacing any earlier baseline.
+     *
+     * @return a one-line summary.
+     */
+    String baseline();
+
+    /**
+     * Writes the growth of every stack since the baseline.
+     *
+     * @param path of the file, as {@link #dump(String)}'s; empty for the {@code dump=} path plus {@code .diff}.
+     * @return a one-line summary.
+     * @throws IOException if it cannot be written.
+     * @throws IllegalStateException if there is no baseline.
+     */
+    String diff(String path) throws IOException;
+
+    /**
      * Dumps written so far, by any trigger.
      *
      * @return the count.

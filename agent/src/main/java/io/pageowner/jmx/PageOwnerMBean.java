@@ -153,6 +153,25 @@ public final class PageOwnerMBean extends NotificationBroadcasterSupport impleme
     }
 
     @Override
+    public String baseline()
+    {
+        return control.baseline();
+    }
+
+    @Override
+    public String diff(final String path) throws IOException
+    {
+        try
+        {
+            return control.diff(path);
+        }
+        catch (final IOException ex)
+        {
+            throw new IOException(ex.getMessage());
+        }
+    }
+
+    @Override
     public long getDumpsWritten()
     {
         return control.dumpsWritten();

@@ -69,6 +69,27 @@ public interface PageOwnerMXBean
     String dumpStacks(String path, long threshold) throws IOException;
 
     /**
+     * Keeps the live totals of every allocating stack now, as NMT's {@code baseline} does: memory by the number of
+     * stacks, not of records. A later {@link #diff(String)} writes the growth since; a new baseline replaces it.
+     *
+     * @return a one-line summary: stacks, records and bytes in the baseline.
+     */
+    String baseline();
+
+    /**
+     * Writes the growth of every stack since the {@link #baseline()}, without writing any dump: the text
+     * {@code java -jar page-owner.jar diff OLD NEW} gives for two dumps taken at the two instants (stacks culled,
+     * largest growth in bytes first, {@code , new} and {@code , vanished} marked), page-owner's own records left out.
+     *
+     * @param path of the file, with {@code %p}, {@code %t} and {@code %%} as in the {@code dump=} option; empty for
+     *             the {@code dump=} path plus {@code .diff}.
+     * @return a one-line summary.
+     * @throws IOException naming the path and the reason if it cannot be written.
+     * @throws IllegalStateException if no baseline was taken.
+     */
+    String diff(String path) throws IOException;
+
+    /**
      * Dumps written so far by any trigger.
      *
      * @return the count.

@@ -4,6 +4,7 @@ import io.pageowner.dump.CgroupMemory;
 import io.pageowner.dump.DumpPaths;
 import io.pageowner.dump.MemoryFigures;
 import io.pageowner.dump.PageOwnerWriter;
+import io.pageowner.dump.StackBaseline;
 import io.pageowner.record.Recorder;
 import io.pageowner.jmx.AgentOperations;
 import io.pageowner.jmx.PageOwnerMBean;
@@ -14,6 +15,7 @@ import io.pageowner.options.AgentOptions;
 import io.pageowner.weave.Weaving;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.instrument.Instrumentation;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -51,6 +53,8 @@ public final class AgentControl implements AgentOperations
     private final AgentOptions options;
     private final long pid;
     private final ReentrantLock dumpLock = new ReentrantLock();
+    /** The stacks' totals at the last {@link #baseline()}, or null: costs memory by stacks, not records. */
+    private volatile StackBaseline baseline;
     private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
     private final AtomicBoolean signalDumpQueued = new AtomicBoolean();
     private final AtomicLong lastOomDump = new AtomicLong(System.nanoTime() - OOM_DUMP_MIN_GAP_NANOS);
@@ -246,6 +250,51 @@ public final class AgentControl implements AgentOperations
             final PageOwnerWriter.StacksSummary summary = asAgent(() -> writer.writeStacks(target, threshold));
             return "wrote " + target.toAbsolutePath() + ": stacks " + summary.stacks() + ", nr_base_pages " +
                 summary.pages();
+        }
+        finally
+        {
+            dumpLock.unlock();
+        }
+    }
+
+    @Override
+    public String baseline()
+    {
+        dumpLock.lock();
+        try
+        {
+            final StackBaseline taken = asAgent(writer::baseline);
+            baseline = taken;
+            return "baseline of " + taken.stacks() + " stacks, " + taken.records() + " records, " + taken.bytes() +
+                " bytes, at ts " + taken.asOfNs() + " ns";
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        finally
+        {
+            dumpLock.unlock();
+        }
+    }
+
+    @Override
+    public String diff(final String path) throws IOException
+    {
+        final StackBaseline older = baseline;
+        if (null == older)
+        {
+            throw new IllegalStateException("no baseline in " + pid + ": take one first (baseline() over JMX, or " +
+                "java -jar page-owner.jar baseline " + pid + ")");
+        }
+        final Path target = null == path || path.isBlank() ?
+            DumpPaths.resolve(options.dumpPath() + ".diff", pid, Instant.now()) : resolve(path);
+        dumpLock.lock();
+        try
+        {
+            final int changed = asAgent(() -> writer.writeGrowth(target, older));
+            return "wrote " + target.toAbsolutePath() + ": " + changed + " stacks changed since the baseline at ts " +
+                older.asOfNs() + " ns";
         }
         finally
         {

@@ -42,7 +42,7 @@ public final class PageOwnerTop
         "--strict, -d, -h. --format html: the N stacks as sort's page (flame graph and table), to\n" +
         "stdout (top --format html dump.txt 20 > top.html).\n" +
         "Sampled dumps: bytes and allocations are estimates, marked ~.\n" +
-        "top <pid> on a running JVM is not available yet: write a dump first (dump <pid> <file>).\n" +
+        "On a running JVM: java -jar page-owner.jar top <pid> [N] (through a temporary dump).\n" +
         "Exit status: 0 done, 1 wrong command line, 2 the dump cannot be read or has no record.\n";
 
     private PageOwnerTop()
@@ -100,9 +100,8 @@ public final class PageOwnerTop
             final String name = options.operands().get(0);
             if (name.chars().allMatch(Character::isDigit) && !Files.exists(Paths.get(name)))
             {
-                throw new SortException("top " + name + ": there is no file " + name + ", and top of a running JVM " +
-                    "by pid is not available yet; write a dump first: java -jar page-owner.jar dump " + name +
-                    " <file>, then top <file>");
+                throw new SortException("top " + name + ": there is no file " + name + " (top of a running JVM is " +
+                    "java -jar page-owner.jar top <pid> [N])");
             }
             final Aggregator dump = DumpReader.read(options, name, PROGRAM, err);
             if (options.format() == SortOptions.Format.HTML)

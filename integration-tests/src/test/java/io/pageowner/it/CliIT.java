@@ -212,6 +212,55 @@ class CliIT
     }
 
     @Test
+    void shouldTellTheGrowthSinceABaselineAsDiffOfTwoDumpsTells() throws Exception
+    {
+        final Path dir = ForkedJvm.workDir().resolve("cli").resolve("baseline");
+        try (ForkedJvm.Background target = ForkedJvm.main(CliProbe.class).agent("on").directory(dir).start())
+        {
+            target.awaitLine("READY");
+            final String pid = Long.toString(target.pid());
+            final ForkedJvm.Result none = cli("diff", pid);
+            assertEquals(2, none.exitCode(), none.stderr());
+            assertEquals("page-owner: no baseline in " + pid + ": take one first (baseline() over JMX, or java -jar " +
+                "page-owner.jar baseline " + pid + ")", none.stderr().strip());
+
+            final ForkedJvm.Result baseline = cli("baseline", pid).assertSuccess();
+            assertTrue(baseline.stdout().startsWith("baseline of "), baseline.stdout());
+            final Path old = cliDir.resolve("baseline-old.txt");
+            cli("dump", pid, old.toString()).assertSuccess();
+            final List<String> grown = command(target, "leak afterOn", "leakAfterOn");
+            final Path now = cliDir.resolve("baseline-new.txt");
+            cli("dump", pid, now.toString()).assertSuccess();
+            final String live = cli("diff", pid).assertSuccess().stdout();
+            final Path liveFile = cliDir.resolve("baseline-live.txt");
+            assertTrue(cli("diff", pid, liveFile.toString()).assertSuccess().stdout().startsWith("wrote " + liveFile));
+            final String files = cli("diff", "--kind", "^TOOL", old.toString(), now.toString()).assertSuccess()
+                .stdout();
+
+            assertEquals(2, grown.size());
+            assertTrue(live.startsWith("# diff baseline (taken at ts "), live);
+            assertTrue(live.matches("(?s).*\n\\+1 times, \\+\\d+ pages, \\+20001 bytes, new:\n.*"), live);
+            assertTrue(live.matches("(?s).*\n\\+1 times, \\+\\d+ pages, \\+20002 bytes, new:\n.*"), live);
+            assertTrue(live.contains("CliProbe.leakAfterOn(CliProbe.java:"), live);
+            // NOTE: the same blocks as diff of dumps taken next to the baseline and the diff, the tool's own left out
+            // of both (with --kind, diff also names each group's kind).
+            assertEquals(files.substring(files.indexOf("\n\n") + 2).replaceAll(", kind: [A-Z_|]+", ""),
+                live.substring(live.indexOf("\n\n") + 2), "diff " + old + " " + now);
+            final String written = Files.readString(liveFile);
+            assertEquals(live.substring(live.indexOf("\n\n")), written.substring(written.indexOf("\n\n")),
+                "to stdout or to a file");
+
+            final String top = cli("top", pid).assertSuccess().stdout();
+            assertTrue(top.matches("(?s)# top \\d+ of \\d+ stacks by bytes in process " + pid + ", taken at .*"), top);
+            assertTrue(cli("top", pid, "2").assertSuccess().stdout().startsWith("# top 2 of "));
+            // NOTE: the first application frame of each of the probe's blocks is its helper, live().
+            assertTrue(top.contains("io.pageowner.it.apps.CliProbe.live(CliProbe.java:"), top);
+            assertTrue(top.contains("1.00 MiB"), "the 1 MiB buffer: " + top);
+            assertEquals("", target.stderr());
+        }
+    }
+
+    @Test
     void shouldExplainAWrongCommandLineInOneLine() throws Exception
     {
         for (final String[] args : new String[][]{

@@ -8,6 +8,7 @@ import io.pageowner.analysis.group.Aggregator;
 import io.pageowner.analysis.group.Sampling;
 import io.pageowner.analysis.group.SortKey;
 import io.pageowner.analysis.output.OutputFile;
+import io.pageowner.analysis.output.PprofWriter;
 import io.pageowner.analysis.parse.DumpTime;
 import io.pageowner.analysis.parse.SortException;
 
@@ -51,7 +52,11 @@ public final class PageOwnerDiff
         "--format <fmt>\t\ttext (default); collapsed: 'root;...;leaf old new', the\n" +
         "\t\t\ttwo-count folded stacks flamegraph.pl draws as a differential\n" +
         "\t\t\tflame graph; html: one page, a flame graph of the new dump\n" +
-        "\t\t\tcoloured by growth and a chart of each of the largest changes.\n" +
+        "\t\t\tcoloured by growth and a chart of each of the largest changes;\n" +
+        "\t\t\tpprof: a gzipped pprof profile of the changes, one sample per\n" +
+        "\t\t\tchanged group valued new less old (negative where it shrank),\n" +
+        "\t\t\tthe same figures go tool pprof -diff_base old.pb.gz new.pb.gz\n" +
+        "\t\t\tshows for two profiles of sort --format pprof.\n" +
         "--weight <w>\t\tCollapsed counts: bytes (default), pages or times.\n" +
         "--unweighted, --strict, -d, -h\tAs sort's.\n" +
         "\n" +
@@ -198,6 +203,11 @@ public final class PageOwnerDiff
                 if (options.format() == SortOptions.Format.COLLAPSED)
                 {
                     writer.writeCollapsed(growths, preamble, output.stream());
+                }
+                else if (options.format() == SortOptions.Format.PPROF)
+                {
+                    writer.writePprof(growths, preamble, newName, PprofWriter.timeNanos(newer.dumpTime()),
+                        output.stream());
                 }
                 else if (options.format() == SortOptions.Format.HTML)
                 {

@@ -8,6 +8,7 @@ import io.pageowner.analysis.output.CollapsedWriter;
 import io.pageowner.analysis.output.GroupWriter;
 import io.pageowner.analysis.output.HtmlWriter;
 import io.pageowner.analysis.output.OutputFile;
+import io.pageowner.analysis.output.PprofWriter;
 import io.pageowner.analysis.output.RunSummary;
 import io.pageowner.analysis.output.TextWriter;
 import io.pageowner.analysis.parse.SortException;
@@ -28,7 +29,7 @@ import java.util.zip.GZIPInputStream;
 /**
  * {@code java -jar page-owner.jar sort [options] <input> <output>}: the JVM twin of the kernel's
  * {@code tools/mm/page_owner_sort}. It reads a page_owner dump (ours or the kernel's), groups equal records, and
- * writes the groups sorted, in the kernel tool's text format or as folded stacks or HTML.
+ * writes the groups sorted, in the kernel tool's text format or as folded stacks, HTML or a pprof profile.
  * <p>
  * Records are aggregated while they are read, so memory grows with the number of groups, not records. Exit
  * status: 0 on success, 1 for a wrong command line (as the kernel's tool), 2 when the input cannot be read or has
@@ -89,7 +90,11 @@ public final class PageOwnerSort
         "Output:\n" +
         "--format <fmt>\t\ttext (default): the kernel tool's blocks, 'N times, M pages';\n" +
         "\t\t\tcollapsed: folded stacks 'root;...;leaf weight' for\n" +
-        "\t\t\tflamegraph.pl or speedscope; html: one self-contained page.\n" +
+        "\t\t\tflamegraph.pl or speedscope; html: one self-contained page;\n" +
+        "\t\t\tpprof: a gzipped profile.proto for go tool pprof, one sample\n" +
+        "\t\t\tper group, values inuse_objects (times) and inuse_space\n" +
+        "\t\t\t(bytes), labels kind, thread, pid, tgid where the grouping\n" +
+        "\t\t\tkeeps them (go tool pprof -http=: out.pb.gz).\n" +
         "--weight <w>\t\tWeight of folded stacks: bytes (default), pages or times.\n" +
         "--show-bytes\t\tAlso print ', B bytes' after the pages in text output.\n" +
         "\n" +
@@ -267,7 +272,7 @@ public final class PageOwnerSort
             progress.flush();
 
             final RunSummary summary = new RunSummary(inputName, "sort " + String.join(" ", args), parser.records(),
-                parser.accepted(), parser.damaged(), parser.comments(), sampling);
+                parser.accepted(), parser.damaged(), parser.comments(), sampling, parser.dumpTime());
             try
             {
                 writer(options).write(groups, summary, output.stream());
@@ -329,6 +334,8 @@ public final class PageOwnerSort
                 return new CollapsedWriter(options);
             case HTML:
                 return new HtmlWriter(options);
+            case PPROF:
+                return new PprofWriter(options);
             default:
                 return new TextWriter(options);
         }

@@ -4,7 +4,9 @@ import io.pageowner.analysis.group.Aggregator;
 import io.pageowner.analysis.group.Group;
 import io.pageowner.analysis.group.Sampling;
 import io.pageowner.analysis.group.SortKey;
+import io.pageowner.analysis.output.GroupWriter;
 import io.pageowner.analysis.output.HtmlWriter;
+import io.pageowner.analysis.output.PprofWriter;
 import io.pageowner.analysis.output.RunSummary;
 import io.pageowner.analysis.parse.DumpTime;
 import io.pageowner.analysis.parse.SortException;
@@ -40,7 +42,8 @@ public final class PageOwnerTop
         "--min-age <age>, --max-age <age> (30s, 5m, 2h, 1d: only records at least / at most this\n" +
         "old when the dump was taken), --cull <rules> (default: stacktrace), --unweighted,\n" +
         "--strict, -d, -h. --format html: the N stacks as sort's page (flame graph and table), to\n" +
-        "stdout (top --format html dump.txt 20 > top.html).\n" +
+        "stdout (top --format html dump.txt 20 > top.html). --format pprof: the N stacks as a\n" +
+        "gzipped pprof profile, to stdout (top --format pprof dump.txt 20 > top.pb.gz), as sort's.\n" +
         "Sampled dumps: bytes and allocations are estimates, marked ~.\n" +
         "On a running JVM: java -jar page-owner.jar top <pid> [N] (through a temporary dump).\n" +
         "Exit status: 0 done, 1 wrong command line, 2 the dump cannot be read or has no record.\n";
@@ -104,18 +107,22 @@ public final class PageOwnerTop
                     "java -jar page-owner.jar top <pid> [N])");
             }
             final Aggregator dump = DumpReader.read(options, name, PROGRAM, err);
-            if (options.format() == SortOptions.Format.HTML)
+            if (options.format() == SortOptions.Format.HTML || options.format() == SortOptions.Format.PPROF)
             {
                 final Group[] groups = largestFirst(dump);
                 final RunSummary summary = new RunSummary(name, "top " + String.join(" ", args), dump.records(),
-                    dump.accepted(), dump.damaged(), dump.comments(), dump.sampling());
+                    dump.accepted(), dump.damaged(), dump.comments(), dump.sampling(), dump.dumpTime());
                 try
                 {
-                    new HtmlWriter(options).write(Arrays.copyOf(groups, Math.min(count, groups.length)), summary, out);
+                    final GroupWriter writer = options.format() == SortOptions.Format.HTML ?
+                        new HtmlWriter(options) : new PprofWriter(options);
+                    writer.write(Arrays.copyOf(groups, Math.min(count, groups.length)), summary, out);
                 }
                 catch (final IOException ex)
                 {
-                    throw new SortException("cannot write the page: " + PageOwnerSort.describe(ex), ex);
+                    throw new SortException("cannot write the " +
+                        (options.format() == SortOptions.Format.HTML ? "page" : "profile") + ": " +
+                        PageOwnerSort.describe(ex), ex);
                 }
                 return ExitStatus.OK;
             }

@@ -40,7 +40,12 @@ final class SortOptions implements OutputOptions
         /**
          * One self-contained HTML page.
          */
-        HTML
+        HTML,
+
+        /**
+         * A gzipped pprof profile ({@code perftools.profiles.Profile}).
+         */
+        PPROF
     }
 
     private static final String SHORT_OPTIONS = "abdmnpstPMh";
@@ -246,9 +251,10 @@ final class SortOptions implements OutputOptions
             options.setSingle(SortKey.TIMES);
         }
 
-        if (options.format == Format.COLLAPSED && options.cull != 0)
+        if ((options.format == Format.COLLAPSED || options.format == Format.PPROF) && options.cull != 0)
         {
-            // NOTE: a folded stack needs the stack of every record, so the other cull keys only split it further.
+            // NOTE: a folded stack or a pprof sample needs the stack of every record, so the other cull keys only
+            // split it further.
             options.cull |= SortKey.STACKTRACE.bit();
         }
         return options;
@@ -294,7 +300,8 @@ final class SortOptions implements OutputOptions
                 parseSort(value);
                 break;
             case FORMAT:
-                format = OptionValues.parseEnum(Format.class, value, "--format", "text, collapsed or html");
+                format = OptionValues.parseEnum(Format.class, value, "--format",
+                    "text, collapsed, html or pprof");
                 break;
             case WEIGHT:
                 weight = OptionValues.parseEnum(CollapsedWeight.class, value, "--weight", "bytes, pages or times");

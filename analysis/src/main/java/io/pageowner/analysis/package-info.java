@@ -52,7 +52,8 @@
  * 4096 per page for kernel records), kinds ({@code --kind}, cull and sort key {@code kind}: the names in the mask's
  * parentheses), the top application frame (cull and sort key {@code frame}: the first frame outside
  * {@code java.}, {@code javax.}, {@code jdk.}, {@code sun.} and {@code com.sun.}), sort keys {@code times} and
- * {@code pages}, {@code --format collapsed} and {@code --format html}.
+ * {@code pages}, {@code --format collapsed}, {@code --format html} and {@code --format pprof} (a gzipped
+ * {@code profile.proto} for {@code go tool pprof}; see {@link io.pageowner.analysis.output.PprofProfile}).
  * <p>
  * <b>Sampled dumps.</b> The agent's {@code sample=<bytes>} mode records an allocation of s bytes with probability
  * p = 1 - exp(-s/P) (mean interval P) and writes {@code weight=1/p}, the number of allocations the record stands

@@ -255,6 +255,17 @@ class SortOptionsTest
     }
 
     @Test
+    void shouldKeepTheStackOfAPprofSampleWhateverTheCull() throws UsageException
+    {
+        final SortOptions options = SortOptions.parse(new String[]{ "--format", "pprof", "--cull=kind", "in", "out" });
+        assertEquals(SortOptions.Format.PPROF, options.format());
+        assertTrue(options.culls(SortKey.KIND));
+        assertTrue(options.culls(SortKey.STACKTRACE), "a sample needs the stack of its records");
+        assertEquals(0, SortOptions.parse(new String[]{ "--format=pprof", "in", "out" }).cull(),
+            "without --cull a group is one whole text, stack included");
+    }
+
+    @Test
     void shouldParseUnweighted() throws UsageException
     {
         assertFalse(SortOptions.parse(new String[]{ "in", "out" }).unweighted());

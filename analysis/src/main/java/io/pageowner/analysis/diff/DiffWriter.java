@@ -4,11 +4,13 @@ import io.pageowner.analysis.group.Group;
 import io.pageowner.analysis.group.SortKey;
 import io.pageowner.analysis.output.CollapsedWriter;
 import io.pageowner.analysis.output.OutputOptions;
+import io.pageowner.analysis.output.PprofProfile;
 import io.pageowner.analysis.output.TextWriter;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,7 +22,8 @@ import java.util.TreeMap;
  * sampled dumps, then the samples of each side), the culled fields as {@code sort} prints them, {@code , new} or
  * {@code , vanished}, and {@code :}, then the stack as in the dump and an empty line. Groups whose figures did not
  * change are counted in the first lines, not listed. Collapsed: the two-count folded form {@code stack old new} that
- * {@code flamegraph.pl} draws as a differential flame graph (as {@code difffolded.pl} writes it).
+ * {@code flamegraph.pl} draws as a differential flame graph (as {@code difffolded.pl} writes it). Pprof: a profile of
+ * the changes, new less old.
  */
 public final class DiffWriter
 {
@@ -214,6 +217,40 @@ public final class DiffWriter
                 .append((long)entry.getValue()[1]).append('\n');
             ascii(out, line.toString());
         }
+    }
+
+    /**
+     * Write the difference as a gzipped pprof profile: one sample per changed group, its values the change of times
+     * ({@code inuse_objects}) and of bytes ({@code inuse_space}), new less old, negative where the group shrank or
+     * vanished, so {@code go tool pprof} shows the growth as {@code -diff_base old new} would on two profiles of
+     * {@code sort --format pprof}. Comments say what was compared.
+     *
+     * @param growths   in any order.
+     * @param preamble  {@code #} lines saying what was compared; they become comments.
+     * @param newName   of the new dump, which names the profile's mapping.
+     * @param timeNanos when the new dump was taken, ns since the epoch, or 0.
+     * @param out       to write to; not closed.
+     * @throws IOException if writing fails.
+     */
+    public void writePprof(final Growth[] growths, final List<String> preamble, final String newName,
+        final long timeNanos, final OutputStream out) throws IOException
+    {
+        final PprofProfile profile = new PprofProfile(out, options);
+        for (final Growth growth : growths)
+        {
+            if (!growth.unchanged())
+            {
+                profile.sample(growth.representative(), growth.times(), growth.bytes());
+            }
+        }
+        final List<String> comments = new ArrayList<>();
+        for (final String line : preamble)
+        {
+            comments.add(line.startsWith("# ") ? line.substring(2) : line);
+        }
+        comments.add("values are new less old per group (" + PprofProfile.COUNT_TYPE + ": times, " +
+            PprofProfile.BYTES_TYPE + ": bytes" + (estimated ? ", estimates of sampled dumps" : "") + ")");
+        profile.finish(newName, comments, timeNanos, 0);
     }
 
     private static void ascii(final OutputStream out, final String text) throws IOException

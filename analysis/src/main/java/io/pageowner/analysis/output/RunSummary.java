@@ -1,6 +1,7 @@
 package io.pageowner.analysis.output;
 
 import io.pageowner.analysis.group.Sampling;
+import io.pageowner.analysis.parse.DumpTime;
 
 import java.util.List;
 
@@ -14,9 +15,10 @@ import java.util.List;
  * @param damaged     damaged records skipped.
  * @param comments    trailer lines of the dump.
  * @param sampling    whether the dump is sampled, and how its figures are shown.
+ * @param time        when the dump was taken, from its trailer, or null if it does not say.
  */
 public record RunSummary(
     String input, String commandLine, long records, long accepted, long damaged, List<String> comments,
-    Sampling sampling)
+    Sampling sampling, DumpTime time)
 {
 }

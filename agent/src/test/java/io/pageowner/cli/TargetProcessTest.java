@@ -80,6 +80,14 @@ class TargetProcessTest
         final Process sleep = new ProcessBuilder("sleep", "30").start();
         try
         {
+            // NOTE: until the child has exec'd sleep it is a copy of this JVM's launch helper and can show the
+            // parent's caught signals (SIGQUIT among them): wait for the exec, or the check may rightly let it by.
+            final Path comm = Path.of("/proc", Long.toString(sleep.pid()), "comm");
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!"sleep".equals(Files.readString(comm).strip()) && System.nanoTime() < deadline)
+            {
+                Thread.sleep(5);
+            }
             final CliException ex = assertThrows(CliException.class, () -> TargetProcess.check(sleep.pid()));
             assertEquals(ExitStatus.FAILURE, ex.exitStatus());
             assertTrue(ex.getMessage().startsWith("process " + sleep.pid() + " (/"), ex.getMessage());

@@ -30,6 +30,7 @@ final class Cli
         "  baseline <pid>                    keep the live totals of every stack now (in the target's memory)",
         "  diff <pid> [<file>]               what grew since the baseline, as diff of two dumps, no dump written",
         "  top <pid> [N]                     the N largest stacks now (through a private temporary dump)",
+        "  leaks <pid> [--every 10s] [--for 1m]  leak suspects from dumps taken meanwhile (private, removed)",
         "  -d, --debug                       with the above: stack traces of failures",
         "  (a relative <file>, or dump= given to on, is taken from this directory; %p is the pid, %t the time;",
         "   dump prints the file it wrote)",

@@ -52,7 +52,8 @@ public final class AttachCli
     }
 
     /**
-     * Whether a command line is {@code diff <pid> [<file>]} or {@code top <pid> [N]} on a running JVM rather than
+     * Whether a command line is {@code diff <pid> [<file>]}, {@code top <pid> [N]} or {@code leaks <pid> ...} on a
+     * running JVM rather than
      * the same command on dump files: its first operand is a number that names no file.
      *
      * @param args the command and its arguments.
@@ -60,7 +61,7 @@ public final class AttachCli
      */
     public static boolean handlesLive(final String[] args)
     {
-        if (args.length < 2 || !("diff".equals(args[0]) || "top".equals(args[0])))
+        if (args.length < 2 || !("diff".equals(args[0]) || "top".equals(args[0]) || "leaks".equals(args[0])))
         {
             return false;
         }
@@ -171,6 +172,8 @@ public final class AttachCli
                     break;
                 case "top":
                     return top(target, arguments.file());
+                case "leaks":
+                    return leaks(target, arguments.every(), arguments.span());
                 default:
                     throw new IllegalStateException(arguments.command());
             }
@@ -230,6 +233,52 @@ public final class AttachCli
             out.print(table.toString(java.nio.charset.StandardCharsets.UTF_8)
                 .replace(" in " + dump + ",", " in process " + target.pid() + ","));
             return status;
+        }
+        finally
+        {
+            removeTemp(dir);
+        }
+    }
+
+    /**
+     * {@code leaks} of a running JVM: a dump every {@code every} ns for {@code span} ns into a private temporary
+     * directory, {@code leaks} over them, the dumps removed.
+     */
+    private int leaks(final TargetJvm target, final long every, final long span) throws CliException
+    {
+        requireAgent(target, "");
+        final int dumps = (int)Math.min(1000, span / every + 1);
+        final Path dir = privateTemp(target.pid());
+        try
+        {
+            final String[] files = new String[dumps];
+            final long start = System.nanoTime();
+            for (int i = 0; i < dumps; i++)
+            {
+                final long wait = start + i * every - System.nanoTime();
+                if (wait > 0)
+                {
+                    Thread.sleep(wait / 1_000_000L, (int)(wait % 1_000_000L));
+                }
+                files[i] = dir.resolve(String.format(java.util.Locale.ROOT, "dump-%04d.txt", i)).toString();
+                target.dump(files[i]);
+                err.println("page-owner: leaks " + target.pid() + ": dump " + (i + 1) + " of " + dumps);
+            }
+            final java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+            final int status;
+            try (PrintStream into = new PrintStream(text, true, java.nio.charset.StandardCharsets.ISO_8859_1))
+            {
+                status = io.pageowner.analysis.PageOwnerLeaks.run(files, into, err);
+            }
+            // NOTE: the first line names the dumps, which are gone by now: name the process instead.
+            out.print(text.toString(java.nio.charset.StandardCharsets.ISO_8859_1)
+                .replace(files[0] + " to " + files[dumps - 1], "process " + target.pid()));
+            return status;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new CliException(ExitStatus.FAILURE, "interrupted", ex);
         }
         finally
         {

@@ -17,13 +17,20 @@ import java.util.List;
 final class CliArguments
 {
     /** Commands that take a process id. */
-    static final List<String> PID_COMMANDS = List.of("dump", "on", "off", "status", "baseline", "diff", "top");
+    static final List<String> PID_COMMANDS =
+        List.of("dump", "on", "off", "status", "baseline", "diff", "top", "leaks");
+    /** {@code leaks <pid>}: a dump every this many ns ... */
+    static final long DEFAULT_EVERY = 10_000_000_000L;
+    /** ... for this long. */
+    static final long DEFAULT_FOR = 60_000_000_000L;
 
     private final String command;
     private final long pid;
     private final String file;
     private final String agentOptions;
     private final boolean debug;
+    private long every;
+    private long span;
 
     private CliArguments(
         final String command, final long pid, final String file, final String agentOptions, final boolean debug)
@@ -64,6 +71,10 @@ final class CliArguments
         }
 
         final String command = words.get(0);
+        if ("leaks".equals(command))
+        {
+            return leaks(words, debug);
+        }
         for (final String word : words.subList(1, words.size()))
         {
             if (word.startsWith("-") && !word.matches("-[0-9]+"))
@@ -125,6 +136,60 @@ final class CliArguments
                 }
                 return new CliArguments(command, pid, null, null, debug);
         }
+    }
+
+    /**
+     * {@code leaks <pid> [--every <age>] [--for <age>]}: at least two dumps.
+     */
+    private static CliArguments leaks(final List<String> words, final boolean debug) throws CliException
+    {
+        if (words.size() < 2)
+        {
+            throw usage("leaks needs a process id: " + synopsis("leaks") + " (`list` shows them)");
+        }
+        final long pid = parsePid(words.get(1));
+        long every = DEFAULT_EVERY;
+        long span = DEFAULT_FOR;
+        for (int i = 2; i < words.size(); i += 2)
+        {
+            final String option = words.get(i);
+            if (!"--every".equals(option) && !"--for".equals(option))
+            {
+                throw usage("unknown argument '" + option + "': " + synopsis("leaks"));
+            }
+            if (i + 1 == words.size())
+            {
+                throw usage(option + " needs an age, e.g. 10s or 5m");
+            }
+            try
+            {
+                final long age = io.pageowner.analysis.PageOwnerLeaks.age(words.get(i + 1), option);
+                if ("--every".equals(option))
+                {
+                    every = age;
+                }
+                else
+                {
+                    span = age;
+                }
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw usage(ex.getMessage());
+            }
+        }
+        if (every < 100_000_000L)
+        {
+            throw usage("--every must be at least 100ms");
+        }
+        if (span < every)
+        {
+            throw usage("--for must be at least --every: leaks needs two dumps or more");
+        }
+        final CliArguments arguments = new CliArguments("leaks", pid, null, null, debug);
+        arguments.every = every;
+        arguments.span = span;
+        return arguments;
     }
 
     /**
@@ -249,6 +314,8 @@ final class CliArguments
                 return "diff <pid> [<file>]";
             case "top":
                 return "top <pid> [N]";
+            case "leaks":
+                return "leaks <pid> [--every <age>] [--for <age>]";
             default:
                 return command + " <pid>";
         }
@@ -298,6 +365,26 @@ final class CliArguments
     String agentOptions()
     {
         return agentOptions;
+    }
+
+    /**
+     * For {@code leaks}: the time between two dumps.
+     *
+     * @return ns.
+     */
+    long every()
+    {
+        return every;
+    }
+
+    /**
+     * For {@code leaks}: how long to take dumps for.
+     *
+     * @return ns.
+     */
+    long span()
+    {
+        return span;
     }
 
     /**

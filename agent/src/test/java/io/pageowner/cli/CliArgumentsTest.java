@@ -41,6 +41,25 @@ class CliArgumentsTest
     }
 
     @Test
+    void shouldParseTheLiveGrowthCommands() throws Exception
+    {
+        final CliArguments leaks = parse("leaks", "7", "--every", "5s", "--for", "1m");
+        assertEquals(5_000_000_000L, leaks.every());
+        assertEquals(60_000_000_000L, leaks.span());
+        assertEquals(CliArguments.DEFAULT_EVERY, parse("leaks", "7").every());
+        assertEquals(CliArguments.DEFAULT_FOR, parse("leaks", "7").span());
+        assertTrue(usageError("leaks", "7", "--every", "50ms").contains("at least 100ms"));
+        assertTrue(usageError("leaks", "7", "--every", "5s", "--for", "1s").contains("two dumps or more"));
+        assertTrue(usageError("leaks", "7", "--every").contains("needs an age"));
+        assertTrue(usageError("leaks", "7", "--every", "5").contains("5"));
+        assertTrue(usageError("leaks", "7", "--weekly", "1d").contains("unknown argument '--weekly'"));
+        assertEquals("12", parse("top", "7", "12").file());
+        assertTrue(usageError("top", "7", "0").contains("N must be"));
+        assertTrue(parse("diff", "7", "out.txt").file().endsWith("out.txt"));
+        assertTrue(usageError("diff", "7", "a", "b").startsWith("too many arguments"));
+    }
+
+    @Test
     void shouldAcceptDebugAnywhere() throws Exception
     {
         assertTrue(parse("-d", "status", "7").debug());

@@ -55,6 +55,27 @@ public final class PageOwnerLeaks
     }
 
     /**
+     * An age as {@code --min-age} takes it ({@code 30s}, {@code 5m}, {@code 2h}, {@code 250ms}), for the commands
+     * on a running JVM that take a series of dumps themselves.
+     *
+     * @param value  as typed.
+     * @param option its name, for the message.
+     * @return the age in ns.
+     * @throws IllegalArgumentException with a one-line reason if it is not an age.
+     */
+    public static long age(final String value, final String option)
+    {
+        try
+        {
+            return OptionValues.parseAge(value, option);
+        }
+        catch (final UsageException ex)
+        {
+            throw new IllegalArgumentException(ex.getMessage(), ex);
+        }
+    }
+
+    /**
      * Command line entry point.
      *
      * @param args options and operands.

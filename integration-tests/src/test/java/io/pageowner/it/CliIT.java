@@ -1,6 +1,7 @@
 package io.pageowner.it;
 
 import io.pageowner.it.apps.CliProbe;
+import io.pageowner.it.apps.LeakProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -257,6 +258,28 @@ class CliIT
             assertTrue(top.contains("io.pageowner.it.apps.CliProbe.live(CliProbe.java:"), top);
             assertTrue(top.contains("1.00 MiB"), "the 1 MiB buffer: " + top);
             assertEquals("", target.stderr());
+        }
+    }
+
+    @Test
+    void shouldNameTheLeakOfARunningJvmAndNotItsFlatBlockOrChurn() throws Exception
+    {
+        final Path dir = ForkedJvm.workDir().resolve("cli").resolve("leaks");
+        try (ForkedJvm.Background target = ForkedJvm.main(LeakProbe.class).agent("on").directory(dir).start())
+        {
+            target.awaitLine("READY");
+            final String pid = Long.toString(target.pid());
+            final ForkedJvm.Result result = cli("leaks", pid, "--every", "2s", "--for", "6s").assertSuccess();
+            final String out = result.stdout();
+
+            assertTrue(out.startsWith("# leaks over 4 dumps, process " + pid + ", "), out);
+            final String[] blocks = out.split("\n\n");
+            assertTrue(blocks.length >= 2 && blocks[1].contains("LeakProbe.leak(LeakProbe.java:"), out);
+            assertFalse(out.contains("LeakProbe.flat(") || out.contains("LeakProbe.churn("), out);
+            assertTrue(result.stderr().contains("dump 4 of 4"), result.stderr());
+            final ForkedJvm.Result wrong = cli("leaks", pid, "--every", "5");
+            assertEquals(1, wrong.exitCode(), wrong.stderr());
+            assertOneLine(wrong);
         }
     }
 

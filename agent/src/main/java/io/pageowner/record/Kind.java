@@ -34,10 +34,11 @@ public final class Kind
      */
     public static final int POOL_CHUNK = 0x80;
     /**
-     * Modifier: page-owner's own tools caused this block, added to a {@link #NIO_TEMP} buffer that a thread keeps in
-     * NIO's per-thread cache after it served a call on page-owner's MBean (the JMX connection's thread of
-     * {@code java -jar page-owner.jar dump <pid>} reads the request into one). It is the application's JDK that
-     * holds it, so it stays in the dump, marked, rather than hidden: {@code sort --kind} can leave it out.
+     * Modifier: a tool, not the application, made the JVM allocate this block: a {@link #NIO_TEMP} buffer that a JMX
+     * connection thread keeps in NIO's per-thread cache after it served a call on page-owner's MBean (the thread of
+     * {@code java -jar page-owner.jar dump <pid>} reads the request into one), or anything the JVM's
+     * {@code Attach Listener} allocates. It is the application's JDK that holds it, so it stays in the dump, marked,
+     * rather than hidden: {@code sort --kind ^TOOL} leaves it out.
      */
     public static final int TOOL = 0x100;
     /** The kinds proper; every record has one of them. */

@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * The commands that work on a running JVM by process id: {@code dump}, {@code on}, {@code off},
- * {@code status} and {@code list}. They use the JDK's attach mechanism (so the same OS user only)
+ * {@code status}, {@code list}, and {@code baseline}, {@code diff}, {@code top} and {@code leaks} by pid. They use the JDK's attach mechanism (so the same OS user only)
  * and the agent's MBean over a local JMX connection.
  */
 public final class AttachCli
@@ -53,8 +53,7 @@ public final class AttachCli
 
     /**
      * Whether a command line is {@code diff <pid> [<file>]}, {@code top <pid> [N]} or {@code leaks <pid> ...} on a
-     * running JVM rather than
-     * the same command on dump files: its first operand is a number that names no file.
+     * running JVM rather than the same command on dump files: its first operand is a number that names no file.
      *
      * @param args the command and its arguments.
      * @return true if {@link #run} handles it.

@@ -15,8 +15,8 @@ import java.util.Map;
 
 /**
  * The commands that work on a running JVM by process id: {@code dump}, {@code on}, {@code off},
- * {@code status}, {@code list}, and {@code baseline}, {@code diff}, {@code top} and {@code leaks} by pid. They use the JDK's attach mechanism (so the same OS user only)
- * and the agent's MBean over a local JMX connection.
+ * {@code status}, {@code list}, and {@code baseline}, {@code diff}, {@code top} and {@code leaks} by pid. They use
+ * the JDK's attach mechanism (so the same OS user only) and the agent's MBean over a local JMX connection.
  */
 public final class AttachCli
 {

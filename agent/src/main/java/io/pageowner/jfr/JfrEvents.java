@@ -43,6 +43,8 @@ final class JfrEvents implements RecordListener, FlightRecorderListener, Runnabl
     private volatile EventType allocationType;
     private boolean publishing;
     private boolean failureLogged;
+    private final Runnable summaryHook = this::summary;
+    private final Runnable usageHook = this::usage;
     private final Object scanLock = new Object();
     private KindTotals lastTotals;
     private long lastScan;
@@ -81,8 +83,8 @@ final class JfrEvents implements RecordListener, FlightRecorderListener, Runnabl
                 FlightRecorder.register(OffHeapAllocationEvent.class);
                 FlightRecorder.register(OffHeapSummaryEvent.class);
                 FlightRecorder.register(OffHeapUsageEvent.class);
-                FlightRecorder.addPeriodicEvent(OffHeapSummaryEvent.class, this::summary);
-                FlightRecorder.addPeriodicEvent(OffHeapUsageEvent.class, this::usage);
+                FlightRecorder.addPeriodicEvent(OffHeapSummaryEvent.class, summaryHook);
+                FlightRecorder.addPeriodicEvent(OffHeapUsageEvent.class, usageHook);
                 allocationType = EventType.getEventType(OffHeapAllocationEvent.class);
                 return null;
             });
@@ -131,6 +133,22 @@ final class JfrEvents implements RecordListener, FlightRecorderListener, Runnabl
         catch (final Throwable ex)
         {
             failed(ex);
+        }
+    }
+
+    /**
+     * Stops following the flight recorder: no more events from this recorder. The agent never does; a test that
+     * closes the recorder's table must.
+     */
+    void disconnect()
+    {
+        FlightRecorder.removeListener(this);
+        FlightRecorder.removePeriodicEvent(summaryHook);
+        FlightRecorder.removePeriodicEvent(usageHook);
+        synchronized (this)
+        {
+            allocationType = null;
+            sync();
         }
     }
 

@@ -43,7 +43,8 @@ class ArchitectureTest
         ALLOWED.put("options", Set.of());
         ALLOWED.put("cli", Set.of("options", "dump", "jmx", ANALYSIS));
         ALLOWED.put("runtime", Set.of(
-            "options", "weave", "instrument", "record", "table", "depot", "dump", "jmx", "signal", "log", "pool"));
+            "options", "weave", "instrument", "record", "table", "depot", "dump", "jmx", "jfr", "signal", "log",
+            "pool"));
         ALLOWED.put("weave", Set.of("log"));
         ALLOWED.put("instrument", Set.of("weave", "record", "log", "pool"));
         ALLOWED.put("record", Set.of("table", "depot", "pool"));
@@ -52,6 +53,7 @@ class ArchitectureTest
         ALLOWED.put("depot", Set.of());
         ALLOWED.put("dump", Set.of("record", "table", "depot"));
         ALLOWED.put("jmx", Set.of("record", "table", "depot", "dump", "weave"));
+        ALLOWED.put("jfr", Set.of("record", "dump", "log"));
         ALLOWED.put("signal", Set.of("log"));
         ALLOWED.put("log", Set.of());
     }

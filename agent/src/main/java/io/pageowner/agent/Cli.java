@@ -4,10 +4,13 @@ import io.pageowner.analysis.ExitStatus;
 import io.pageowner.cli.AttachCli;
 import io.pageowner.options.AgentOptions;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 
 /**
- * The jar's command line: {@code sort} (our page_owner_sort), {@code diff}, {@code top}, {@code version}, and
+ * The jar's command line: {@code sort} (our page_owner_sort), {@code diff}, {@code top}, {@code jfc},
+ * {@code version}, and
  * the commands that
  * work on a running JVM by process id ({@code dump}, {@code on}, {@code off}, {@code status},
  * {@code list}; see {@link AttachCli}).
@@ -40,6 +43,7 @@ final class Cli
         "  leaks [options] <dump> <dump>...  leak suspects over a series of dumps: stacks that keep growing",
         "  sort [options] <input> <output>   group a page_owner dump by stack, as the kernel's page_owner_sort",
         "                                    (top, diff, leaks, sort: --help for options)",
+        "  jfc                               print page-owner.jfc, the JFR settings that turn its events on",
         "  version                           print the version",
         "  help                              print this text",
         "exit status: 0 done, 1 wrong command line, 2 failed (no such process, cannot attach, cannot load,",
@@ -47,6 +51,9 @@ final class Cli
         "  1 wrong command line, 2 an input cannot be read or has no record, or the output cannot be written",
         "as an agent: java -javaagent:page-owner.jar=on[,key=value...] -jar app.jar",
         "agent options (also for on <pid>): " + AgentOptions.ACCEPTED);
+
+    /** The JFR settings file in the jar. */
+    static final String JFC_RESOURCE = "/io/pageowner/page-owner.jfc";
 
     private Cli()
     {
@@ -76,6 +83,8 @@ final class Cli
             case "version":
                 out.println("page-owner " + version());
                 return ExitStatus.OK;
+            case "jfc":
+                return jfc(out, err);
             case "-h":
             case "--help":
             case "help":
@@ -85,6 +94,33 @@ final class Cli
                 err.println("page-owner: unknown command '" + args[0] + "'");
                 err.println(USAGE);
                 return ExitStatus.USAGE;
+        }
+    }
+
+    /**
+     * Prints the JFR settings file that ships in the jar.
+     *
+     * @param out where it goes.
+     * @param err where a failure is told.
+     * @return the exit status.
+     */
+    static int jfc(final PrintStream out, final PrintStream err)
+    {
+        try (InputStream in = Cli.class.getResourceAsStream(JFC_RESOURCE))
+        {
+            if (null == in)
+            {
+                err.println("page-owner: " + JFC_RESOURCE + " is not in this jar");
+                return ExitStatus.FAILURE;
+            }
+            out.write(in.readAllBytes());
+            out.flush();
+            return out.checkError() ? ExitStatus.FAILURE : ExitStatus.OK;
+        }
+        catch (final IOException ex)
+        {
+            err.println("page-owner: cannot read " + JFC_RESOURCE + ": " + ex.getMessage());
+            return ExitStatus.FAILURE;
         }
     }
 

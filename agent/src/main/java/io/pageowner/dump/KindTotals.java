@@ -1,6 +1,7 @@
 package io.pageowner.dump;
 
 import io.pageowner.record.Kind;
+import io.pageowner.record.Recorder;
 import io.pageowner.table.LiveSizes;
 import io.pageowner.table.OwnerRecord;
 import io.pageowner.table.OwnerTableReader;
@@ -23,6 +24,29 @@ public final class KindTotals
     private long totalBytes;
     private long pages;
     private long sampled;
+
+    /**
+     * The live totals a user is shown (the MBean, JFR's summary): a recorder's table in full mode, its index of every
+     * live block in sampled mode, and the per-kind figures of its pools' recorder, if any.
+     *
+     * @param recorder the agent's recorder.
+     * @return the totals.
+     */
+    public static KindTotals live(final Recorder recorder)
+    {
+        final KindTotals totals = scan(recorder);
+        if (null != recorder.pools())
+        {
+            // NOTE: POOLED joins the per-kind figures only: its bytes lie inside chunks counted already.
+            totals.addKinds(scan(recorder.pools()));
+        }
+        return totals;
+    }
+
+    private static KindTotals scan(final Recorder of)
+    {
+        return null == of.liveSizes() ? scan(of.table()) : scan(of.liveSizes(), of.table().pageShift());
+    }
 
     /**
      * Sums a table's live records.

@@ -277,20 +277,7 @@ public final class PageOwnerMBean extends NotificationBroadcasterSupport impleme
 
     private KindTotals scanTotals()
     {
-        final KindTotals totals = scan(recorder);
-        if (null != recorder.pools())
-        {
-            // NOTE: POOLED joins the per-kind figures only: its bytes lie inside chunks counted already.
-            totals.addKinds(scan(recorder.pools()));
-        }
-        return totals;
-    }
-
-    private static KindTotals scan(final Recorder of)
-    {
-        return null == of.liveSizes()
-            ? KindTotals.scan(of.table())
-            : KindTotals.scan(of.liveSizes(), of.table().pageShift());
+        return KindTotals.live(recorder);
     }
 
     @Override

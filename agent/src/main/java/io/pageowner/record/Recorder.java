@@ -42,6 +42,8 @@ public final class Recorder
     private volatile boolean paused;
     private volatile Runnable directMemoryListener;
     private volatile Recorder pools;
+    /** Told of each block recorded, while a JFR recording asks for them; else null. */
+    volatile RecordListener listener;
     /** The adapter's {@code takeStack} flag, once attached; guarded by {@code this}. */
     private StackFlag stackFlag;
 
@@ -472,6 +474,17 @@ public final class Recorder
     {
         pools = follower;
         follower.pause(paused);
+    }
+
+    /**
+     * Tells a listener of every block recorded from now on, or, with null, nobody. The pools' recorder is not
+     * included: set it there too.
+     *
+     * @param listener to tell, or null.
+     */
+    public void listen(final RecordListener listener)
+    {
+        this.listener = listener;
     }
 
     /**

@@ -177,6 +177,12 @@ abstract class Recording
             counters.tableFull(kind, bytes);
             return false;
         }
+        // NOTE: null unless a JFR recording asks for each allocation: one volatile read on the path otherwise.
+        final RecordListener listener = recorder.listener;
+        if (null != listener)
+        {
+            listener.recorded(address, bytes, kind);
+        }
         return true;
     }
 

@@ -6,6 +6,7 @@ import io.pageowner.dump.MemoryFigures;
 import io.pageowner.dump.PageOwnerWriter;
 import io.pageowner.dump.StackBaseline;
 import io.pageowner.record.Recorder;
+import io.pageowner.jfr.JfrGate;
 import io.pageowner.jmx.AgentOperations;
 import io.pageowner.jmx.PageOwnerMBean;
 import io.pageowner.jmx.PageOwnerMXBean;
@@ -62,6 +63,7 @@ public final class AgentControl implements AgentOperations
     private final AtomicLong dumpsWritten = new AtomicLong();
     private final Weaving installer;
     private final Instrumentation inst;
+    private final JfrGate jfr;
     private volatile PageOwnerMBean mbean;
     private volatile boolean signalTaken;
     private volatile boolean detached;
@@ -73,7 +75,8 @@ public final class AgentControl implements AgentOperations
         final AgentOptions options,
         final long pid,
         final Weaving installer,
-        final Instrumentation inst)
+        final Instrumentation inst,
+        final JfrGate jfr)
     {
         this.recorder = recorder;
         this.writer = writer;
@@ -81,6 +84,7 @@ public final class AgentControl implements AgentOperations
         this.pid = pid;
         this.installer = installer;
         this.inst = inst;
+        this.jfr = jfr;
     }
 
     /**
@@ -472,6 +476,7 @@ public final class AgentControl implements AgentOperations
                 }
                 checkResidentMemory();
                 mbean.checkLiveBytes();
+                jfr.tick();
                 installer.flushCache();
             }
             catch (final InterruptedException ex)

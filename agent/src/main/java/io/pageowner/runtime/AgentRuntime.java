@@ -13,6 +13,7 @@ import io.pageowner.pool.PoolHooks;
 import io.pageowner.record.PoolSinkAdapter;
 import io.pageowner.record.Recorder;
 import io.pageowner.record.SinkAdapter;
+import io.pageowner.jfr.JfrGate;
 import io.pageowner.jmx.PageOwnerMBean;
 import io.pageowner.log.AgentLog;
 import io.pageowner.table.OwnerTable;
@@ -25,6 +26,7 @@ import jdk.internal.misc.PageOwnerHooks;
 
 import java.lang.instrument.Instrumentation;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -135,7 +137,9 @@ public final class AgentRuntime
         final PageOwnerWriter writer =
             new PageOwnerWriter(table, format, recorder.counters(), recorder.stacks(), recorder.depth(), zeroNanos);
         writer.pools(pools.table(), pools.liveSizes());
-        final AgentControl control = new AgentControl(recorder, writer, options, pid, installer, inst);
+        // NOTE: loads nothing of jdk.jfr unless the command line starts a recording.
+        final JfrGate jfr = JfrGate.start(recorder, List.of(jdk.internal.misc.VM.getRuntimeArguments()));
+        final AgentControl control = new AgentControl(recorder, writer, options, pid, installer, inst, jfr);
         control.start(
             new PageOwnerMBean(recorder, control, format, installer, options.describe(), options.notifyBytes()),
             loaded(inst, "java.lang.management.ManagementFactory"));

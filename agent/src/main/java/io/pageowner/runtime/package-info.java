@@ -5,7 +5,7 @@
  * MBean's registration).
  * <p>
  * Depends on: every runtime package below it ({@code options}, {@code instrument}, {@code record},
- * {@code table}, {@code depot}, {@code dump}, {@code jmx}, {@code signal}, {@code log}); nothing depends
+ * {@code table}, {@code depot}, {@code dump}, {@code jmx}, {@code jfr}, {@code signal}, {@code log}); nothing depends
  * on it.
  */
 package io.pageowner.runtime;

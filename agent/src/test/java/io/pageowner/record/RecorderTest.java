@@ -60,6 +60,24 @@ class RecorderTest
     }
 
     @Test
+    void shouldTellTheListenerOfEachBlockRecordedAndNothingElse()
+    {
+        final List<long[]> told = new ArrayList<>();
+        recorder.allocated(A, 100, null);
+        recorder.listen((address, bytes, kind) -> told.add(new long[]{ address, bytes, kind }));
+        recorder.allocated(B, 200, null);
+        recorder.pause(true);
+        recorder.allocated(C, 300, null);
+        recorder.pause(false);
+        recorder.listen(null);
+        recorder.allocated(C, 300, null);
+
+        assertEquals(1, told.size(), "only B was recorded while listened to");
+        assertEquals(List.of(B, 200L, (long)Kind.UNSAFE), Arrays.stream(told.get(0)).boxed().toList());
+        assertEquals(0, counters.errors.get());
+    }
+
+    @Test
     void shouldTakeTheStackOfTheThrowableTheHookMade()
     {
         recorder.allocated(A, 100, madeByTheHook());

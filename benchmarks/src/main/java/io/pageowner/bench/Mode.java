@@ -24,6 +24,12 @@ record Mode(String key, String name, List<String> jvmArgs, String unavailable)
     static final String OFF = "agent off";
     /** Name of the sampled mode ({@code sample=512k}); target 2 reads every mode named {@code sample...}. */
     static final String SAMPLED = "sample 512k";
+    /** Name of full mode while a JFR recording with the JDK's default settings runs: the allocation event off. */
+    static final String JFR_DEFAULT = "full, JFR default";
+    /** Name of full mode while a JFR recording with page-owner.jfc runs: an event per allocation, with its stack. */
+    static final String JFR_EVENTS = "full, JFR page-owner.jfc";
+    /** The JFR settings file in the agent jar. */
+    static final String JFC = "io/pageowner/page-owner.jfc";
     /** Name of the peer's mode. */
     static final String ASPROF = "async-profiler nativemem";
 
@@ -41,12 +47,48 @@ record Mode(String key, String name, List<String> jvmArgs, String unavailable)
         modes.put("off", new Mode("off", OFF, List.of("-javaagent:" + agent), null));
         modes.put("full", new Mode("full", FULL, List.of("-javaagent:" + agent + "=on"), null));
         modes.put("sample", new Mode("sample", SAMPLED, List.of("-javaagent:" + agent + "=on,sample=512k"), null));
+        // NOTE: maxsize bounds the repository on disk: the allocation event writes some 100 MB/s at full speed.
+        final String recording = "-XX:StartFlightRecording=maxsize=64m,settings=default";
+        modes.put("jfr-default", new Mode("jfr-default", JFR_DEFAULT,
+            List.of("-javaagent:" + agent + "=on", recording), null));
+        final Path jfc = extractJfc(agent, out);
+        modes.put("jfr", new Mode("jfr", JFR_EVENTS, null == jfc ? List.of() :
+            List.of("-javaagent:" + agent + "=on", recording + ",settings=" + jfc), null == jfc ? "no " + JFC : null));
         final Path asprof = AsyncProfiler.library();
         final String why = AsyncProfiler.unavailable(asprof);
-        final String recording = out.resolve("nativemem-%p.jfr").toString();
+        final String nativemem = out.resolve("nativemem-%p.jfr").toString();
         modes.put("asprof", new Mode("asprof", ASPROF,
-            null == why ? List.of("-agentpath:" + asprof + "=start,nativemem=0,file=" + recording) : List.of(), why));
+            null == why ? List.of("-agentpath:" + asprof + "=start,nativemem=0,file=" + nativemem) : List.of(), why));
         return modes;
+    }
+
+    /**
+     * Copies the agent jar's JFR settings into the scratch folder, for the {@code jfr} mode.
+     *
+     * @param agent the agent jar.
+     * @param out   the scratch folder.
+     * @return the file, or null if the jar has none.
+     */
+    private static Path extractJfc(final Path agent, final Path out)
+    {
+        try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(agent.toFile()))
+        {
+            final java.util.zip.ZipEntry entry = jar.getEntry(JFC);
+            if (null == entry)
+            {
+                return null;
+            }
+            final Path file = out.resolve("page-owner.jfc");
+            try (java.io.InputStream in = jar.getInputStream(entry))
+            {
+                java.nio.file.Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            return file;
+        }
+        catch (final java.io.IOException ex)
+        {
+            return null;
+        }
     }
 
     /**

@@ -153,7 +153,8 @@ class GrowthIT
     {
         final ForkedJvm.Result result = ForkedJvm.cli("top", "999999999").run();
         assertEquals(2, result.exitCode(), result.stderr());
-        assertTrue(result.stderr().contains("not available yet"), result.stderr());
+        assertEquals("page-owner: no process 999999999 (`list` shows the JVMs you can attach to)",
+            result.stderr().strip(), "top <pid> asks the process, which is not there");
         final ForkedJvm.Result age = ForkedJvm.cli("sort", "--min-age", "1s", "-", "-").run();
         assertEquals(2, age.exitCode(), age.stderr());
         assertTrue(age.stderr().contains("not as standard input"), age.stderr());

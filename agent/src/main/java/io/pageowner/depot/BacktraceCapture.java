@@ -62,13 +62,33 @@ final class BacktraceCapture extends StackCapture
         UNAVAILABLE = unavailable;
     }
 
+    /** Raw frames (skipped leading ones included) remembered at most: the kept ones and a few of the agent's. */
+    private static final int EXTRA_RAW = 32;
+
     private Throwable throwable;
     private final int[] frameIndexes;
+
+    // NOTE: the last stack the depot named, as the raw frames of the backtrace up to its last kept frame, so that
+    // a thread allocating again from the same place (a loop, a pool growing) is recognised by one comparison of
+    // those frames, without hashing them, looking them up and comparing them again in the depot. Classes are
+    // remembered by name (interned by the VM), as the depot's entries know them, so that no class is kept alive.
+    private final String[] lastNames;
+    private final short[] lastMethods;
+    private final int[] lastBcis;
+    private int lastRaw;
+    private int lastTotal;
+    private boolean lastFull;
+    private String[] lastPools;
+    private int lastId = -1;
+    private boolean pending;
 
     BacktraceCapture(final int depth, final ClassLoader agentLoader, final Class<?> hooksClass)
     {
         super(depth, agentLoader, hooksClass);
         this.frameIndexes = new int[depth];
+        this.lastNames = new String[depth + EXTRA_RAW];
+        this.lastMethods = new short[depth + EXTRA_RAW];
+        this.lastBcis = new int[depth + EXTRA_RAW];
     }
 
     /**
@@ -103,10 +123,24 @@ final class BacktraceCapture extends StackCapture
         final Throwable t = null != taken ? taken : new Throwable();
         throwable = t;
         final int total = (int)DEPTH.get(t);
-        Object[] chunk = (Object[])BACKTRACE.get(t);
+        final Object[] first = (Object[])BACKTRACE.get(t);
+        if (repeatsLast(first, total))
+        {
+            // NOTE: knownBy stays the depot that named the last stack.
+            knownId = lastId;
+            return this;
+        }
+        knownId = -1;
+        lastId = -1;
+        final String[] names = lastNames;
+        final short[] rawMethods = lastMethods;
+        final int[] rawBcis = lastBcis;
+        final int rawCapacity = names.length;
+        Object[] chunk = first;
         long h = 1;
         int n = 0;
         int frame = 0;
+        int raw = 0;
         // NOTE: the agent's frames (capture, recorder, hooks) are the innermost ones, and the guard keeps
         // the agent from recording under its own calls, so once a frame is not the agent's none below is.
         boolean leading = true;
@@ -119,6 +153,13 @@ final class BacktraceCapture extends StackCapture
             for (int i = 0; i < inChunk && n < depth; i++)
             {
                 final Class<?> declaring = (Class<?>)mirrors[i];
+                if (raw < rawCapacity)
+                {
+                    names[raw] = declaring.getName();
+                    rawMethods[raw] = methods[i];
+                    rawBcis[raw] = bcis[i];
+                }
+                raw++;
                 if (!leading || !(skip(declaring) || inPool(declaring)))
                 {
                     leading = false;
@@ -136,7 +177,66 @@ final class BacktraceCapture extends StackCapture
         }
         count = n;
         hash = h;
+        pending = raw <= rawCapacity;
+        lastRaw = raw;
+        lastTotal = total;
+        lastFull = n == depth;
+        lastPools = poolPackages();
         return this;
+    }
+
+    @Override
+    protected void remember(final StackDepot depot, final int id)
+    {
+        if (pending)
+        {
+            lastId = id;
+            knownBy = depot;
+            pending = false;
+        }
+    }
+
+    /**
+     * Whether a backtrace begins with the raw frames of the last stack the depot named: then the frames kept from
+     * it are the same ones (which frames are left out depends only on their classes, and the pools' packages,
+     * which must not have changed), and so is the stack. A class is compared by its name, as the depot's entries
+     * compare it.
+     */
+    private boolean repeatsLast(final Object[] first, final int total)
+    {
+        final int raw = lastRaw;
+        if (lastId < 0 || total < raw || (!lastFull && total != lastTotal) || lastPools != poolPackages())
+        {
+            return false;
+        }
+        final String[] names = lastNames;
+        final short[] rawMethods = lastMethods;
+        final int[] rawBcis = lastBcis;
+        Object[] chunk = first;
+        int frame = 0;
+        while (frame < raw)
+        {
+            if (null == chunk)
+            {
+                return false;
+            }
+            final short[] methods = (short[])chunk[METHODS];
+            final int[] bcis = (int[])chunk[BCIS];
+            final Object[] mirrors = (Object[])chunk[MIRRORS];
+            final int inChunk = Math.min(methods.length, raw - frame);
+            for (int i = 0; i < inChunk; i++)
+            {
+                final int f = frame + i;
+                if (methods[i] != rawMethods[f] || bcis[i] != rawBcis[f] ||
+                    ((Class<?>)mirrors[i]).getName() != names[f])
+                {
+                    return false;
+                }
+            }
+            frame += inChunk;
+            chunk = (Object[])chunk[NEXT];
+        }
+        return true;
     }
 
     @Override
@@ -155,6 +255,7 @@ final class BacktraceCapture extends StackCapture
     public void clear()
     {
         throwable = null;
+        pending = false;
         super.clear();
     }
 

@@ -30,6 +30,10 @@ public abstract class StackCapture
     protected int count;
     /** Hash of the kept frames. */
     protected long hash;
+    /** The depot's id of the stack just captured if the capture knows it already (a repeat), or -1. */
+    protected int knownId = -1;
+    /** The depot that {@link #knownId} is an id of. */
+    protected StackDepot knownBy;
 
     /**
      * Creates a capture buffer.
@@ -166,6 +170,16 @@ public abstract class StackCapture
     }
 
     /**
+     * The pools' packages now: a new array whenever one is added, so its identity tells whether the set changed.
+     *
+     * @return the packages, never to be written.
+     */
+    protected static String[] poolPackages()
+    {
+        return poolPackages;
+    }
+
+    /**
      * Whether a frame of this class, while no frame outside the agent and the pools has been kept yet, is a
      * pool's internal frame and is left out (see {@link #skipLeadingPackage(String)}).
      *
@@ -200,6 +214,28 @@ public abstract class StackCapture
             classes[i] = null;
         }
         count = 0;
+        knownId = -1;
+    }
+
+    /**
+     * The depot's id of the stack just captured, when the capture recognised it as the one it captured last.
+     *
+     * @param depot that asks.
+     * @return the id, or -1 if the depot must look the stack up.
+     */
+    final int knownId(final StackDepot depot)
+    {
+        return depot == knownBy ? knownId : -1;
+    }
+
+    /**
+     * Told by the depot which id the stack just captured has, so that a capture can recognise it next time.
+     *
+     * @param depot that named it.
+     * @param id    the stack's id in the depot.
+     */
+    protected void remember(final StackDepot depot, final int id)
+    {
     }
 
     final int count()

@@ -79,22 +79,31 @@ public final class StackDepot
      */
     public int intern(final StackCapture capture)
     {
+        final int known = capture.knownId(this);
+        if (known >= 0)
+        {
+            return known;
+        }
         final int count = capture.count();
         if (0 == count)
         {
             return UNKNOWN_ID;
         }
         final long hash = capture.hash();
-        final int id = find(slots, capture, hash);
-        if (id >= 0)
+        int id = find(slots, capture, hash);
+        if (id < 0)
         {
-            return id;
+            if (nextId >= capacity + FIXED_IDS)
+            {
+                return OVERFLOW_ID;
+            }
+            id = add(capture, hash);
         }
-        if (nextId >= capacity + FIXED_IDS)
+        if (id >= FIXED_IDS)
         {
-            return OVERFLOW_ID;
+            capture.remember(this, id);
         }
-        return add(capture, hash);
+        return id;
     }
 
     /**

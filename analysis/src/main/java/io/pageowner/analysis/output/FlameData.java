@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * The data of the HTML page's flame graph, compact: a table of frame names, a tree of call paths (each node is
- * its parent and its frame name's index) and one entry per stack (its leaf node, kind, bytes and records; for a diff
- * also its growth, in an array of its own). The
+ * its parent and its frame name's index) and one entry per call path and kind (its leaf node, kind, bytes and
+ * records summed over the groups that share them; for a diff also its growth, in an array of its own). The
  * page sums the stacks of the kinds a user selects up the tree. Generic over where the stacks come from, so that
  * every command's groups ({@code sort}, {@code diff}, {@code top}) feed it the same way.
  * <p>
@@ -28,6 +28,7 @@ public final class FlameData
     private final IntList parent = new IntList();
     private final IntList name = new IntList();
     private final List<long[]> stacks = new ArrayList<>();
+    private final Map<Long, Integer> leaves = new HashMap<>();
     private boolean hasGrowth;
 
     /**
@@ -90,7 +91,33 @@ public final class FlameData
             kindList.add(kind);
             kinds.put(kind, kindId);
         }
-        stacks.add(new long[]{ node, kindId, bytes, records, growth });
+        // NOTE: the page only sums stacks up the tree, so groups with the same frames and kind (which differ in
+        // what the flame graph does not show: thread, pid, time) are one entry: a 1 GiB dump's 434 000 default
+        // groups of 3 000 stacks make 3 000 entries, not 434 000.
+        final long leafKey = ((long)node << 16) | kindId;
+        final Integer at = leaves.get(leafKey);
+        if (null == at)
+        {
+            leaves.put(leafKey, stacks.size());
+            stacks.add(new long[]{ node, kindId, bytes, records, growth });
+        }
+        else
+        {
+            final long[] entry = stacks.get(at);
+            entry[2] += bytes;
+            entry[3] += records;
+            entry[4] += growth;
+        }
+    }
+
+    /**
+     * Entries of the stack list: one per distinct call path and kind.
+     *
+     * @return the count.
+     */
+    public int stacks()
+    {
+        return stacks.size();
     }
 
     /**

@@ -25,6 +25,8 @@ final class AllocFreeAtDepth
     static final int THROWABLE = 1;
     /** A 16-frame class-and-bci {@link StackWalker} walk first: see {@link CaptureFloorBenchmark}. */
     static final int WALKER16 = 2;
+    /** A 16-frame exact {@link StackWalker} walk first (class, method, descriptor, bci): see CaptureFloorBenchmark. */
+    static final int EXACT_WALKER16 = 3;
 
     private static final StackWalker WALKER =
         StackWalker.getInstance(Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE));
@@ -32,6 +34,10 @@ final class AllocFreeAtDepth
 
     private final Function<Stream<StackWalker.StackFrame>, Long> classesAndBcis = frames -> frames.limit(WALKED)
         .mapToLong(f -> 31L * System.identityHashCode(f.getDeclaringClass()) + f.getByteCodeIndex()).sum();
+
+    private final Function<Stream<StackWalker.StackFrame>, Long> exactFrames = frames -> frames.limit(WALKED)
+        .mapToLong(f -> 31L * (31L * (31L * System.identityHashCode(f.getDeclaringClass()) +
+            f.getMethodName().hashCode()) + f.getDescriptor().hashCode()) + f.getByteCodeIndex()).sum();
 
     // NOTE: a field, so that the JIT cannot drop the throwable as unused.
     private Object captured;
@@ -41,7 +47,8 @@ final class AllocFreeAtDepth
      *
      * @param remaining frames still to go down.
      * @param bytes     per allocation.
-     * @param way       {@link #PAIR}, {@link #THROWABLE} or {@link #WALKER16}: what runs before the pair.
+     * @param way       {@link #PAIR}, {@link #THROWABLE}, {@link #WALKER16} or {@link #EXACT_WALKER16}: what runs
+     *                  before the pair.
      * @return the address plus the depth and what the walk read, so the work is not dead code.
      */
     long descend(final int remaining, final long bytes, final int way)
@@ -62,6 +69,10 @@ final class AllocFreeAtDepth
         else if (WALKER16 == way)
         {
             walked = WALKER.walk(classesAndBcis);
+        }
+        else if (EXACT_WALKER16 == way)
+        {
+            walked = WALKER.walk(exactFrames);
         }
         final long address = UNSAFE.allocateMemory(bytes);
         UNSAFE.freeMemory(address);

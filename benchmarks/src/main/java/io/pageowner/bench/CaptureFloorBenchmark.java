@@ -31,6 +31,9 @@ import java.util.concurrent.TimeUnit;
  * <li>{@code walker16}: a {@link StackWalker} walk of 16 frames, reading only each frame's class and
  * bytecode index (not even exact: two methods of one class at one index look alike); the cheapest
  * use of the stack-walking API.</li>
+ * <li>{@code exactWalker16}: the same walk reading what tells every frame apart exactly (class, method name,
+ * descriptor, bytecode index), as the agent's {@code WalkerCapture} does: the exact capture whose cost does not
+ * grow with the stack's depth, to set beside {@code throwable} on a deep stack.</li>
  * </ul>
  */
 @State(Scope.Thread)
@@ -82,6 +85,17 @@ public class CaptureFloorBenchmark
     public long walker16()
     {
         return loop.descend(depth, bytes, AllocFreeAtDepth.WALKER16);
+    }
+
+    /**
+     * The pair, after a 16-frame exact {@link StackWalker} walk.
+     *
+     * @return the address.
+     */
+    @Benchmark
+    public long exactWalker16()
+    {
+        return loop.descend(depth, bytes, AllocFreeAtDepth.EXACT_WALKER16);
     }
 
     /** Prints the stack depth, when probing. */

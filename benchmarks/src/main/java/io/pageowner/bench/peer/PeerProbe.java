@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  * <p>
  * Usage: {@code java -cp benchmarks.jar io.pageowner.bench.peer.PeerProbe <page-owner.jar> <java>
  * <libasyncProfiler.so> [forks] [depth] [pairs per round] [rounds]} (defaults 5, 15, 200000, 12; two warm-up
- * rounds). {@code -Dpageowner.peer.before=<jar>} adds a row of full mode with another build of the agent.
+ * rounds). {@code -Dpageowner.peer.before=<jar>} adds a row of full mode with another build of the agent;
+ * {@code -Dpageowner.peer.modes=none,page-owner full,...} keeps only the modes named ({@code none} must be one).
  */
 public final class PeerProbe
 {
@@ -71,6 +72,12 @@ public final class PeerProbe
         {
             modes.put("page-owner full, before", List.of("-javaagent:" +
                 Path.of(System.getProperty("pageowner.peer.before")).toAbsolutePath() + "=on"));
+        }
+        final String only = System.getProperty("pageowner.peer.modes");
+        if (null != only)
+        {
+            final List<String> wanted = Arrays.asList(only.split(","));
+            modes.keySet().removeIf(name -> !wanted.contains(name));
         }
         final List<String> names = new ArrayList<>(modes.keySet());
 

@@ -1,6 +1,7 @@
 package io.pageowner.bench.peer;
 
 import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 import sun.misc.Unsafe;
@@ -8,15 +9,28 @@ import sun.misc.Unsafe;
 /**
  * The forked program of {@link PeerProbe}: a plain {@code main} that makes {@code Unsafe.allocateMemory(64)} +
  * {@code freeMemory} pairs {@code depth} frames below {@code main}, in rounds, and prints the nanoseconds per pair
- * of each round ({@code ROUND}) and the median of the rounds after the warm-up ones ({@code LOOP}).
+ * of each round ({@code ROUND}), the median of the rounds after the warm-up ones ({@code LOOP}) and the fastest
+ * of them ({@code MIN}).
  * <p>
  * With {@code depth=15} the stack at {@code jdk.internal.misc.Unsafe.allocateMemory} has 20 frames: {@code main},
  * {@code round}, 16 of {@code descend}, {@code sun.misc.Unsafe.allocateMemory} and the internal one (the frame
  * count of {@code UnsafeAllocFreeBenchmark} depth=4 on JDK 25 is 20, on 17 22).
+ * <p>
+ * {@code -Dpageowner.peer.workload=} picks another operation at the same depth, as the JMH benchmarks of the same
+ * names make it: {@code direct} ({@code ByteBuffer.allocateDirect(4096)} and its cleaner run at once) or
+ * {@code mixed} (a ring of 256 live Unsafe blocks; each operation frees the oldest and allocates 64, 256, 1024 or
+ * 4096 bytes in turn, and every fourth also makes and cleans a 4 KiB direct buffer).
  */
 public final class PeerLoop
 {
     private static final Unsafe UNSAFE = unsafe();
+    private static final String WORKLOAD = System.getProperty("pageowner.peer.workload", "unsafe");
+    private static final boolean DIRECT = "direct".equals(WORKLOAD);
+    private static final boolean MIXED = "mixed".equals(WORKLOAD);
+    private static final int RING = 256;
+    private static final long[] SIZES = { 64, 256, 1024, 4096 };
+    private static final long[] LIVE = new long[RING];
+    private static int next;
 
     // NOTE: a field, so that the JIT cannot drop the floor's throwable as unused.
     private static Object captured;
@@ -54,6 +68,8 @@ public final class PeerLoop
         }
         Arrays.sort(perPair);
         System.out.println("LOOP " + perPair[perPair.length / 2]);
+        // NOTE: the host's other work only ever adds time, so the fastest round is the least disturbed one.
+        System.out.println("MIN " + perPair[0]);
         System.out.println("SINK " + (sink & 1));
     }
 
@@ -77,8 +93,37 @@ public final class PeerLoop
         {
             unsafeFrame();
         }
+        if (DIRECT)
+        {
+            final ByteBuffer buffer = ByteBuffer.allocateDirect(4096);
+            UNSAFE.invokeCleaner(buffer);
+            return buffer.capacity();
+        }
+        if (MIXED)
+        {
+            return mixed();
+        }
         final long address = UNSAFE.allocateMemory(64);
         UNSAFE.freeMemory(address);
+        return address;
+    }
+
+    private static long mixed()
+    {
+        final int i = next++;
+        final int slot = i & (RING - 1);
+        if (0 != LIVE[slot])
+        {
+            UNSAFE.freeMemory(LIVE[slot]);
+        }
+        final long address = UNSAFE.allocateMemory(SIZES[i & 3]);
+        LIVE[slot] = address;
+        if (3 == (i & 3))
+        {
+            final ByteBuffer buffer = ByteBuffer.allocateDirect(4096);
+            UNSAFE.invokeCleaner(buffer);
+            return address + buffer.capacity();
+        }
         return address;
     }
 

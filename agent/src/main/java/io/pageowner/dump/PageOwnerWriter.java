@@ -136,9 +136,9 @@ public final class PageOwnerWriter
 
     /**
      * Writes the live stacks view, as the kernel's {@code page_owner_stacks/show_stacks}: for every
-     * stack that owns live memory, its frames (one space, then the frame), then
-     * {@code nr_base_pages: N} (the sum of 2^order over its live records, as the kernel counts), then
-     * an empty line. Stacks come most pages first. One pass over the table, no record held.
+     * stack that owns live memory (the pools' {@code POOLED} buffers included, as in a dump), its frames (one
+     * space, then the frame), then {@code nr_base_pages: N} (the sum of 2^order over its live records, as the
+     * kernel counts), then an empty line. Stacks come most pages first. One pass over each table, no record held.
      *
      * @param target    the file to write.
      * @param threshold stacks with fewer pages are left out, like the kernel's {@code count_threshold}.
@@ -147,7 +147,9 @@ public final class PageOwnerWriter
      */
     public StacksSummary writeStacks(final Path target, final long threshold) throws IOException
     {
-        final StackTotals totals = StackTotals.scan(table, format.mode(), threshold, now());
+        final OwnerTableReader poolTable = pools;
+        final StackTotals totals = StackTotals.scan(
+            null == poolTable ? List.of(table) : List.of(table, poolTable), format.mode(), threshold, now());
         final long[] pages = new long[1];
         atomically(target, out ->
         {

@@ -192,6 +192,36 @@ class PageOwnerWriterTest
         assertEquals(0, writer.writeStacks(file, 6).stacks());
     }
 
+    @Test
+    void shouldCountThePoolsBuffersInTheLiveStacksView() throws IOException
+    {
+        try (OwnerTable pools = new OwnerTable(64, 12))
+        {
+            final int grower = stacks.intern(StackCapture.create(16, null, null).capture());
+            final int acquirer = stackFromElsewhere();
+            // NOTE: a 16-page chunk owned by the stack that grew the pool; two buffers inside it, one page each,
+            // owned by the stack that acquired them, and a third page of the acquirer's in the main table.
+            table.insert(0x7f0000100000L, 16 * 4096, 1, 0, grower, Kind.DIRECT | Kind.POOL_CHUNK);
+            table.insert(0x7f0000300000L, 100, 1, 0, acquirer, Kind.UNSAFE);
+            pools.insert(0x7f0000100000L, 256, 1, 0, acquirer, Kind.POOLED);
+            pools.insert(0x7f0000102000L, 4096, 1, 0, acquirer, Kind.POOLED);
+            final Path file = dir.resolve("stacks.txt");
+            final PageOwnerWriter.StacksSummary mainOnly = writer.writeStacks(file, 0);
+            assertEquals(2, mainOnly.stacks(), "the main table alone");
+            assertEquals(16 + 1, mainOnly.pages(), "the main table alone");
+
+            writer.pools(pools, null);
+            final PageOwnerWriter.StacksSummary both = writer.writeStacks(file, 0);
+            assertEquals(2, both.stacks());
+            assertEquals(16 + 3, both.pages());
+            final String text = Files.readString(file);
+            assertTrue(text.contains(" io.pageowner.dump.PageOwnerWriterTest.stackFromElsewhere("), text);
+            assertTrue(text.contains("\nnr_base_pages: 3\n\n"), text);
+            assertTrue(text.contains("\nnr_base_pages: 16\n\n"), text);
+            assertEquals(1, writer.writeStacks(file, 4).stacks(), "the threshold applies to the summed pages");
+        }
+    }
+
     private int stackFromElsewhere()
     {
         return stacks.intern(StackCapture.create(16, null, null).capture());

@@ -2,7 +2,7 @@ package io.pageowner.dump;
 
 import io.pageowner.depot.StackDepot;
 import io.pageowner.record.Counters;
-import io.pageowner.table.LiveSizes;
+import io.pageowner.record.Recorder;
 import io.pageowner.table.OwnerRecord;
 import io.pageowner.table.OwnerTableReader;
 
@@ -61,7 +61,7 @@ public final class PageOwnerWriter
     private final DumpTrailer trailer;
     private final long zeroNanos;
     private volatile OwnerTableReader pools;
-    private volatile LiveSizes poolSizes;
+    private volatile Recorder poolRecorder;
 
     /**
      * Creates a writer.
@@ -95,11 +95,11 @@ public final class PageOwnerWriter
      * go in a trailer line of their own, never added to the chunks' that hold them.
      *
      * @param table the pools' table.
-     * @param sizes its live index in sampled mode, or null in full mode.
+     * @param of    the pools' recorder, whose exact totals the trailer shows.
      */
-    public void pools(final OwnerTableReader table, final LiveSizes sizes)
+    public void pools(final OwnerTableReader table, final Recorder of)
     {
-        poolSizes = sizes;
+        poolRecorder = of;
         pools = table;
     }
 
@@ -125,9 +125,9 @@ public final class PageOwnerWriter
                 writeRecords(poolTable, out, pooled, summary[0].asOfNs());
             }
             final StringBuilder sb = new StringBuilder(1024);
-            final LiveSizes sizes = poolSizes;
-            final KindTotals poolExact =
-                null == sizes ? pooled : KindTotals.scan(sizes, null == poolTable ? 12 : poolTable.pageShift());
+            final Recorder of = poolRecorder;
+            // NOTE: in full mode the records just written are the totals; in sampled mode the recorder's own.
+            final KindTotals poolExact = null == of || null == of.liveSizes() ? pooled : KindTotals.exact(of);
             trailer.append(summary[0], kinds, null == poolTable ? null : poolExact, pooled.count(), sb);
             out.append(sb);
         });

@@ -42,6 +42,8 @@ public final class Recorder
     private volatile boolean paused;
     private volatile Runnable directMemoryListener;
     private volatile Recorder pools;
+    /** Sampled mode's cheap path for pooled buffers, on the pools' recorder only, or null. */
+    private volatile PoolLive poolLive;
     /** Told of each block recorded, while a JFR recording asks for them; else null. */
     volatile RecordListener listener;
     /** The adapter's {@code takeStack} flag, once attached; guarded by {@code this}. */
@@ -473,6 +475,7 @@ public final class Recorder
     public void follow(final Recorder follower)
     {
         pools = follower;
+        counters.follow(follower.counters);
         follower.pause(paused);
     }
 
@@ -485,6 +488,51 @@ public final class Recorder
     public void listen(final RecordListener listener)
     {
         this.listener = listener;
+    }
+
+    /**
+     * Sets the cheap path of this (the pools') recorder's sampled mode.
+     */
+    void poolLive(final PoolLive live)
+    {
+        poolLive = live;
+    }
+
+    /**
+     * Sampled mode's cheap path for pooled buffers, while it is taken: its figures are then this recorder's exact
+     * live totals, and {@link #liveSizes()} holds only buffers acquired while paused, with no kind.
+     *
+     * @return it, or null in full mode, for the main recorder, or once given up.
+     */
+    public PoolLive poolLive()
+    {
+        final PoolLive live = poolLive;
+        return null != live && live.active() ? live : null;
+    }
+
+    /**
+     * The advice is being put back after a detach: what was acquired meanwhile was never seen, so the pools'
+     * recorder gives up sampled mode's cheap path and indexes every buffer from now on. The totals start again
+     * from the index; a release of a buffer it never saw counts as {@code before_start}.
+     */
+    public void reattaching()
+    {
+        final PoolLive live = poolLive;
+        if (null != live)
+        {
+            live.stop();
+        }
+        final Recorder follower = pools;
+        if (null != follower)
+        {
+            follower.reattaching();
+        }
+    }
+
+    /** The mode, for the pools' adapter. */
+    Recording mode()
+    {
+        return mode;
     }
 
     /**

@@ -457,14 +457,17 @@ public final class Recorder
     }
 
     /**
-     * Forgets every record, and the live index, here and in the pools' recorder that follows this one.
+     * Forgets every record, and the live index, here and in the pools' recorder that follows this one (on the
+     * pools' cheap path of sampled mode, {@link PoolLive}, its totals and the buffers acquired while paused stay).
      *
      * @return the records removed.
      */
     public long clear()
     {
         final Recorder follower = pools;
-        return TableClearing.clear(this, mode) + (null != follower ? follower.clear() : 0);
+        // NOTE: on the pools' cheap path the index holds only buffers acquired while paused, which are in no total
+        // and must stay known until released; the totals are live buffers' and stay true through a clear.
+        return TableClearing.clear(this, null != poolLive() ? null : mode) + (null != follower ? follower.clear() : 0);
     }
 
     /**

@@ -104,6 +104,9 @@ class PoolLiveTest
         main.pause(false);
         assertEquals(1, live.count(), "the paused ones are not in the totals, as in the main table");
         assertEquals(1024, live.bytes());
+        main.clear();
+        assertEquals(1, live.count(), "a clear forgets records; the buffer is still out");
+        assertEquals(2, indexed(), "and the ones acquired while paused are still known");
 
         adapter.releasing(chunk, 1024, 2048);
         adapter.releasing(chunk, 0, 1024);

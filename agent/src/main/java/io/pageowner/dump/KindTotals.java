@@ -1,6 +1,7 @@
 package io.pageowner.dump;
 
 import io.pageowner.record.Kind;
+import io.pageowner.record.PoolLive;
 import io.pageowner.record.Recorder;
 import io.pageowner.table.LiveSizes;
 import io.pageowner.table.OwnerRecord;
@@ -45,7 +46,44 @@ public final class KindTotals
 
     private static KindTotals scan(final Recorder of)
     {
+        final PoolLive live = of.poolLive();
+        if (null != live)
+        {
+            return pooled(live);
+        }
         return null == of.liveSizes() ? scan(of.table()) : scan(of.liveSizes(), of.table().pageShift());
+    }
+
+    /**
+     * The exact live totals of a recorder: its table in full mode, its index of every live block in sampled mode,
+     * or, for the pools' recorder on sampled mode's cheap path, the counts it keeps.
+     *
+     * @param of the recorder.
+     * @return the totals.
+     */
+    public static KindTotals exact(final Recorder of)
+    {
+        return scan(of);
+    }
+
+    /**
+     * The pools' totals on sampled mode's cheap path: every live buffer is {@code POOLED}; pages are not counted
+     * there (no address is read), and the pooled trailer line does not show them.
+     *
+     * @param live the pools' counts.
+     * @return the totals.
+     */
+    static KindTotals pooled(final PoolLive live)
+    {
+        final KindTotals totals = new KindTotals();
+        final long count = live.count();
+        final long bytes = live.bytes();
+        final int bit = Integer.numberOfTrailingZeros(Kind.POOLED);
+        totals.count = count;
+        totals.totalBytes = bytes;
+        totals.records[bit] = count;
+        totals.bytes[bit] = bytes;
+        return totals;
     }
 
     /**

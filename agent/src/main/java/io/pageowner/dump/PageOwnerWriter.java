@@ -2,7 +2,7 @@ package io.pageowner.dump;
 
 import io.pageowner.depot.StackDepot;
 import io.pageowner.record.Counters;
-import io.pageowner.table.LiveSizes;
+import io.pageowner.record.Recorder;
 import io.pageowner.table.OwnerRecord;
 import io.pageowner.table.OwnerTableReader;
 
@@ -61,7 +61,7 @@ public final class PageOwnerWriter
     private final DumpTrailer trailer;
     private final long zeroNanos;
     private volatile OwnerTableReader pools;
-    private volatile LiveSizes poolSizes;
+    private volatile Recorder poolRecorder;
 
     /**
      * Creates a writer.
@@ -95,11 +95,11 @@ public final class PageOwnerWriter
      * go in a trailer line of their own, never added to the chunks' that hold them.
      *
      * @param table the pools' table.
-     * @param sizes its live index in sampled mode, or null in full mode.
+     * @param of    the pools' recorder, whose exact totals the trailer shows.
      */
-    public void pools(final OwnerTableReader table, final LiveSizes sizes)
+    public void pools(final OwnerTableReader table, final Recorder of)
     {
-        poolSizes = sizes;
+        poolRecorder = of;
         pools = table;
     }
 
@@ -125,9 +125,9 @@ public final class PageOwnerWriter
                 writeRecords(poolTable, out, pooled, summary[0].asOfNs());
             }
             final StringBuilder sb = new StringBuilder(1024);
-            final LiveSizes sizes = poolSizes;
-            final KindTotals poolExact =
-                null == sizes ? pooled : KindTotals.scan(sizes, null == poolTable ? 12 : poolTable.pageShift());
+            final Recorder of = poolRecorder;
+            // NOTE: in full mode the records just written are the totals; in sampled mode the recorder's own.
+            final KindTotals poolExact = null == of || null == of.liveSizes() ? pooled : KindTotals.exact(of);
             trailer.append(summary[0], kinds, null == poolTable ? null : poolExact, pooled.count(), sb);
             out.append(sb);
         });
@@ -136,9 +136,9 @@ public final class PageOwnerWriter
 
     /**
      * Writes the live stacks view, as the kernel's {@code page_owner_stacks/show_stacks}: for every
-     * stack that owns live memory, its frames (one space, then the frame), then
-     * {@code nr_base_pages: N} (the sum of 2^order over its live records, as the kernel counts), then
-     * an empty line. Stacks come most pages first. One pass over the table, no record held.
+     * stack that owns live memory (the pools' {@code POOLED} buffers included, as in a dump), its frames (one
+     * space, then the frame), then {@code nr_base_pages: N} (the sum of 2^order over its live records, as the
+     * kernel counts), then an empty line. Stacks come most pages first. One pass over each table, no record held.
      *
      * @param target    the file to write.
      * @param threshold stacks with fewer pages are left out, like the kernel's {@code count_threshold}.
@@ -147,7 +147,9 @@ public final class PageOwnerWriter
      */
     public StacksSummary writeStacks(final Path target, final long threshold) throws IOException
     {
-        final StackTotals totals = StackTotals.scan(table, format.mode(), threshold, now());
+        final OwnerTableReader poolTable = pools;
+        final StackTotals totals = StackTotals.scan(
+            null == poolTable ? List.of(table) : List.of(table, poolTable), format.mode(), threshold, now());
         final long[] pages = new long[1];
         atomically(target, out ->
         {

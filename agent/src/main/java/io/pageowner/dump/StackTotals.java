@@ -38,9 +38,53 @@ public final class StackTotals
     public static StackTotals scan(
         final OwnerTableReader table, final DumpMode mode, final long threshold, final long asOf)
     {
+        return scan(List.of(table), mode, threshold, asOf);
+    }
+
+    /**
+     * Sums several tables' live records by stack, a stack found in more than one summed over all: the main table
+     * and the pools' ({@code POOLED} buffers, owned by the stack that acquired them while their chunk is owned by
+     * the one that grew the pool, as in a dump).
+     *
+     * @param tables    to scan, one after the other.
+     * @param mode      whose weights count each record in sampled mode.
+     * @param threshold stacks with fewer pages are left out; at least 1 is used.
+     * @param asOf      records stamped later than this are left out.
+     * @return the totals.
+     */
+    public static StackTotals scan(
+        final List<? extends OwnerTableReader> tables, final DumpMode mode, final long threshold, final long asOf)
+    {
         final Int2ObjectHashMap<double[]> byStack = new Int2ObjectHashMap<>();
         final long[] samples = new long[1];
-        table.forEach(new OwnerRecord(), (final OwnerRecord record) ->
+        final OwnerRecord flyweight = new OwnerRecord();
+        for (final OwnerTableReader table : tables)
+        {
+            sum(table, flyweight, mode, asOf, byStack, samples);
+        }
+        // NOTE: the map's own entries are flyweights, so they are copied out.
+        final List<long[]> stacksByPages = new ArrayList<>(byStack.size());
+        byStack.forEachInt((stackId, totals) ->
+        {
+            final long stackPages = Math.round(totals[0]);
+            if (stackPages >= Math.max(1, threshold))
+            {
+                stacksByPages.add(new long[]{ stackId, stackPages });
+            }
+        });
+        stacksByPages.sort((a, b) -> a[1] != b[1] ? Long.compare(b[1], a[1]) : Long.compare(a[0], b[0]));
+        return new StackTotals(stacksByPages, samples[0]);
+    }
+
+    private static void sum(
+        final OwnerTableReader table,
+        final OwnerRecord flyweight,
+        final DumpMode mode,
+        final long asOf,
+        final Int2ObjectHashMap<double[]> byStack,
+        final long[] samples)
+    {
+        table.forEach(flyweight, (final OwnerRecord record) ->
         {
             if (record.timestampNs() > asOf)
             {
@@ -55,18 +99,6 @@ public final class StackTotals
             totals[0] += mode.weight(record.size()) * (1L << record.order());
             samples[0]++;
         });
-        // NOTE: the map's own entries are flyweights, so they are copied out.
-        final List<long[]> stacksByPages = new ArrayList<>(byStack.size());
-        byStack.forEachInt((stackId, totals) ->
-        {
-            final long stackPages = Math.round(totals[0]);
-            if (stackPages >= Math.max(1, threshold))
-            {
-                stacksByPages.add(new long[]{ stackId, stackPages });
-            }
-        });
-        stacksByPages.sort((a, b) -> a[1] != b[1] ? Long.compare(b[1], a[1]) : Long.compare(a[0], b[0]));
-        return new StackTotals(stacksByPages, samples[0]);
     }
 
     /**

@@ -29,6 +29,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * <li>exit of {@code init}: the buffer is acquired;</li>
  * <li>entry of {@code deallocate}, when {@code chunk} is set: the buffer is given back.</li>
  * </ul>
+ * Both entries pass {@code maxFastCapacity} too, still the segment's size there.
  */
 public final class NettyAdaptiveInstrumentation implements PoolSpec
 {
@@ -104,11 +105,12 @@ public final class NettyAdaptiveInstrumentation implements PoolSpec
         static void enter(
             @Advice.FieldValue("chunk") final Object chunk,
             @Advice.FieldValue("rootParent") final Object root,
-            @Advice.FieldValue("startIndex") final int startIndex)
+            @Advice.FieldValue("startIndex") final int startIndex,
+            @Advice.FieldValue("maxFastCapacity") final int capacity)
         {
             if (null != chunk)
             {
-                PoolHooks.releasing(root, startIndex);
+                PoolHooks.releasing(root, startIndex, capacity);
             }
         }
 
@@ -135,11 +137,12 @@ public final class NettyAdaptiveInstrumentation implements PoolSpec
         static void enter(
             @Advice.FieldValue("chunk") final Object chunk,
             @Advice.FieldValue("rootParent") final Object root,
-            @Advice.FieldValue("startIndex") final int startIndex)
+            @Advice.FieldValue("startIndex") final int startIndex,
+            @Advice.FieldValue("maxFastCapacity") final int capacity)
         {
             if (null != chunk)
             {
-                PoolHooks.releasing(root, startIndex);
+                PoolHooks.releasing(root, startIndex, capacity);
             }
         }
     }

@@ -28,6 +28,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * {@code PoolArena.reallocate} does when a buffer grows): the old slice is given back;</li>
  * <li>entry of {@code deallocate}, when {@code handle > 0}: the buffer is given back.</li>
  * </ul>
+ * Both entries pass {@code maxLength} too, still the acquired size there, so that sampled mode needs no lookup.
  * A pooled handle always has its "used" bit set, so it is positive; a huge buffer, which gets an unpooled chunk
  * of its own ({@code initUnpooled}, handle 0), is not a {@code POOLED} record: its chunk's record is its owner.
  */
@@ -133,11 +134,12 @@ public final class NettyPooledInstrumentation implements PoolSpec
         static void enter(
             @Advice.FieldValue("memory") final Object memory,
             @Advice.FieldValue("offset") final int offset,
+            @Advice.FieldValue("maxLength") final int maxLength,
             @Advice.FieldValue("handle") final long handle)
         {
             if (handle > 0)
             {
-                PoolHooks.releasing(memory, offset);
+                PoolHooks.releasing(memory, offset, maxLength);
             }
         }
     }
@@ -155,11 +157,12 @@ public final class NettyPooledInstrumentation implements PoolSpec
         static void enter(
             @Advice.FieldValue("memory") final Object memory,
             @Advice.FieldValue("offset") final int offset,
+            @Advice.FieldValue("maxLength") final int maxLength,
             @Advice.FieldValue("handle") final long handle)
         {
             if (handle > 0)
             {
-                PoolHooks.releasing(memory, offset);
+                PoolHooks.releasing(memory, offset, maxLength);
             }
         }
     }

@@ -43,13 +43,14 @@ public final class PoolHooks
      *
      * @param memory the chunk's memory.
      * @param offset of the buffer in the chunk.
+     * @param bytes  the buffer's share of the chunk, as when it was acquired.
      */
-    public static void releasing(final Object memory, final int offset)
+    public static void releasing(final Object memory, final int offset, final int bytes)
     {
         final PoolSink s = sink;
         if (null != s && null != memory)
         {
-            s.releasing(memory, offset);
+            s.releasing(memory, offset, bytes);
         }
     }
 

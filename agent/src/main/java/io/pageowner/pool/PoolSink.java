@@ -34,8 +34,10 @@ public abstract class PoolSink
      *
      * @param memory the chunk's memory, as given to {@link #acquired(Object, int, int, Throwable)}.
      * @param offset of the buffer in the chunk.
+     * @param bytes  the buffer's share of the chunk, as given when it was acquired: read from the buffer itself,
+     *               so that sampled mode keeps exact totals without looking the buffer up.
      */
-    public abstract void releasing(Object memory, int offset);
+    public abstract void releasing(Object memory, int offset, int bytes);
 
     /**
      * The current thread enters the method that makes a pool's chunk: the off-heap block it allocates is marked

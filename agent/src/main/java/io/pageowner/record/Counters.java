@@ -33,6 +33,8 @@ public final class Counters
     private volatile Map<String, Long> atStart = Map.of();
     /** The first error, kept for the log. */
     final AtomicReference<Throwable> firstError = new AtomicReference<>();
+    /** The pools' recorder's counters, whose counts join these ({@link Kind#POOLED} named apart), or null. */
+    private volatile Counters pools;
 
     /**
      * Counts an error and keeps the first one.
@@ -69,16 +71,35 @@ public final class Counters
      */
     public Map<String, long[]> tableFullByKind()
     {
+        final Counters p = pools;
         final Map<String, long[]> result = new LinkedHashMap<>();
         for (int bit = 0; bit < Kind.BITS; bit++)
         {
-            final long count = tableFullByKind.get(2 * bit);
+            long count = tableFullByKind.get(2 * bit);
+            long bytes = tableFullByKind.get(2 * bit + 1);
+            if (null != p)
+            {
+                count += p.tableFullByKind.get(2 * bit);
+                bytes += p.tableFullByKind.get(2 * bit + 1);
+            }
             if (count > 0)
             {
-                result.put(Kind.name(bit), new long[]{ count, tableFullByKind.get(2 * bit + 1) });
+                result.put(Kind.name(bit), new long[]{ count, bytes });
             }
         }
         return result;
+    }
+
+    /**
+     * Lets the pools' recorder's counts join these: its table full, before start and while off counts are added to
+     * the totals and named apart ({@code table_full_POOLED}, {@code before_start_POOLED}, {@code while_off_POOLED}),
+     * and its errors join the suppressed ones.
+     *
+     * @param follower the pools' recorder's counters.
+     */
+    void follow(final Counters follower)
+    {
+        pools = follower;
     }
 
     void error(final Throwable error)
@@ -94,7 +115,8 @@ public final class Counters
      */
     public long untracked()
     {
-        return tableFull.get() + beforeStart.get() + whileOff.get();
+        final Counters p = pools;
+        return tableFull.get() + beforeStart.get() + whileOff.get() + (null == p ? 0 : p.untracked());
     }
 
     /**
@@ -105,17 +127,30 @@ public final class Counters
      */
     public Map<String, Long> untrackedByReason()
     {
+        final Counters p = pools;
+        final Counters none = null == p ? new Counters() : p;
         final Map<String, Long> result = new LinkedHashMap<>();
-        result.put("table_full", tableFull.get());
-        result.put("table_full_bytes", tableFullBytes.get());
-        result.put("before_start", beforeStart.get());
-        result.put("while_off", whileOff.get());
-        result.put("while_off_bytes", whileOffBytes.get());
-        result.put("agent_own", agentOwn.get());
+        result.put("table_full", tableFull.get() + none.tableFull.get());
+        result.put("table_full_bytes", tableFullBytes.get() + none.tableFullBytes.get());
+        result.put("before_start", beforeStart.get() + none.beforeStart.get());
+        result.put("while_off", whileOff.get() + none.whileOff.get());
+        result.put("while_off_bytes", whileOffBytes.get() + none.whileOffBytes.get());
+        result.put("agent_own", agentOwn.get() + none.agentOwn.get());
         for (final Map.Entry<String, long[]> e : tableFullByKind().entrySet())
         {
             result.put("table_full_" + e.getKey(), e.getValue()[0]);
             result.put("table_full_" + e.getKey() + "_bytes", e.getValue()[1]);
+        }
+        // NOTE: the pools' own, named apart as the table's are per kind; like those, only when there are any.
+        final String pooled = Kind.name(Integer.numberOfTrailingZeros(Kind.POOLED));
+        if (0 != none.beforeStart.get())
+        {
+            result.put("before_start_" + pooled, none.beforeStart.get());
+        }
+        if (0 != none.whileOff.get())
+        {
+            result.put("while_off_" + pooled, none.whileOff.get());
+            result.put("while_off_" + pooled + "_bytes", none.whileOffBytes.get());
         }
         return result;
     }
@@ -127,7 +162,8 @@ public final class Counters
      */
     public long suppressedErrors()
     {
-        return errors.get() + suppressed.get();
+        final Counters p = pools;
+        return errors.get() + suppressed.get() + (null == p ? 0 : p.suppressedErrors());
     }
 
     /**
@@ -178,6 +214,8 @@ public final class Counters
      */
     public Throwable firstError()
     {
-        return firstError.get();
+        final Counters p = pools;
+        final Throwable first = firstError.get();
+        return null != first || null == p ? first : p.firstError();
     }
 }

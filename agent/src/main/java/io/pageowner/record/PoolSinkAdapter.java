@@ -1,6 +1,8 @@
 package io.pageowner.record;
 
 import io.pageowner.pool.PoolSink;
+import io.pageowner.table.LiveSizes;
+
 /**
  * The only subclass of the pool sink, {@link PoolSink}: it turns a pool's events (a chunk's memory and an offset
  * in it) into addresses and forwards them to the pools' own {@link Recorder}, whose table holds only
@@ -8,11 +10,22 @@ import io.pageowner.pool.PoolSink;
  * both tables' totals, and a pooled buffer at a chunk's first byte never takes the chunk's record.
  * <p>
  * Only direct memory is recorded: a heap arena's chunk (a {@code byte[]}, a heap {@code ByteBuf}) is ignored.
+ * <p>
+ * In sampled mode, when the agent started before any pool class was loaded, an unsampled buffer takes the cheap
+ * path of {@link PoolLive}: a thread-state lookup, a count-down and two counts on acquire, a hash, one array read
+ * and two counts on release; no address is read, no guard taken and nothing indexed.
  */
 public final class PoolSinkAdapter extends PoolSink implements StackFlag
 {
     private final Recorder recorder;
     private final Recorder main;
+    /** The cheap path of sampled mode, or null: full mode, or a pool class was loaded before the agent started. */
+    private final PoolLive live;
+    /** Classes of chunk memory known to be direct ({@code DirectByteBuffer}, a direct {@code ByteBuf}), or null. */
+    private Class<?> directType;
+    private Class<?> directType2;
+    /** A class of chunk memory known not to be: {@code byte[]}, a heap {@code ByteBuf}. */
+    private Class<?> heapType;
 
     /**
      * Creates the adapter and lets the recorder set its {@code takeStack} flag from now on.
@@ -23,8 +36,26 @@ public final class PoolSinkAdapter extends PoolSink implements StackFlag
      */
     public PoolSinkAdapter(final Recorder recorder, final Recorder main)
     {
+        this(recorder, main, false);
+    }
+
+    /**
+     * Creates the adapter, with sampled mode's cheap path if it may be taken.
+     *
+     * @param recorder   the pools' recorder, over a table of its own.
+     * @param main       the main recorder.
+     * @param poolsFresh true if no pool class was loaded before the hooks were installed, so that no pooled buffer
+     *                   can be older than the agent; the cheap path is taken only then, and only in sampled mode.
+     */
+    public PoolSinkAdapter(final Recorder recorder, final Recorder main, final boolean poolsFresh)
+    {
         this.recorder = recorder;
         this.main = main;
+        this.live = poolsFresh && recorder.sampleBytes() > 0 ? new PoolLive() : null;
+        if (null != live)
+        {
+            recorder.poolLive(live);
+        }
         recorder.attach(this);
     }
 
@@ -36,6 +67,23 @@ public final class PoolSinkAdapter extends PoolSink implements StackFlag
 
     @Override
     public void acquired(final Object memory, final int offset, final int bytes, final Throwable stack)
+    {
+        final PoolLive cheap = live;
+        if (null != cheap && cheap.fast)
+        {
+            if (bytes > 0 && direct(memory))
+            {
+                acquiredSampled(cheap, memory, offset, bytes);
+            }
+            return;
+        }
+        acquiredExact(memory, offset, bytes, stack);
+    }
+
+    /**
+     * Full mode, or sampled mode with the exact index: the pools' recorder takes the buffer as an allocation.
+     */
+    private void acquiredExact(final Object memory, final int offset, final int bytes, final Throwable stack)
     {
         final long base = base(memory);
         if (0 == base || bytes <= 0)
@@ -60,7 +108,24 @@ public final class PoolSinkAdapter extends PoolSink implements StackFlag
     }
 
     @Override
-    public void releasing(final Object memory, final int offset)
+    public void releasing(final Object memory, final int offset, final int bytes)
+    {
+        final PoolLive cheap = live;
+        if (null != cheap && cheap.fast)
+        {
+            if (bytes > 0 && direct(memory))
+            {
+                releasingSampled(cheap, memory, offset, bytes);
+            }
+            return;
+        }
+        releasingExact(memory, offset);
+    }
+
+    /**
+     * Full mode, or sampled mode with the exact index: the pools' recorder takes the release as a free.
+     */
+    private void releasingExact(final Object memory, final int offset)
     {
         final long base = base(memory);
         if (0 == base)
@@ -98,6 +163,173 @@ public final class PoolSinkAdapter extends PoolSink implements StackFlag
     public void suppressed(final Throwable throwable)
     {
         recorder.suppressed(throwable);
+    }
+
+    /**
+     * Sampled mode's cheap path, acquire: an unsampled buffer is counted on its thread and nothing more.
+     */
+    private void acquiredSampled(final PoolLive cheap, final Object memory, final int offset, final int bytes)
+    {
+        final ThreadState state = recorder.state();
+        if (state.held())
+        {
+            return;
+        }
+        final long left = state.untilSample - bytes;
+        if (left > 0 && !recorder.paused())
+        {
+            state.untilSample = left;
+            cheap.count(state, 1, bytes);
+            return;
+        }
+        sampleOrCountOff(cheap, state, memory, offset, bytes);
+    }
+
+    /**
+     * The cheap path's rare acquire: the buffer is the one sampled (recorded with its stack, its filter slot
+     * marked), or recording is paused (indexed apart, not in the totals).
+     */
+    private void sampleOrCountOff(
+        final PoolLive cheap, final ThreadState state, final Object memory, final int offset, final int bytes)
+    {
+        final long base = base(memory);
+        final ThreadState guard = main.state();
+        if (0 == base || !guard.enter())
+        {
+            return;
+        }
+        state.enter();
+        try
+        {
+            if (recorder.paused())
+            {
+                // NOTE: not in the totals, as in the main table; indexed with no kind, so that its release is
+                // known for one of a buffer never counted (before_start), not taken off the totals.
+                recorder.counters.whileOff.incrementAndGet();
+                recorder.counters.whileOffBytes.addAndGet(bytes);
+                final long stale = recorder.liveSizes().put(base + offset, LiveSizes.pack(bytes, 0, false));
+                if (LiveSizes.FULL == stale)
+                {
+                    recorder.counters.tableFull(Kind.POOLED, bytes);
+                }
+                else if (LiveSizes.NONE == stale)
+                {
+                    cheap.offIndexed(1);
+                }
+                return;
+            }
+            state.untilSample = recorder.mode().nextInterval(state);
+            cheap.count(state, 1, bytes);
+            if (recorder.recording() && recorder.mode().record(state, base + offset, bytes, Kind.POOLED, null))
+            {
+                cheap.mark(PoolLive.slot(memory, offset));
+            }
+        }
+        catch (final Throwable ex)
+        {
+            recorder.fail(ex);
+        }
+        finally
+        {
+            state.exit();
+            guard.exit();
+        }
+    }
+
+    /**
+     * Sampled mode's cheap path, release: unless the filter says a sampled buffer may be live at its slot, or some
+     * buffer acquired while paused is still out, the buffer is taken off its thread's count and nothing more.
+     */
+    private void releasingSampled(final PoolLive cheap, final Object memory, final int offset, final int bytes)
+    {
+        final int slot = PoolLive.slot(memory, offset);
+        final ThreadState state = recorder.state();
+        if (!cheap.marked(slot) && 0 == cheap.offIndexed)
+        {
+            cheap.count(state, -1, -bytes);
+            return;
+        }
+        releasingMarked(cheap, state, memory, offset, bytes, slot);
+    }
+
+    /**
+     * The cheap path's rare release: a sampled buffer may be live at the slot, or a buffer acquired while paused
+     * is still out; the address is read and looked up in the table, then in the index of those.
+     */
+    private void releasingMarked(
+        final PoolLive cheap,
+        final ThreadState state,
+        final Object memory,
+        final int offset,
+        final int bytes,
+        final int slot)
+    {
+        final long base = base(memory);
+        final ThreadState guard = main.state();
+        if (0 == base || !guard.enter())
+        {
+            return;
+        }
+        try
+        {
+            final long address = base + offset;
+            if (cheap.marked(slot) && recorder.table.remove(address, null))
+            {
+                cheap.unmark(slot);
+            }
+            else if (0 != cheap.offIndexed && LiveSizes.NONE != recorder.liveSizes().remove(address))
+            {
+                // NOTE: acquired while paused, never in the totals: counted as the main table counts its frees.
+                cheap.offIndexed(-1);
+                recorder.counters.beforeStart.incrementAndGet();
+                return;
+            }
+            cheap.count(state, -1, -bytes);
+        }
+        catch (final Throwable ex)
+        {
+            recorder.fail(ex);
+        }
+        finally
+        {
+            guard.exit();
+        }
+    }
+
+    /**
+     * Whether a chunk's memory is off-heap: known by its class after the first of each class. A class's
+     * {@code isDirect()} is a constant for the JDK's buffers and Netty's own (a chunk is never a wrapper).
+     */
+    private boolean direct(final Object memory)
+    {
+        final Class<?> type = memory.getClass();
+        if (type == directType || type == directType2)
+        {
+            return true;
+        }
+        if (type == heapType)
+        {
+            return false;
+        }
+        return learn(memory, type);
+    }
+
+    private boolean learn(final Object memory, final Class<?> type)
+    {
+        final boolean direct = 0 != base(memory);
+        if (!direct)
+        {
+            heapType = type;
+        }
+        else if (null == directType)
+        {
+            directType = type;
+        }
+        else
+        {
+            directType2 = type;
+        }
+        return direct;
     }
 
     /**

@@ -42,6 +42,8 @@ public final class Recorder
     private volatile boolean paused;
     private volatile Runnable directMemoryListener;
     private volatile Recorder pools;
+    /** Sampled mode's cheap path for pooled buffers, on the pools' recorder only, or null. */
+    private volatile PoolLive poolLive;
     /** Told of each block recorded, while a JFR recording asks for them; else null. */
     volatile RecordListener listener;
     /** The adapter's {@code takeStack} flag, once attached; guarded by {@code this}. */
@@ -455,14 +457,17 @@ public final class Recorder
     }
 
     /**
-     * Forgets every record, and the live index, here and in the pools' recorder that follows this one.
+     * Forgets every record, and the live index, here and in the pools' recorder that follows this one (on the
+     * pools' cheap path of sampled mode, {@link PoolLive}, its totals and the buffers acquired while paused stay).
      *
      * @return the records removed.
      */
     public long clear()
     {
         final Recorder follower = pools;
-        return TableClearing.clear(this, mode) + (null != follower ? follower.clear() : 0);
+        // NOTE: on the pools' cheap path the index holds only buffers acquired while paused, which are in no total
+        // and must stay known until released; the totals are live buffers' and stay true through a clear.
+        return TableClearing.clear(this, null != poolLive() ? null : mode) + (null != follower ? follower.clear() : 0);
     }
 
     /**
@@ -473,6 +478,7 @@ public final class Recorder
     public void follow(final Recorder follower)
     {
         pools = follower;
+        counters.follow(follower.counters);
         follower.pause(paused);
     }
 
@@ -485,6 +491,51 @@ public final class Recorder
     public void listen(final RecordListener listener)
     {
         this.listener = listener;
+    }
+
+    /**
+     * Sets the cheap path of this (the pools') recorder's sampled mode.
+     */
+    void poolLive(final PoolLive live)
+    {
+        poolLive = live;
+    }
+
+    /**
+     * Sampled mode's cheap path for pooled buffers, while it is taken: its figures are then this recorder's exact
+     * live totals, and {@link #liveSizes()} holds only buffers acquired while paused, with no kind.
+     *
+     * @return it, or null in full mode, for the main recorder, or once given up.
+     */
+    public PoolLive poolLive()
+    {
+        final PoolLive live = poolLive;
+        return null != live && live.active() ? live : null;
+    }
+
+    /**
+     * The advice is being put back after a detach: what was acquired meanwhile was never seen, so the pools'
+     * recorder gives up sampled mode's cheap path and indexes every buffer from now on. The totals start again
+     * from the index; a release of a buffer it never saw counts as {@code before_start}.
+     */
+    public void reattaching()
+    {
+        final PoolLive live = poolLive;
+        if (null != live)
+        {
+            live.stop();
+        }
+        final Recorder follower = pools;
+        if (null != follower)
+        {
+            follower.reattaching();
+        }
+    }
+
+    /** The mode, for the pools' adapter. */
+    Recording mode()
+    {
+        return mode;
     }
 
     /**

@@ -16,7 +16,7 @@ final class TableClearing
      * Clears a recorder.
      *
      * @param recorder whose table is cleared.
-     * @param mode     its recording, whose own state (the live index) is cleared too.
+     * @param mode     its recording, whose own state (the live index) is cleared too, or null to keep it.
      * @return the records removed.
      */
     static long clear(final Recorder recorder, final Recording mode)
@@ -28,7 +28,10 @@ final class TableClearing
             final LongArrayList addresses = new LongArrayList();
             recorder.table.forEach(
                 new OwnerRecord(), (final OwnerRecord record) -> addresses.addLong(record.address()));
-            mode.clear();
+            if (null != mode)
+            {
+                mode.clear();
+            }
             long removed = 0;
             for (int i = 0; i < addresses.size(); i++)
             {

@@ -3,6 +3,7 @@ package io.pageowner.record;
 import io.pageowner.depot.StackCapture;
 import io.pageowner.table.LiveSizes;
 import io.pageowner.table.OwnerRecord;
+import jdk.internal.misc.Unsafe;
 
 /**
  * Per-thread state of the {@link Recorder}: the guard, the capture buffer, the interned thread, a
@@ -21,6 +22,10 @@ final class ThreadState
     static final int RECENT_TEMPS = 4;
     /** The name of the JVM's thread that serves attaching tools ({@code jcmd}, {@code jstack}, page-owner's CLI). */
     static final String ATTACH_LISTENER = "Attach Listener";
+
+    private static final Unsafe UNSAFE = Unsafe.getUnsafe();
+    private static final long POOL_COUNT = UNSAFE.objectFieldOffset(ThreadState.class, "poolCount");
+    private static final long POOL_BYTES = UNSAFE.objectFieldOffset(ThreadState.class, "poolBytes");
 
     final StackCapture capture;
     /** The thread's id, or -1: the key of the recorder's state cache. */
@@ -53,6 +58,17 @@ final class ThreadState
     /** The last {@link #RECENT_TEMPS} {@link Kind#NIO_TEMP} blocks this thread allocated before it served one. */
     final long[] recentTemps = new long[RECENT_TEMPS];
     private int nextTemp;
+
+    /**
+     * Pools' sampled mode ({@link PoolLive}): pooled buffers this thread acquired less those it released (a buffer
+     * released by another thread counts there, so one thread's figure may be negative; the sum over threads is
+     * exact). Written by this thread only, read by a dump on another.
+     */
+    private long poolCount;
+    /** Pools' sampled mode: the bytes of {@link #poolCount}'s buffers. */
+    private long poolBytes;
+    /** Whether {@link PoolLive} sums this thread's {@link #poolCount} and {@link #poolBytes}. */
+    boolean poolCounted;
 
     ThreadState(final StackCapture capture, final long tid, final long seed)
     {
@@ -201,5 +217,38 @@ final class ThreadState
     {
         reallocStashed = false;
         reallocOld = LiveSizes.NONE;
+    }
+
+    /**
+     * Counts a pooled buffer acquired (+1) or released (-1) by this thread. Opaque stores: a plain {@code mov} on
+     * x86, which the compiler may neither drop nor sink out of a loop, so a dump on another thread sees them.
+     *
+     * @param count +1 or -1.
+     * @param bytes the buffer's size, negative for a release.
+     */
+    void pool(final long count, final long bytes)
+    {
+        UNSAFE.putLongOpaque(this, POOL_COUNT, poolCount + count);
+        UNSAFE.putLongOpaque(this, POOL_BYTES, poolBytes + bytes);
+    }
+
+    /**
+     * This thread's pooled buffers, read from another thread.
+     *
+     * @return acquired less released.
+     */
+    long poolCount()
+    {
+        return UNSAFE.getLongOpaque(this, POOL_COUNT);
+    }
+
+    /**
+     * The bytes of {@link #poolCount()}'s buffers, read from another thread.
+     *
+     * @return bytes acquired less bytes released.
+     */
+    long poolBytes()
+    {
+        return UNSAFE.getLongOpaque(this, POOL_BYTES);
     }
 }

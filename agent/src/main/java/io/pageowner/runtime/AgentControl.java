@@ -99,6 +99,7 @@ public final class AgentControl implements AgentOperations
     {
         if (enabled && detached)
         {
+            recorder.reattaching();
             asAgent(() ->
             {
                 try

@@ -104,7 +104,9 @@ public final class AgentRuntime
         // agent's own memory is not in them (the table and depots are not buffers), nor is main's.
         recorder.counters().atStart(MemoryFigures.jdkBufferPools());
         PageOwnerHooks.install(new SinkAdapter(recorder));
-        PoolHooks.install(new PoolSinkAdapter(pools, recorder));
+        // NOTE: a pool class loaded already (a late attach) may have buffers out that were never seen: then the
+        // pools' sampled mode keeps its exact index rather than counting buffers as they come and go.
+        PoolHooks.install(new PoolSinkAdapter(pools, recorder, !poolClassLoaded(inst)));
         try
         {
             recorder.asAgent(() ->
@@ -136,7 +138,7 @@ public final class AgentRuntime
             new PageOwnerFormat(recorder.stacks(), recorder.threads(), pid, recorder.mappedFiles(), mode);
         final PageOwnerWriter writer =
             new PageOwnerWriter(table, format, recorder.counters(), recorder.stacks(), recorder.depth(), zeroNanos);
-        writer.pools(pools.table(), pools.liveSizes());
+        writer.pools(pools.table(), pools);
         // NOTE: loads nothing of jdk.jfr unless the command line starts a recording.
         final JfrGate jfr = JfrGate.start(recorder, List.of(jdk.internal.misc.VM.getRuntimeArguments()));
         final AgentControl control = new AgentControl(recorder, writer, options, pid, installer, inst, jfr);
@@ -156,6 +158,21 @@ public final class AgentRuntime
             new ByteBuddyWeaver(Instrumentations.all(), Instrumentations.pools(), Runtime.version().feature());
         weaver.onPoolPackage(StackCapture::skipLeadingPackage);
         return weaver;
+    }
+
+    private static boolean poolClassLoaded(final Instrumentation inst)
+    {
+        for (final Class<?> type : inst.getAllLoadedClasses())
+        {
+            for (final io.pageowner.instrument.PoolSpec pool : Instrumentations.pools())
+            {
+                if (pool.matches(type.getName()))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean loaded(final Instrumentation inst, final String name)

@@ -6,6 +6,8 @@ import io.pageowner.depot.ThreadDepot;
 import io.pageowner.record.Counters;
 import io.pageowner.record.Kind;
 import io.pageowner.record.MappedFiles;
+import io.pageowner.record.PoolSinkAdapter;
+import io.pageowner.record.Recorder;
 import io.pageowner.table.OwnerTable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -190,6 +193,58 @@ class PageOwnerWriterTest
         assertTrue(text.endsWith("\nnr_base_pages: 1\n\n"), text);
         assertEquals(1, writer.writeStacks(file, 2).stacks());
         assertEquals(0, writer.writeStacks(file, 6).stacks());
+    }
+
+    @Test
+    void shouldCountThePoolsBuffersInTheLiveStacksView() throws IOException
+    {
+        try (OwnerTable pools = new OwnerTable(64, 12))
+        {
+            final int grower = stacks.intern(StackCapture.create(16, null, null).capture());
+            final int acquirer = stackFromElsewhere();
+            // NOTE: a 16-page chunk owned by the stack that grew the pool; two buffers inside it, one page each,
+            // owned by the stack that acquired them, and a third page of the acquirer's in the main table.
+            table.insert(0x7f0000100000L, 16 * 4096, 1, 0, grower, Kind.DIRECT | Kind.POOL_CHUNK);
+            table.insert(0x7f0000300000L, 100, 1, 0, acquirer, Kind.UNSAFE);
+            pools.insert(0x7f0000100000L, 256, 1, 0, acquirer, Kind.POOLED);
+            pools.insert(0x7f0000102000L, 4096, 1, 0, acquirer, Kind.POOLED);
+            final Path file = dir.resolve("stacks.txt");
+            final PageOwnerWriter.StacksSummary mainOnly = writer.writeStacks(file, 0);
+            assertEquals(2, mainOnly.stacks(), "the main table alone");
+            assertEquals(16 + 1, mainOnly.pages(), "the main table alone");
+
+            writer.pools(pools, null);
+            final PageOwnerWriter.StacksSummary both = writer.writeStacks(file, 0);
+            assertEquals(2, both.stacks());
+            assertEquals(16 + 3, both.pages());
+            final String text = Files.readString(file);
+            assertTrue(text.contains(" io.pageowner.dump.PageOwnerWriterTest.stackFromElsewhere("), text);
+            assertTrue(text.contains("\nnr_base_pages: 3\n\n"), text);
+            assertTrue(text.contains("\nnr_base_pages: 16\n\n"), text);
+            assertEquals(1, writer.writeStacks(file, 4).stacks(), "the threshold applies to the summed pages");
+        }
+    }
+
+    @Test
+    void shouldShowThePoolsUntrackedCountsUnderPooledInTheTrailer() throws IOException
+    {
+        try (OwnerTable mainTable = new OwnerTable(64, 12); OwnerTable poolTable = new OwnerTable(64, 12))
+        {
+            final Recorder main = new Recorder(mainTable, stacks, threads, 16, 0, System.nanoTime(), null, null);
+            final Recorder pools = new Recorder(poolTable, stacks, threads, 16, 0, System.nanoTime(), null, null);
+            main.follow(pools);
+            final PoolSinkAdapter adapter = new PoolSinkAdapter(pools, main);
+            // NOTE: a buffer handed out before tracking started, released now: the pools' recorder never saw it.
+            adapter.releasing(ByteBuffer.allocateDirect(4096), 0, 1024);
+            final PageOwnerWriter mainWriter = new PageOwnerWriter(mainTable, format, main.counters(), stacks, 16, 0);
+            mainWriter.pools(poolTable, pools);
+            final Path file = dir.resolve("pools.txt");
+            mainWriter.write(file);
+            final String text = Files.readString(file);
+            assertTrue(text.contains("# page-owner: records 0, bytes 0, pages 0, untracked table_full=0 " +
+                "table_full_bytes=0 before_start=1 while_off=0 while_off_bytes=0 agent_own=0 before_start_POOLED=1\n"),
+                text);
+        }
     }
 
     private int stackFromElsewhere()

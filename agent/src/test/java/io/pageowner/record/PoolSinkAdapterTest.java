@@ -52,7 +52,7 @@ class PoolSinkAdapterTest
             String.join(" ", stacks.frames(record.stackId())));
         assertEquals(0, mainTable.liveCount(), "never in the main table");
 
-        adapter.releasing(chunk, 4096);
+        adapter.releasing(chunk, 4096, 1024);
         assertEquals(0, poolTable.liveCount());
     }
 

@@ -162,7 +162,11 @@ final class Targets
             Bound.atLeast(1.6), false,
             "2 threads under full mode give {value} times the 1-thread throughput (no agent: {baseline}; " +
             "{target}): {verdict}",
-            "scaling: MixedLoopBenchmark not run in full mode"));
+            "scaling: MixedLoopBenchmark not run in full mode"),
+        new Target("16", "1", kept(row -> row.startsWith("NettyPoolBenchmark"), mode -> mode.startsWith("sample")),
+            "%.3f", Bound.atLeast(0.95), false,
+            "{mode} keeps {value} of the no-agent throughput on {row} ({target}): {verdict}",
+            "Netty pools: NettyPoolBenchmark not run in a mode named 'sample...'"));
 
     private Targets()
     {

@@ -210,7 +210,10 @@ public final class PoolSinkAdapter extends PoolSink implements StackFlag
                 final long stale = recorder.liveSizes().put(base + offset, LiveSizes.pack(bytes, 0, false));
                 if (LiveSizes.FULL == stale)
                 {
+                    // NOTE: its release cannot be told from one of a counted buffer, so it is counted now: the
+                    // totals stay exact about what is live, and the table_full count says one was not indexed.
                     recorder.counters.tableFull(Kind.POOLED, bytes);
+                    cheap.count(state, 1, bytes);
                 }
                 else if (LiveSizes.NONE == stale)
                 {

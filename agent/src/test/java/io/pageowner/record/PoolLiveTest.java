@@ -170,6 +170,35 @@ class PoolLiveTest
         }
     }
 
+    @Test
+    void shouldKeepTheTotalsExactWhenABufferAcquiredWhilePausedFindsTheIndexFull()
+    {
+        try (OwnerTable tiny = new OwnerTable(1, 12))
+        {
+            final Recorder small = new Recorder(tiny, stacks, threads, 16, P, System.nanoTime(), null, null, SEED);
+            final PoolSinkAdapter adapter = new PoolSinkAdapter(small, main, true);
+            main.follow(small);
+            final PoolLive live = small.poolLive();
+            main.pause(true);
+            int acquired = 0;
+            while (main.counters().tableFullByKind().isEmpty() && acquired < (4 << 20) / 64)
+            {
+                adapter.acquired(chunk, 64 * acquired++, 64, null);
+            }
+            main.pause(false);
+            final Map<String, Long> untracked = main.counters().untrackedByReason();
+            assertEquals(1, untracked.get("table_full_POOLED"), untracked.toString());
+            assertEquals(1, live.count(), "the one the index could not hold is counted, so its release balances");
+            for (int i = 0; i < acquired; i++)
+            {
+                adapter.releasing(chunk, 64 * i, 64);
+            }
+            assertEquals(0, live.count());
+            assertEquals(0, live.bytes());
+            assertEquals(acquired - 1, main.counters().untrackedByReason().get("before_start_POOLED"));
+        }
+    }
+
     private long indexed()
     {
         final long[] count = new long[1];

@@ -2,18 +2,21 @@ package io.pageowner.table;
 
 import org.agrona.UnsafeApi;
 
+import java.util.Arrays;
+
 /**
  * Off-heap memory that reads as zeroed, zeroed a region at a time when a region is first used rather than all at
  * start: an index sized for a million blocks is megabytes, and zeroing it touches every page, which on a virtual
  * machine costs a page fault of several microseconds each (48 MiB took 150 ms of start-up), while a program uses a
  * few regions of it, or none (a second table for pools that never appear).
  * <p>
- * Each region of {@code 2^regionShift} bytes has a state word: dirty, being zeroed, or ready. A caller about to read or
- * write a byte calls {@link #touch(long)} first; that is one acquire load of the region's state while it is ready. The
- * first thread to find a region dirty claims it with a compare-and-set, zeroes it and publishes it ready with a
- * release store; a thread that finds it being zeroed spins until it is ready (a region is 64 KiB: microseconds).
+ * Each region of {@code 2^regionShift} bytes has a flag: ready or not. A caller about to read or write a byte calls
+ * {@link #touch(long)} first; while the region is ready that is one load of its flag and a load fence (an acquire).
+ * A thread that finds a region not ready takes this object's lock, zeroes the region if nobody did meanwhile, and
+ * publishes it ready after a store fence (a release); a thread that comes meanwhile waits on the lock, microseconds
+ * for a 64 KiB region. The lock is taken once per region, so it costs nothing after start.
  * Walks of the whole memory ({@link #isReady(int)}) leave out regions that are not ready: nothing was ever written
- * there. The states are a small heap array (4 bytes per region, nothing to free); the memory itself may be anything
+ * there. The flags are a small heap array (a byte per region, nothing to free); the memory itself may be anything
  * until its region is ready. {@link #retire()} marks every region ready before the owner frees the memory, so
  * that a use after that never zeroes freed memory.
  */
@@ -22,16 +25,12 @@ final class ZeroedOnFirstUse
     /** Log2 of the default region length: 64 KiB, 16 pages of 4 KiB. */
     static final int REGION_SHIFT = 16;
 
-    private static final int DIRTY = 0;
-    private static final int ZEROING = 1;
-    private static final int READY = 2;
-    private static final long STATES_BASE = UnsafeApi.arrayBaseOffset(int[].class);
-
     private final long address;
     private final long length;
     private final int regionShift;
     private final int regions;
-    private final int[] states;
+    /** Per region, whether it is zeroed: written under the lock after a store fence, read with a load fence after. */
+    private final boolean[] ready;
 
     /**
      * Takes charge of memory whose contents are unknown.
@@ -51,7 +50,7 @@ final class ZeroedOnFirstUse
             throw new IllegalArgumentException("too many regions: " + count);
         }
         regions = (int)count;
-        states = new int[regions];
+        ready = new boolean[regions];
     }
 
     /**
@@ -61,10 +60,13 @@ final class ZeroedOnFirstUse
      */
     void touch(final long offset)
     {
-        if (READY != UnsafeApi.getIntAcquire(states, STATES_BASE + ((offset >>> regionShift) << 2)))
+        final int region = (int)(offset >>> regionShift);
+        if (!ready[region])
         {
-            zero((int)(offset >>> regionShift));
+            zero(region);
         }
+        // NOTE: acquire: the caller's reads of the region come after the flag's, and so see its zeroes.
+        UnsafeApi.loadFence();
     }
 
     /**
@@ -75,7 +77,9 @@ final class ZeroedOnFirstUse
      */
     boolean isReady(final int region)
     {
-        return READY == UnsafeApi.getIntAcquire(states, STATES_BASE + ((long)region << 2));
+        final boolean result = ready[region];
+        UnsafeApi.loadFence();
+        return result;
     }
 
     /**
@@ -115,31 +119,19 @@ final class ZeroedOnFirstUse
      * after close, which the owner's own checks then refuse) must not write to freed memory. No other thread may
      * be using the memory.
      */
-    void retire()
+    synchronized void retire()
     {
-        for (int region = 0; region < regions; region++)
-        {
-            UnsafeApi.putIntVolatile(states, STATES_BASE + ((long)region << 2), READY);
-        }
+        Arrays.fill(ready, true);
     }
 
-    private void zero(final int region)
+    private synchronized void zero(final int region)
     {
-        final long state = STATES_BASE + ((long)region << 2);
-        while (true)
+        if (!ready[region])
         {
-            final int current = UnsafeApi.getIntVolatile(states, state);
-            if (READY == current)
-            {
-                return;
-            }
-            if (DIRTY == current && UnsafeApi.compareAndSetInt(states, state, DIRTY, ZEROING))
-            {
-                UnsafeApi.setMemory(address + regionStart(region), regionLength(region), (byte)0);
-                UnsafeApi.putIntRelease(states, state, READY);
-                return;
-            }
-            Thread.onSpinWait();
+            UnsafeApi.setMemory(address + regionStart(region), regionLength(region), (byte)0);
+            // NOTE: release: whoever sees the flag set sees the zeroes too.
+            UnsafeApi.storeFence();
+            ready[region] = true;
         }
     }
 }

@@ -27,7 +27,10 @@ import jdk.internal.misc.PageOwnerHooks;
 import java.lang.instrument.Instrumentation;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The agent proper, started by {@link AgentCore} once the hook classes exist. Start-up
@@ -99,7 +102,7 @@ public final class AgentRuntime
 
         // NOTE: the weaver (Byte Buddy) is created only if the cache cannot answer, or when a pool's class
         // loads: a warm start of a program without Netty never loads it.
-        final Weaving installer = new Weaving(AgentRuntime::weaver, openCache(options), recorder::asAgent);
+        final Weaving installer = new Weaving(new WeaverFactory(), openCache(options), new AgentGuard(recorder));
         // NOTE: the JDK's pools now, before any advice: exactly what the agent can never attribute. The
         // agent's own memory is not in them (the table and depots are not buffers), nor is main's.
         recorder.counters().atStart(MemoryFigures.jdkBufferPools());
@@ -107,10 +110,15 @@ public final class AgentRuntime
         PoolHooks.install(new PoolSinkAdapter(pools, recorder));
         try
         {
-            recorder.asAgent(() ->
+            // NOTE: classes, not lambdas, on the start path: each lambda bootstraps method handles, milliseconds.
+            recorder.asAgent(new Callable<Object>()
             {
-                installer.install(inst);
-                return null;
+                @Override
+                public Object call() throws Exception
+                {
+                    installer.install(inst);
+                    return null;
+                }
             });
         }
         catch (final Exception | Error ex)
@@ -148,6 +156,37 @@ public final class AgentRuntime
             AgentLog.warn("stacks are captured with " + StackCapture.method() + ": slower");
         }
         AgentLog.info("tracking off-heap memory (" + options.describe() + "), stacks by " + StackCapture.method());
+    }
+
+    /**
+     * Creates the weaver when the cache cannot answer; a class, not a lambda (see {@link #start}).
+     */
+    private static final class WeaverFactory implements Supplier<Weaver>
+    {
+        @Override
+        public Weaver get()
+        {
+            return weaver();
+        }
+    }
+
+    /**
+     * Runs weaving with the recorder's guard held, so that Byte Buddy's allocations are not recorded.
+     */
+    private static final class AgentGuard implements Weaving.Guard
+    {
+        private final Recorder recorder;
+
+        AgentGuard(final Recorder recorder)
+        {
+            this.recorder = recorder;
+        }
+
+        @Override
+        public byte[] call(final Callable<byte[]> work) throws Exception
+        {
+            return recorder.asAgent(work);
+        }
     }
 
     private static Weaver weaver()
@@ -216,8 +255,8 @@ public final class AgentRuntime
     private static long zeroNanos()
     {
         final long now = System.nanoTime();
-        final long startMillis = ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli)
-            .orElse(System.currentTimeMillis());
+        final Optional<Instant> start = ProcessHandle.current().info().startInstant();
+        final long startMillis = start.isPresent() ? start.get().toEpochMilli() : System.currentTimeMillis();
         final long sinceStart = Math.max(0, System.currentTimeMillis() - startMillis);
         return now - TimeUnit.MILLISECONDS.toNanos(sinceStart);
     }

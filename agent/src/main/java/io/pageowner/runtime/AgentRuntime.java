@@ -146,7 +146,10 @@ public final class AgentRuntime
             new PageOwnerWriter(table, format, recorder.counters(), recorder.stacks(), recorder.depth(), zeroNanos);
         writer.pools(pools.table(), pools.liveSizes());
         // NOTE: loads nothing of jdk.jfr unless the command line starts a recording.
-        final JfrGate jfr = JfrGate.start(recorder, List.of(jdk.internal.misc.VM.getRuntimeArguments()));
+        // NOTE: null, not an empty array, for a JVM started without any JVM option (java -cp app.jar Main):
+        // List.of(null) threw there, and `on <pid>` could not start the agent in such a JVM.
+        final String[] vmArgs = jdk.internal.misc.VM.getRuntimeArguments();
+        final JfrGate jfr = JfrGate.start(recorder, null == vmArgs ? List.of() : List.of(vmArgs));
         final AgentControl control = new AgentControl(recorder, writer, options, pid, installer, inst, jfr);
         control.start(
             new PageOwnerMBean(recorder, control, format, installer, options.describe(), options.notifyBytes()),

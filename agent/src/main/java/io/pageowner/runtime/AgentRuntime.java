@@ -18,15 +18,19 @@ import io.pageowner.jmx.PageOwnerMBean;
 import io.pageowner.log.AgentLog;
 import io.pageowner.table.OwnerTable;
 import io.pageowner.options.AgentOptions;
+import io.pageowner.options.AttachProperties;
 import io.pageowner.weave.AdviceInfo;
 import io.pageowner.weave.Weaver;
 import io.pageowner.weave.Weaving;
 import io.pageowner.weave.WovenCache;
 import jdk.internal.misc.PageOwnerHooks;
+import jdk.internal.vm.VMSupport;
 
 import java.lang.instrument.Instrumentation;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -105,7 +109,8 @@ public final class AgentRuntime
         final Weaving installer = new Weaving(new WeaverFactory(), openCache(options), new AgentGuard(recorder));
         // NOTE: the JDK's pools now, before any advice: exactly what the agent can never attribute. The
         // agent's own memory is not in them (the table and depots are not buffers), nor is main's.
-        recorder.counters().atStart(MemoryFigures.jdkBufferPools());
+        final Map<String, Long> jdkPools = MemoryFigures.jdkBufferPools();
+        recorder.counters().atStart(jdkPools);
         PageOwnerHooks.install(new SinkAdapter(recorder));
         PoolHooks.install(new PoolSinkAdapter(pools, recorder));
         try
@@ -149,11 +154,14 @@ public final class AgentRuntime
         // NOTE: null, not an empty array, for a JVM started without any JVM option (java -cp app.jar Main):
         // List.of(null) threw there, and `on <pid>` could not start the agent in such a JVM.
         final String[] vmArgs = jdk.internal.misc.VM.getRuntimeArguments();
-        final JfrGate jfr = JfrGate.start(recorder, null == vmArgs ? List.of() : List.of(vmArgs));
+        final List<String> runtimeArgs = null == vmArgs ? List.of() : List.of(vmArgs);
+        final JfrGate jfr = JfrGate.start(recorder, runtimeArgs);
         final AgentControl control = new AgentControl(recorder, writer, options, pid, installer, inst, jfr);
         control.start(
             new PageOwnerMBean(recorder, control, format, installer, options.describe(), options.notifyBytes()),
             loaded(inst, "java.lang.management.ManagementFactory"));
+        // NOTE: last, once running: `on <pid>` reads these through the attach mechanism, without JMX (issue 19).
+        AttachProperties.publish(VMSupport.getAgentProperties(), options.describe(), poolsOf(jdkPools), runtimeArgs);
         if (!"backtrace".equals(StackCapture.method()))
         {
             AgentLog.warn("stacks are captured with " + StackCapture.method() + ": slower");
@@ -198,6 +206,21 @@ public final class AgentRuntime
             new ByteBuddyWeaver(Instrumentations.all(), Instrumentations.pools(), Runtime.version().feature());
         weaver.onPoolPackage(StackCapture::skipLeadingPackage);
         return weaver;
+    }
+
+    private static Map<String, long[]> poolsOf(final Map<String, Long> figures)
+    {
+        final Map<String, long[]> pools = new LinkedHashMap<>();
+        for (final String pool : new String[]{ "direct", "mapped" })
+        {
+            final Long count = figures.get(pool + ".count");
+            final Long used = figures.get(pool + ".memoryUsed");
+            if (null != count && null != used)
+            {
+                pools.put(pool, new long[]{ count, used });
+            }
+        }
+        return pools;
     }
 
     private static boolean loaded(final Instrumentation inst, final String name)

@@ -80,12 +80,13 @@ public final class PageOwnerAgent
             // NOTE: before any agent class initialises: Agrona and the recorder use jdk.internal.misc,
             // and BootHooks defines the hook classes into that package through a private lookup.
             final Module javaBase = Object.class.getModule();
-            // java.lang is opened (not exported) so that stack capture can read Throwable's backtrace.
+            // java.lang is opened (not exported) so that stack capture can read Throwable's backtrace;
+            // jdk.internal.vm holds the agent properties through which `on <pid>` learns that the agent started.
             final Set<Module> agent = Set.of(loader.getUnnamedModule());
             inst.redefineModule(
                 javaBase,
                 Set.of(),
-                Map.of("jdk.internal.misc", agent),
+                Map.of("jdk.internal.misc", agent, "jdk.internal.vm", agent),
                 Map.of("jdk.internal.misc", agent, "java.lang", agent),
                 Set.of(),
                 Map.of());

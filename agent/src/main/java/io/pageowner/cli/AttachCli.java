@@ -1,6 +1,7 @@
 package io.pageowner.cli;
 
 import io.pageowner.analysis.ExitStatus;
+import io.pageowner.options.AttachProperties;
 import com.sun.tools.attach.VirtualMachine;
 import com.sun.tools.attach.VirtualMachineDescriptor;
 
@@ -22,9 +23,6 @@ public final class AttachCli
 {
     /** The commands this class runs. */
     public static final List<String> COMMANDS = List.of("dump", "on", "off", "status", "list", "baseline");
-
-    /** How long {@code on} waits for a freshly loaded agent to register its MBean. */
-    static final long AGENT_START_TIMEOUT_MILLIS = 20_000;
 
     private static final String PROGRAM = "page-owner: ";
     private static final String JAR_NAME = "page-owner.jar";
@@ -348,6 +346,32 @@ public final class AttachCli
     private void on(final TargetJvm target, final String options) throws CliException
     {
         final long pid = target.pid();
+        // NOTE: a started agent says so in the target's agent properties: a JVM without it is loaded and checked
+        // with no JMX connection (whose management agent the target would first start: most of a second).
+        if (null == target.agentProperty(AttachProperties.OPTIONS))
+        {
+            final Path agentJar = requireJar();
+            final long start = System.nanoTime();
+            target.loadAgent(agentJar, options);
+            final String running = target.agentProperty(AttachProperties.OPTIONS);
+            if (null != running)
+            {
+                loaded(target, options, (System.nanoTime() - start) / 1_000_000, running,
+                    AttachProperties.pools(target.agentProperty(AttachProperties.POOLS)));
+                if (target.featureVersion() >= 21)
+                {
+                    jep451(target, target.agentProperty(AttachProperties.DYNAMIC_AGENT_LOADING));
+                }
+                return;
+            }
+            // NOTE: agentmain has returned, so an agent that started has published; only one of an older jar,
+            // started with -javaagent before, publishes nothing and has its MBean, and loadAgent left it alone.
+            if (!target.agentLoaded())
+            {
+                throw new CliException(ExitStatus.FAILURE, "page-owner was loaded into " + pid +
+                    " but did not start: its stderr says why, in a line starting with [page-owner]");
+            }
+        }
         if (target.agentLoaded())
         {
             final String running = String.valueOf(target.attributes("Options").getOrDefault("Options", "?"));
@@ -371,21 +395,18 @@ public final class AttachCli
             return;
         }
 
-        final Path agentJar = requireJar();
-        final Map<String, long[]> before = target.bufferPools();
-        final long start = System.nanoTime();
-        target.loadAgent(agentJar, options);
-        if (!target.awaitAgent(AGENT_START_TIMEOUT_MILLIS))
-        {
-            throw new CliException(ExitStatus.FAILURE, "page-owner was loaded into " + pid +
-                " but did not start within " + AGENT_START_TIMEOUT_MILLIS / 1000 +
-                " s: its stderr says why, in a line starting with [page-owner]");
-        }
-        final long millis = (System.nanoTime() - start) / 1_000_000;
+        // NOTE: started (it published its options) but its MBean is not there: the registration failed or timed out.
+        throw new CliException(ExitStatus.FAILURE, "page-owner runs in " + pid + " but its MBean is not registered: " +
+            "that JVM's stderr says why, in a line starting with [page-owner]");
+    }
 
-        out.println("page-owner loaded into " + pid + " (" + target.describe() + ") in " + millis +
+    private void loaded(
+        final TargetJvm target, final String options, final long millis, final String running,
+        final Map<String, long[]> before) throws CliException
+    {
+        out.println("page-owner loaded into " + target.pid() + " (" + target.describe() + ") in " + millis +
             " ms: tracking off-heap allocations from now on");
-        out.println("options: " + target.attributes("Options").getOrDefault("Options", options));
+        out.println("options: " + (null == running ? options : running));
         out.println("before start: allocations made before now are not attributed; their frees are counted as " +
             "untracked (before_start)");
         if (!before.isEmpty())
@@ -393,22 +414,17 @@ public final class AttachCli
             out.println("  the JVM already held " + StatusReport.pools(before) +
                 " (BufferPoolMXBean; no JVM counter totals raw Unsafe memory)");
         }
-        if (target.featureVersion() >= 21)
-        {
-            jep451(target);
-        }
     }
 
     /**
      * JEP 451 (JDK 21+): loading an agent into a running JVM prints a warning on the target's stderr,
      * unless that JVM was started with {@code -XX:+EnableDynamicAgentLoading}.
      */
-    private void jep451(final TargetJvm target) throws CliException
+    private void jep451(final TargetJvm target, final String flagSet) throws CliException
     {
-        final String[] flag = target.dynamicAgentLoading();
         final String advice = "start the JVM with -XX:+EnableDynamicAgentLoading to allow `on` without a " +
             "warning, or with -javaagent:" + JAR_NAME + "=on to track from the start";
-        if (null != flag && "true".equals(flag[0]) && !"DEFAULT".equals(flag[1]))
+        if ("true".equals(flagSet))
         {
             out.println("JEP 451: " + target.pid() + " runs with -XX:+EnableDynamicAgentLoading, so it printed no " +
                 "warning");

@@ -5,6 +5,7 @@ import com.sun.tools.attach.AgentInitializationException;
 import com.sun.tools.attach.AgentLoadException;
 import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
+import io.pageowner.options.AttachProperties;
 import io.pageowner.dump.DumpPaths;
 import io.pageowner.jmx.PageOwnerMXBean;
 
@@ -40,7 +41,6 @@ final class TargetJvm implements AutoCloseable
     /** The agent's MBean. */
     static final ObjectName PAGE_OWNER = objectName(PageOwnerMXBean.OBJECT_NAME);
 
-    private static final ObjectName HOTSPOT_DIAGNOSTIC = objectName("com.sun.management:type=HotSpotDiagnostic");
     private static final String[] POOLS = { "direct", "mapped" };
 
     private final long pid;
@@ -162,6 +162,25 @@ final class TargetJvm implements AutoCloseable
     }
 
     /**
+     * One of the agent properties a started agent publishes ({@link AttachProperties}), read afresh through the
+     * attach mechanism: no JMX connection, so the target need not start its management agent.
+     *
+     * @param key e.g. {@link AttachProperties#OPTIONS}.
+     * @return the value, or null if absent or unreadable.
+     */
+    String agentProperty(final String key)
+    {
+        try
+        {
+            return vm.getAgentProperties().getProperty(key);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return null;
+        }
+    }
+
+    /**
      * Whether the agent's MBean is registered.
      *
      * @return true if page-owner is loaded and tracking or paused.
@@ -212,34 +231,6 @@ final class TargetJvm implements AutoCloseable
         }
     }
 
-    /**
-     * Waits for the agent's MBean, which the agent registers from its own thread once installed.
-     *
-     * @param timeoutMillis how long to wait.
-     * @return true if it appeared.
-     * @throws CliException if JMX fails.
-     */
-    boolean awaitAgent(final long timeoutMillis) throws CliException
-    {
-        final long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
-        while (!agentLoaded())
-        {
-            if (System.nanoTime() - deadline > 0)
-            {
-                return false;
-            }
-            try
-            {
-                Thread.sleep(20);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return true;
-    }
 
     /**
      * Reads attributes of the agent's MBean. Those the agent lacks (an older jar) are left out;
@@ -373,27 +364,6 @@ final class TargetJvm implements AutoCloseable
         return pools;
     }
 
-    /**
-     * The target's {@code EnableDynamicAgentLoading} flag: whether it is set, and where from.
-     *
-     * @return {value, origin}, e.g. {@code {"true", "VM_CREATION"}}, or null if it cannot be read.
-     */
-    String[] dynamicAgentLoading()
-    {
-        try
-        {
-            final CompositeData option = (CompositeData)jmx().invoke(
-                HOTSPOT_DIAGNOSTIC,
-                "getVMOption",
-                new Object[]{ "EnableDynamicAgentLoading" },
-                new String[]{ String.class.getName() });
-            return new String[]{ String.valueOf(option.get("value")), String.valueOf(option.get("origin")) };
-        }
-        catch (final IOException | JMException | CliException | RuntimeException ex)
-        {
-            return null;
-        }
-    }
 
     private Map<String, Object> attributes(final ObjectName name, final String... names) throws CliException
     {

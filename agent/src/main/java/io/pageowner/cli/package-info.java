@@ -5,7 +5,9 @@
  * <b>How.</b> The JDK's attach mechanism ({@code com.sun.tools.attach}, module {@code jdk.attach}) reaches a
  * JVM of the same OS user; {@code startLocalManagementAgent()} gives a JMX address, and every command then
  * talks to the agent's MBean ({@code io.pageowner:type=PageOwner}) over it. {@code on} loads this same jar
- * with {@code loadAgent} when the MBean is absent; the agent then tracks from that moment on.
+ * with {@code loadAgent} when the agent has not published its options in the target's agent properties
+ * ({@code io.pageowner.options.AttachProperties}), and reads them there afterwards, with no JMX connection;
+ * the agent then tracks from that moment on.
  * <p>
  * <b>Where it runs.</b> Only in the command's own JVM. The agent's {@code premain} and {@code agentmain}
  * never reach this package ({@code PageOwnerAgent.main} is the one way in), so a target never loads it;
@@ -18,7 +20,7 @@
  * <b>Exit status</b> ({@link io.pageowner.analysis.ExitStatus}): 0 done, 1 wrong command line, 2 failed, 3
  * page-owner is not loaded in that JVM. One line on stderr per failure; stack traces with {@code -d}.
  * <p>
- * Depends on: {@code options} (to validate options before loading; it depends on nothing),
+ * Depends on: {@code options} (to validate options before loading, and the agent properties; it depends on nothing),
  * {@code dump.DumpPaths}, the MBean's name in {@code jmx}, and the exit statuses of the analysis module
  * ({@code io.pageowner.analysis.ExitStatus}), the same for every command of the jar.
  */

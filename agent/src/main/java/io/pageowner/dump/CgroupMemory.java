@@ -29,8 +29,16 @@ public final class CgroupMemory
      */
     public static long limit()
     {
-        return limit(
-            MemoryFigures.read("/proc/self/cgroup"), MemoryFigures.read("/proc/self/mountinfo"), MemoryFigures::read);
+        // NOTE: an anonymous class, not MemoryFigures::read: a lambda bootstraps method handles at start.
+        return limit(MemoryFigures.read("/proc/self/cgroup"), MemoryFigures.read("/proc/self/mountinfo"),
+            new Function<>()
+            {
+                @Override
+                public String apply(final String path)
+                {
+                    return MemoryFigures.read(path);
+                }
+            });
     }
 
     /**

@@ -17,6 +17,7 @@ import javax.management.MBeanNotificationInfo;
 import javax.management.Notification;
 import javax.management.NotificationBroadcasterSupport;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /**
  * The implementation of {@link PageOwnerMXBean}. Every operation runs with the recorder's guard
@@ -39,7 +40,15 @@ public final class PageOwnerMBean extends NotificationBroadcasterSupport impleme
     private final String options;
     private final long notifyBytes;
     private final AtomicLong sequence = new AtomicLong();
-    private final ScanBatch<KindTotals> totals = new ScanBatch<>(this::scanTotals);
+    // NOTE: an anonymous class, not this::scanTotals: a lambda bootstraps method handles at start.
+    private final ScanBatch<KindTotals> totals = new ScanBatch<>(new Supplier<>()
+    {
+        @Override
+        public KindTotals get()
+        {
+            return scanTotals();
+        }
+    });
     private boolean aboveThreshold;
 
     /**

@@ -20,7 +20,15 @@ final class ThreadStates
     private final Class<?> hooksClass;
     /** The seed every thread's generator derives from, or 0 to take it from the clock. */
     private final long seed;
-    private final ThreadLocal<ThreadState> states = ThreadLocal.withInitial(this::create);
+    // NOTE: an anonymous class, not withInitial(this::create): a lambda bootstraps method handles at start.
+    private final ThreadLocal<ThreadState> states = new ThreadLocal<>()
+    {
+        @Override
+        protected ThreadState initialValue()
+        {
+            return create();
+        }
+    };
     /**
      * The states of recent threads by thread id ({@link CurrentThread}), a cache in front of
      * {@link #states}: a hit costs a field load and an array load where {@code ThreadLocal.get}

@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import javax.management.ObjectName;
 
 /**
@@ -167,23 +168,32 @@ public final class AgentControl implements AgentOperations
      */
     void start(final PageOwnerMBean bean, final boolean managementLoaded)
     {
+        // NOTE: ControlTask and an anonymous Consumer, not lambdas: each lambda bootstraps method handles at start.
         this.mbean = bean;
         if (!"none".equals(options.signal()))
         {
-            signalTaken = SignalDumpHandler.register(options.signal(), this::requestSignalDump);
+            signalTaken =
+                SignalDumpHandler.register(options.signal(), new ControlTask(this, ControlTask.SIGNAL_DUMP, null));
         }
         if (options.oomDump())
         {
-            recorder.onDirectMemoryExhausted(this::dumpBeforeOutOfMemory);
+            recorder.onDirectMemoryExhausted(new ControlTask(this, ControlTask.OOM_DUMP, null));
         }
         if (options.dumpOnExit())
         {
-            final Thread hook = new Thread(() -> dumpAsync("exit"), "page-owner-exit-dump");
+            final Thread hook = new Thread(new ControlTask(this, ControlTask.EXIT_DUMP, null), "page-owner-exit-dump");
             Runtime.getRuntime().addShutdownHook(hook);
         }
-        rssWatch = RssWatch.create(options.rssDump(), options.rssStep(), CgroupMemory.limit(), AgentLog::warn);
+        rssWatch = RssWatch.create(options.rssDump(), options.rssStep(), CgroupMemory.limit(), new Consumer<>()
+        {
+            @Override
+            public void accept(final String refusal)
+            {
+                AgentLog.warn(refusal);
+            }
+        });
         final CountDownLatch holding = new CountDownLatch(1);
-        final Thread registrar = new Thread(() -> registerMBean(holding), "page-owner-jmx");
+        final Thread registrar = new Thread(new ControlTask(this, ControlTask.REGISTER, holding), "page-owner-jmx");
         registrar.setDaemon(true);
         registrar.start();
         if (managementLoaded)
@@ -194,7 +204,7 @@ public final class AgentControl implements AgentOperations
         {
             awaitHolding(holding);
         }
-        final Thread thread = new Thread(this::run, "page-owner");
+        final Thread thread = new Thread(new ControlTask(this, ControlTask.RUN, null), "page-owner");
         thread.setDaemon(true);
         thread.start();
     }
@@ -332,7 +342,7 @@ public final class AgentControl implements AgentOperations
         return DumpPaths.resolve(pattern, pid, Instant.now());
     }
 
-    private void requestSignalDump()
+    void requestSignalDump()
     {
         // NOTE: coalesces a storm of signals into one queued dump; a dump already running finishes whole.
         if (signalDumpQueued.compareAndSet(false, true))
@@ -345,7 +355,7 @@ public final class AgentControl implements AgentOperations
         }
     }
 
-    private void dumpBeforeOutOfMemory()
+    void dumpBeforeOutOfMemory()
     {
         final long now = System.nanoTime();
         final long last = lastOomDump.get();
@@ -358,7 +368,7 @@ public final class AgentControl implements AgentOperations
     }
 
     /** A dump for a trigger that has no caller to report to: success and failure go to the log. */
-    private Path dumpAsync(final String trigger)
+    Path dumpAsync(final String trigger)
     {
         final Path target = defaultPath();
         try
@@ -413,7 +423,7 @@ public final class AgentControl implements AgentOperations
         }
     }
 
-    private void registerMBean(final CountDownLatch holding)
+    void registerMBean(final CountDownLatch holding)
     {
         recorder.enterAgentThread();
         try
@@ -453,7 +463,7 @@ public final class AgentControl implements AgentOperations
         }
     }
 
-    private void run()
+    void run()
     {
         recorder.enterAgentThread();
         final long interval = options.intervalMillis();

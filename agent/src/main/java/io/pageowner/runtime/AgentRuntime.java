@@ -18,16 +18,23 @@ import io.pageowner.jmx.PageOwnerMBean;
 import io.pageowner.log.AgentLog;
 import io.pageowner.table.OwnerTable;
 import io.pageowner.options.AgentOptions;
+import io.pageowner.options.AttachProperties;
 import io.pageowner.weave.AdviceInfo;
 import io.pageowner.weave.Weaver;
 import io.pageowner.weave.Weaving;
 import io.pageowner.weave.WovenCache;
 import jdk.internal.misc.PageOwnerHooks;
+import jdk.internal.vm.VMSupport;
 
 import java.lang.instrument.Instrumentation;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The agent proper, started by {@link AgentCore} once the hook classes exist. Start-up
@@ -99,20 +106,26 @@ public final class AgentRuntime
 
         // NOTE: the weaver (Byte Buddy) is created only if the cache cannot answer, or when a pool's class
         // loads: a warm start of a program without Netty never loads it.
-        final Weaving installer = new Weaving(AgentRuntime::weaver, openCache(options), recorder::asAgent);
+        final Weaving installer = new Weaving(new WeaverFactory(), openCache(options), new AgentGuard(recorder));
         // NOTE: the JDK's pools now, before any advice: exactly what the agent can never attribute. The
         // agent's own memory is not in them (the table and depots are not buffers), nor is main's.
-        recorder.counters().atStart(MemoryFigures.jdkBufferPools());
+        final Map<String, Long> jdkPools = MemoryFigures.jdkBufferPools();
+        recorder.counters().atStart(jdkPools);
         PageOwnerHooks.install(new SinkAdapter(recorder));
         // NOTE: a pool class loaded already (a late attach) may have buffers out that were never seen: then the
         // pools' sampled mode keeps its exact index rather than counting buffers as they come and go.
         PoolHooks.install(new PoolSinkAdapter(pools, recorder, !poolClassLoaded(inst)));
         try
         {
-            recorder.asAgent(() ->
+            // NOTE: classes, not lambdas, on the start path: each lambda bootstraps method handles, milliseconds.
+            recorder.asAgent(new Callable<Object>()
             {
-                installer.install(inst);
-                return null;
+                @Override
+                public Object call() throws Exception
+                {
+                    installer.install(inst);
+                    return null;
+                }
             });
         }
         catch (final Exception | Error ex)
@@ -140,16 +153,53 @@ public final class AgentRuntime
             new PageOwnerWriter(table, format, recorder.counters(), recorder.stacks(), recorder.depth(), zeroNanos);
         writer.pools(pools.table(), pools);
         // NOTE: loads nothing of jdk.jfr unless the command line starts a recording.
-        final JfrGate jfr = JfrGate.start(recorder, List.of(jdk.internal.misc.VM.getRuntimeArguments()));
+        // NOTE: null, not an empty array, for a JVM started without any JVM option (java -cp app.jar Main):
+        // List.of(null) threw there, and `on <pid>` could not start the agent in such a JVM.
+        final String[] vmArgs = jdk.internal.misc.VM.getRuntimeArguments();
+        final List<String> runtimeArgs = null == vmArgs ? List.of() : List.of(vmArgs);
+        final JfrGate jfr = JfrGate.start(recorder, runtimeArgs);
         final AgentControl control = new AgentControl(recorder, writer, options, pid, installer, inst, jfr);
         control.start(
             new PageOwnerMBean(recorder, control, format, installer, options.describe(), options.notifyBytes()),
             loaded(inst, "java.lang.management.ManagementFactory"));
+        // NOTE: last, once running: `on <pid>` reads these through the attach mechanism, without JMX (issue 19).
+        AttachProperties.publish(VMSupport.getAgentProperties(), options.describe(), poolsOf(jdkPools), runtimeArgs);
         if (!"backtrace".equals(StackCapture.method()))
         {
             AgentLog.warn("stacks are captured with " + StackCapture.method() + ": slower");
         }
         AgentLog.info("tracking off-heap memory (" + options.describe() + "), stacks by " + StackCapture.method());
+    }
+
+    /**
+     * Creates the weaver when the cache cannot answer; a class, not a lambda (see {@link #start}).
+     */
+    private static final class WeaverFactory implements Supplier<Weaver>
+    {
+        @Override
+        public Weaver get()
+        {
+            return weaver();
+        }
+    }
+
+    /**
+     * Runs weaving with the recorder's guard held, so that Byte Buddy's allocations are not recorded.
+     */
+    private static final class AgentGuard implements Weaving.Guard
+    {
+        private final Recorder recorder;
+
+        AgentGuard(final Recorder recorder)
+        {
+            this.recorder = recorder;
+        }
+
+        @Override
+        public byte[] call(final Callable<byte[]> work) throws Exception
+        {
+            return recorder.asAgent(work);
+        }
     }
 
     private static Weaver weaver()
@@ -173,6 +223,21 @@ public final class AgentRuntime
             }
         }
         return false;
+    }
+
+    private static Map<String, long[]> poolsOf(final Map<String, Long> figures)
+    {
+        final Map<String, long[]> pools = new LinkedHashMap<>();
+        for (final String pool : new String[]{ "direct", "mapped" })
+        {
+            final Long count = figures.get(pool + ".count");
+            final Long used = figures.get(pool + ".memoryUsed");
+            if (null != count && null != used)
+            {
+                pools.put(pool, new long[]{ count, used });
+            }
+        }
+        return pools;
     }
 
     private static boolean loaded(final Instrumentation inst, final String name)
@@ -233,8 +298,8 @@ public final class AgentRuntime
     private static long zeroNanos()
     {
         final long now = System.nanoTime();
-        final long startMillis = ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli)
-            .orElse(System.currentTimeMillis());
+        final Optional<Instant> start = ProcessHandle.current().info().startInstant();
+        final long startMillis = start.isPresent() ? start.get().toEpochMilli() : System.currentTimeMillis();
         final long sinceStart = Math.max(0, System.currentTimeMillis() - startMillis);
         return now - TimeUnit.MILLISECONDS.toNanos(sinceStart);
     }

@@ -44,6 +44,8 @@ import static io.pageowner.table.LiveSizesDescriptor.slotOffset;
  * The table is sized once, at start, with 3/2 slots per block of {@code capacity} (24 bytes per
  * block) and at least {@value LiveSizesDescriptor#MIN_SLOTS}: it never grows, never allocates after start, and so can
  * run inside {@code Unsafe.allocateMemory}'s advice and never burdens the application's heap.
+ * Its memory is zeroed a 64 KiB region at a time when a slot in the region is first used ({@link ZeroedOnFirstUse}),
+ * not at start: zeroing all of it touched every page, 150 ms of start-up for the two indexes of sampled mode.
  * <p>
  * The layout of a slot, and of the value word that {@link #pack(long, int, boolean)} makes, is in
  * {@link LiveSizesDescriptor}. Kind 0 marks the agent's own blocks: indexed so that their frees are known, and
@@ -69,11 +71,13 @@ public final class LiveSizes
     /** Where the slots start: {@code slots} slots of {key, value} longs, key 0 empty. */
     private final long base;
     private final int slots;
+    /** Zeroes the slots a region at a time, when a region is first used: see {@link ZeroedOnFirstUse}. */
+    private final ZeroedOnFirstUse zeroed;
     /** Spins a tidy waits between its last look at the next slot and emptying: 0 but in a test. */
     private final int tidyPause;
 
     /**
-     * Allocates and zeroes an empty index.
+     * Allocates an empty index; its memory is zeroed as it is used.
      *
      * @param capacity blocks it is sized for, at least 1.
      */
@@ -90,11 +94,30 @@ public final class LiveSizes
      */
     LiveSizes(final long capacity, final int tidyPause)
     {
+        this(capacity, tidyPause, false);
+    }
+
+    /**
+     * An index whose memory may first be filled with garbage, for a test to show that nothing relies on
+     * {@code allocateMemory} handing out zeroed memory.
+     *
+     * @param capacity  blocks it is sized for, at least 1.
+     * @param tidyPause spins between a tidy's look at the next slot and its emptying of a slot.
+     * @param garbage   true to fill the memory with ones before use.
+     */
+    LiveSizes(final long capacity, final int tidyPause, final boolean garbage)
+    {
         this.tidyPause = tidyPause;
         slots = slotCount(capacity);
         final long length = requiredLength(slots);
         base = UnsafeApi.allocateMemory(length);
-        UnsafeApi.setMemory(base, length, (byte)0);
+        if (garbage)
+        {
+            UnsafeApi.setMemory(base, length, (byte)0xFF);
+        }
+        // NOTE: not zeroed here: 24 MiB at the default capacity, whose pages cost ~150 ms to touch at start on a
+        // virtual machine; each 64 KiB region is zeroed when a slot in it is first used.
+        zeroed = new ZeroedOnFirstUse(base, length, ZeroedOnFirstUse.REGION_SHIFT);
     }
 
     /**
@@ -163,7 +186,7 @@ public final class LiveSizes
         int probe = 0;
         while (probe < MAX_PROBE)
         {
-            final long at = base + slotOffset(i);
+            final long at = at(i);
             final long key = UnsafeApi.getLongVolatile(null, at);
             if (key == address)
             {
@@ -213,7 +236,7 @@ public final class LiveSizes
             }
             return NONE;
         }
-        final long at = base + slotOffset(i);
+        final long at = at(i);
         final long removed = UnsafeApi.getLongVolatile(null, at + VALUE_OFFSET);
         // NOTE: the value first: once the key is DEAD_KEY another thread may claim the slot and write its own.
         UnsafeApi.putLong(null, at + VALUE_OFFSET, 0);
@@ -230,7 +253,7 @@ public final class LiveSizes
     public long get(final long address)
     {
         final int i = find(address);
-        final long value = i < 0 ? 0 : UnsafeApi.getLongVolatile(null, base + slotOffset(i) + VALUE_OFFSET);
+        final long value = i < 0 ? 0 : UnsafeApi.getLongVolatile(null, at(i) + VALUE_OFFSET);
         return 0 == value ? NONE : value;
     }
 
@@ -242,16 +265,24 @@ public final class LiveSizes
      */
     public void forEach(final Visitor visitor)
     {
-        final long end = base + slotOffset(slots);
-        for (long at = base; at < end; at += SLOT_LENGTH)
+        for (int region = 0; region < zeroed.regions(); region++)
         {
-            final long key = UnsafeApi.getLongVolatile(null, at);
-            if (ZEROING_KEY < key)
+            if (!zeroed.isReady(region))
             {
-                final long value = UnsafeApi.getLongVolatile(null, at + VALUE_OFFSET);
-                if (0 != value)
+                continue;
+            }
+            final long start = base + zeroed.regionStart(region);
+            final long end = start + zeroed.regionLength(region);
+            for (long at = start; at < end; at += SLOT_LENGTH)
+            {
+                final long key = UnsafeApi.getLongVolatile(null, at);
+                if (ZEROING_KEY < key)
                 {
-                    visitor.visit(key, value);
+                    final long value = UnsafeApi.getLongVolatile(null, at + VALUE_OFFSET);
+                    if (0 != value)
+                    {
+                        visitor.visit(key, value);
+                    }
                 }
             }
         }
@@ -262,7 +293,14 @@ public final class LiveSizes
      */
     public void clear()
     {
-        UnsafeApi.setMemory(base, requiredLength(slots), (byte)0);
+        for (int region = 0; region < zeroed.regions(); region++)
+        {
+            // NOTE: a region not ready holds nothing, and is zeroed when first used.
+            if (zeroed.isReady(region))
+            {
+                UnsafeApi.setMemory(base + zeroed.regionStart(region), zeroed.regionLength(region), (byte)0);
+            }
+        }
     }
 
     /**
@@ -284,15 +322,41 @@ public final class LiveSizes
     long usedSlots()
     {
         long used = 0;
-        final long end = base + slotOffset(slots);
-        for (long at = base; at < end; at += SLOT_LENGTH)
+        for (int region = 0; region < zeroed.regions(); region++)
         {
-            if (0 != UnsafeApi.getLongVolatile(null, at))
+            if (!zeroed.isReady(region))
             {
-                used++;
+                continue;
+            }
+            final long start = base + zeroed.regionStart(region);
+            final long end = start + zeroed.regionLength(region);
+            for (long at = start; at < end; at += SLOT_LENGTH)
+            {
+                if (0 != UnsafeApi.getLongVolatile(null, at))
+                {
+                    used++;
+                }
             }
         }
         return used;
+    }
+
+    /**
+     * Regions of the memory zeroed so far, for a test.
+     *
+     * @return the count.
+     */
+    int readyRegions()
+    {
+        int ready = 0;
+        for (int region = 0; region < zeroed.regions(); region++)
+        {
+            if (zeroed.isReady(region))
+            {
+                ready++;
+            }
+        }
+        return ready;
     }
 
     /** What {@link #forEach(Visitor)} calls. */
@@ -331,14 +395,24 @@ public final class LiveSizes
         return 0 == i ? slots - 1 : i - 1;
     }
 
+    /**
+     * The address of a slot, its region zeroed first if this is the region's first use.
+     */
+    private long at(final int i)
+    {
+        final long offset = slotOffset(i);
+        zeroed.touch(offset);
+        return base + offset;
+    }
+
     private long keyAt(final int i)
     {
-        return UnsafeApi.getLongVolatile(null, base + slotOffset(i));
+        return UnsafeApi.getLongVolatile(null, at(i));
     }
 
     private boolean casKey(final int i, final long expected, final long key)
     {
-        return UnsafeApi.compareAndSetLong(null, base + slotOffset(i), expected, key);
+        return UnsafeApi.compareAndSetLong(null, at(i), expected, key);
     }
 
     /**
@@ -443,9 +517,9 @@ public final class LiveSizes
             {
                 if (casKey(before, 0, address))
                 {
-                    UnsafeApi.putLongRelease(null, base + slotOffset(before) + VALUE_OFFSET, value);
-                    UnsafeApi.putLong(null, base + slotOffset(at) + VALUE_OFFSET, 0);
-                    UnsafeApi.putLongRelease(null, base + slotOffset(at), DEAD_KEY);
+                    UnsafeApi.putLongRelease(null, at(before) + VALUE_OFFSET, value);
+                    UnsafeApi.putLong(null, at(at) + VALUE_OFFSET, 0);
+                    UnsafeApi.putLongRelease(null, at(at), DEAD_KEY);
                     at = before;
                 }
             }
@@ -467,7 +541,7 @@ public final class LiveSizes
         int i = from;
         for (int probe = 0; probe < DUPLICATE_PROBE; probe++, i = next(i))
         {
-            final long at = base + slotOffset(i);
+            final long at = at(i);
             final long key = UnsafeApi.getLongVolatile(null, at);
             if (EMPTY_KEY == key)
             {

@@ -46,7 +46,8 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  * the writing side ({@link #insert(long, long, long, int, int, int)}, {@link #remove(long, OwnerRecord)},
  * {@link #close()}); lookups, scans and counts are in {@link OwnerTableReader}, which it extends, so that code that
  * only reads can be given the reader. The memory comes from {@code Unsafe.allocateMemory}, so it does not count against
- * {@code -XX:MaxDirectMemorySize}; it is zeroed when allocated and freed by {@link #close()}. Its layout is in
+ * {@code -XX:MaxDirectMemorySize}; it is zeroed when allocated (the bucket index a 64 KiB region at a time, when
+ * first used) and freed by {@link #close()}. Its layout is in
  * {@link OwnerTableDescriptor}: {@value OwnerTableDescriptor#BYTES_PER_RECORD} bytes per record slot plus
  * {@value OwnerTableDescriptor#FIXED_LENGTH} bytes per table. The index (header, counters, segment directory,
  * buckets: 2 bytes per slot of capacity) is allocated at start; the record slots (40 bytes each) in segments as
@@ -301,6 +302,7 @@ public final class OwnerTable extends OwnerTableReader implements AutoCloseable
             // With Agrona's bounds checks on (the default), a use after close fails a check instead of touching
             // freed memory: every record address is found through the directory in the index buffer.
             buffer.wrap(new byte[0]);
+            buckets.retire();
             for (final long segment : toFree)
             {
                 if (0 != segment)

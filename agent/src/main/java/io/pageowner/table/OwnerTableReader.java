@@ -89,10 +89,12 @@ public abstract class OwnerTableReader
     boolean isClosed;
     private final int bucketShift;
     private final int bucketsOffset;
+    /** The bucket index, zeroed a region at a time when first used: see {@link ZeroedOnFirstUse}. */
+    final ZeroedOnFirstUse buckets;
     private final int segmentMask;
 
     /**
-     * Allocate and zero the memory of a table whose arguments {@link OwnerTable} has checked.
+     * Allocate the memory of a table whose arguments {@link OwnerTable} has checked.
      *
      * @param capacity  maximum number of live records, a power of two in range.
      * @param pageShift log2 of the page size, in [0, 32].
@@ -110,8 +112,12 @@ public abstract class OwnerTableReader
         final int length = requiredLength(capacity);
         allocatedLength = (long)length + CACHE_LINE_LENGTH;
         allocatedAddress = UnsafeApi.allocateMemory(allocatedLength);
-        UnsafeApi.setMemory(allocatedAddress, allocatedLength, (byte)0);
-        buffer = new UnsafeBuffer(BitUtil.align(allocatedAddress, CACHE_LINE_LENGTH), length);
+        final long aligned = BitUtil.align(allocatedAddress, CACHE_LINE_LENGTH);
+        // NOTE: the header, counters and directory now; the buckets (2 MiB at the default capacity, ~13 ms of
+        // start-up to touch on a virtual machine) a 64 KiB region at a time as they are used.
+        UnsafeApi.setMemory(aligned, bucketsOffset, (byte)0);
+        buckets = new ZeroedOnFirstUse(aligned + bucketsOffset, length - bucketsOffset, ZeroedOnFirstUse.REGION_SHIFT);
+        buffer = new UnsafeBuffer(aligned, length);
     }
 
     /**
@@ -419,8 +425,10 @@ public abstract class OwnerTableReader
     final int bucketOffset(final int level, final long key)
     {
         final long hash = (key + (level * LEVEL_SALT)) * FIBONACCI_MULTIPLIER;
+        final int bucket = (int)(hash >>> bucketShift) * BUCKET_LENGTH;
+        buckets.touch(bucket);
 
-        return bucketsOffset + ((int)(hash >>> bucketShift) * BUCKET_LENGTH);
+        return bucketsOffset + bucket;
     }
 
     final int levelMask()

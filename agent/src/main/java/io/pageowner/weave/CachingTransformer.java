@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.concurrent.Callable;
 
 /**
  * The one transformer the agent installs: for the classes the advice applies to (by internal name), the
@@ -57,10 +58,18 @@ final class CachingTransformer implements ClassFileTransformer
         try
         {
             // NOTE: a pool's class is always woven: weaving it has effects a cached copy would skip.
-            return guard.call(() -> pool ?
-                weaver.get().transformer().transform(module, loader, className, classBeingRedefined,
-                    protectionDomain, classfileBuffer) :
-                weave(module, loader, className, classBeingRedefined, protectionDomain, classfileBuffer));
+            // NOTE: an anonymous class, not a lambda: a lambda bootstraps method handles at start.
+            return guard.call(new Callable<byte[]>()
+            {
+                @Override
+                public byte[] call() throws Exception
+                {
+                    return pool ?
+                        weaver.get().transformer().transform(module, loader, className, classBeingRedefined,
+                            protectionDomain, classfileBuffer) :
+                        weave(module, loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
+                }
+            });
         }
         catch (final Throwable ex)
         {

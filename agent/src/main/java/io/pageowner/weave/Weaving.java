@@ -78,7 +78,15 @@ public final class Weaving
             }
         }
         final List<String> pools = pools();
-        final CachingTransformer installed = new CachingTransformer(targets, pools, cache, this::weaver, guard);
+        // NOTE: an anonymous class, not this::weaver: a lambda bootstraps method handles at start.
+        final CachingTransformer installed = new CachingTransformer(targets, pools, cache, new Supplier<>()
+        {
+            @Override
+            public Weaver get()
+            {
+                return weaver();
+            }
+        }, guard);
         inst.addTransformer(installed, true);
         try
         {

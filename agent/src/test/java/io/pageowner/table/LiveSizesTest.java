@@ -42,8 +42,41 @@ class LiveSizesTest
     @Test
     void shouldAgreeWithAMapOverRandomPutsAndRemoves()
     {
+        agreeWithAMap(new LiveSizes(20_000));
+    }
+
+    @Test
+    void shouldAgreeWithAMapWhenItsMemoryStartsAsGarbage()
+    {
+        // NOTE: allocateMemory may hand out used memory: nothing may rely on it reading as zero.
+        agreeWithAMap(new LiveSizes(20_000, 0, true));
+    }
+
+    @Test
+    void shouldZeroOnlyTheRegionsItUses()
+    {
+        final LiveSizes sizes = new LiveSizes(1 << 20, 0, true);
+        assertEquals(0, sizes.readyRegions());
+        final long[] seen = new long[1];
+        sizes.forEach((address, value) -> seen[0]++);
+        assertEquals(0, seen[0], "a walk skips the regions not used yet, whatever they hold");
+        assertEquals(0, sizes.usedSlots());
+
+        final long address = 0x7f12_3456_7890L;
+        assertEquals(LiveSizes.NONE, sizes.put(address, LiveSizes.pack(64, Kind.UNSAFE, true)));
+        assertTrue(sizes.readyRegions() >= 1 && sizes.readyRegions() <= 2, "regions: " + sizes.readyRegions());
+        sizes.forEach((a, value) -> seen[0] += a == address && 64 == LiveSizes.size(value) ? 1 : 100);
+        assertEquals(1, seen[0]);
+        assertEquals(1, sizes.usedSlots());
+
+        sizes.clear();
+        assertEquals(LiveSizes.NONE, sizes.get(address));
+        assertEquals(0, sizes.usedSlots());
+    }
+
+    private static void agreeWithAMap(final LiveSizes sizes)
+    {
         // NOTE: few distinct addresses, so that probe runs are long, wrap around, grow and shift back.
-        final LiveSizes sizes = new LiveSizes(20_000);
         final Map<Long, Long> model = new HashMap<>();
         final SplittableRandom random = new SplittableRandom(42);
         for (int i = 0; i < 400_000; i++)

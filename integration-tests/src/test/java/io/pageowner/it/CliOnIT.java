@@ -40,6 +40,24 @@ class CliOnIT
     }
 
     @Test
+    void shouldStartInAJvmLaunchedWithoutAnyJvmOption() throws Exception
+    {
+        // NOTE: such a JVM reports its arguments as null, which once stopped the agent from starting.
+        final Path dir = ForkedJvm.workDir().resolve("cli-on").resolve("bare");
+        try (ForkedJvm.Background probe = ForkedJvm.main(CliProbe.class).withoutJvmOptions().directory(dir).start())
+        {
+            probe.awaitLine("READY");
+            final String pid = Long.toString(probe.pid());
+            final ForkedJvm.Result on = CliIT.cliIn(dir, "on", pid).assertSuccess();
+            assertTrue(on.stdout().startsWith("page-owner loaded into " + pid + " "), on.stdout());
+            assertTrue(on.stdout().contains("\noptions: on,"), on.stdout());
+            final ForkedJvm.Result status = CliIT.cliIn(dir, "status", pid).assertSuccess();
+            assertTrue(status.stdout().contains("enabled:           true"), status.stdout());
+            assertEquals(0, probe.stop().exitCode());
+        }
+    }
+
+    @Test
     void shouldReportAJvmThatRefusesDynamicAgents() throws Exception
     {
         final Path dir = ForkedJvm.workDir().resolve("cli-on").resolve("refused");

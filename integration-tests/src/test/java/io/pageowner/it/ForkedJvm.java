@@ -24,6 +24,7 @@ public final class ForkedJvm
     private long timeoutSeconds = 120;
     private Path directory;
     private boolean cli;
+    private boolean bare;
 
     private ForkedJvm()
     {
@@ -103,6 +104,18 @@ public final class ForkedJvm
     public ForkedJvm jvmArgs(final String... options)
     {
         jvmArgs.addAll(List.of(options));
+        return this;
+    }
+
+    /**
+     * Starts the JVM with no JVM option at all (not even the usual heap limit), as {@code java -cp app.jar Main}
+     * does: the JVM then reports its arguments as null rather than empty.
+     *
+     * @return this.
+     */
+    public ForkedJvm withoutJvmOptions()
+    {
+        bare = true;
         return this;
     }
 
@@ -192,8 +205,11 @@ public final class ForkedJvm
         {
             command.add("-javaagent:" + agentJar() + (null == agentOptions ? "" : "=" + agentOptions));
         }
-        command.add("-Xmx256m");
-        if (jdkVersion() >= 24)
+        if (!bare)
+        {
+            command.add("-Xmx256m");
+        }
+        if (jdkVersion() >= 24 && !bare)
         {
             // NOTE: the scenario apps use sun.misc.Unsafe as libraries do; keep JEP 498's warning
             // about that (the app's, not the agent's) off stderr, which the tests inspect.

@@ -1,0 +1,50 @@
+package io.pageowner.runtime;
+
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * What the control plane's threads, hooks and callbacks run, one class for all of them instead of a lambda
+ * each: every lambda bootstraps method handles the first time it is made, milliseconds of start-up apiece.
+ */
+final class ControlTask implements Runnable
+{
+    static final int SIGNAL_DUMP = 0;
+    static final int OOM_DUMP = 1;
+    static final int EXIT_DUMP = 2;
+    static final int REGISTER = 3;
+    static final int RUN = 4;
+
+    private final AgentControl control;
+    private final int what;
+    private final CountDownLatch holding;
+
+    ControlTask(final AgentControl control, final int what, final CountDownLatch holding)
+    {
+        this.control = control;
+        this.what = what;
+        this.holding = holding;
+    }
+
+    @Override
+    public void run()
+    {
+        switch (what)
+        {
+            case SIGNAL_DUMP:
+                control.requestSignalDump();
+                break;
+            case OOM_DUMP:
+                control.dumpBeforeOutOfMemory();
+                break;
+            case EXIT_DUMP:
+                control.dumpAsync("exit");
+                break;
+            case REGISTER:
+                control.registerMBean(holding);
+                break;
+            default:
+                control.run();
+                break;
+        }
+    }
+}

@@ -1,8 +1,6 @@
 package io.pageowner.bench.peer;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -82,7 +79,8 @@ public final class PeerProbe
         final List<String> names = new ArrayList<>(modes.keySet());
 
         System.out.println("# peer probe: " + java + ", depth " + depth + ", " + rounds + " rounds of " + pairs +
-            " pairs per fork, " + forks + " forks per mode, interleaved; load average at start " + loadAverage());
+            " pairs per fork, " + forks + " forks per mode, interleaved; load average at start " +
+            LoopFork.loadAverage());
         final Map<String, List<double[]>> samples = new LinkedHashMap<>();
         names.forEach(n -> samples.put(n, new ArrayList<>()));
         for (int fork = 0; fork < forks; fork++)
@@ -115,7 +113,7 @@ public final class PeerProbe
                 quantile(s, 1, 0.5), quantile(s, 1, 0.5) - noneWall, quantile(s, 2, 0.5) / (1 << 20));
         }
         System.out.println();
-        System.out.println("load average at end " + loadAverage());
+        System.out.println("load average at end " + LoopFork.loadAverage());
         try (Stream<Path> files = Files.list(work))
         {
             for (final Path file : files.toList())
@@ -136,24 +134,9 @@ public final class PeerProbe
     {
         Files.deleteIfExists(recording);
         final long start = System.nanoTime();
-        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        final byte[] out;
-        try (InputStream in = process.getInputStream())
-        {
-            out = in.readAllBytes();
-        }
-        if (!process.waitFor(300, TimeUnit.SECONDS) || 0 != process.exitValue())
-        {
-            throw new IllegalStateException("failed: " + command + "\n" + new String(out, StandardCharsets.UTF_8));
-        }
+        final String text = LoopFork.run(command);
         final double wall = (System.nanoTime() - start) / 1e6;
-        final String text = new String(out, StandardCharsets.UTF_8);
-        final int at = text.indexOf("LOOP ");
-        if (at < 0)
-        {
-            throw new IllegalStateException("no LOOP line: " + command + "\n" + text);
-        }
-        final double loop = Double.parseDouble(text.substring(at + 5, text.indexOf('\n', at)).trim());
+        final double loop = LoopFork.figure(text, "LOOP");
         final double bytes = Files.exists(recording) ? Files.size(recording) : 0;
         Files.deleteIfExists(recording);
         return new double[]{ loop, wall, bytes };
@@ -166,17 +149,5 @@ public final class PeerProbe
         final int low = (int)Math.floor(position);
         final int high = (int)Math.ceil(position);
         return values[low] + (values[high] - values[low]) * (position - low);
-    }
-
-    private static String loadAverage()
-    {
-        try
-        {
-            return String.join(" ", Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).split(" "), 3));
-        }
-        catch (final IOException ex)
-        {
-            return "unknown";
-        }
     }
 }

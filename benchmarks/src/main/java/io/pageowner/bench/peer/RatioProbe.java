@@ -1,17 +1,13 @@
 package io.pageowner.bench.peer;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A verdict on a throughput ratio that a noisy 2-core host can give (issue 19.4): paired, interleaved forks and a
@@ -66,7 +62,7 @@ public final class RatioProbe
         final Map<String, double[]> times = new LinkedHashMap<>();
         names.forEach(n -> times.put(n, new double[rounds]));
         System.out.println("# ratio probe: " + java + ", workload " + workload + ", " + rounds + " paired rounds, " +
-            "bound " + bound + "; load average at start " + loadAverage());
+            "bound " + bound + "; load average at start " + LoopFork.loadAverage());
         for (int round = 0; round < rounds; round++)
         {
             for (int m = 0; m < names.size(); m++)
@@ -110,7 +106,7 @@ public final class RatioProbe
                 median(ratios), low, high, verdict);
         }
         System.out.println();
-        System.out.println("load average at end " + loadAverage());
+        System.out.println("load average at end " + LoopFork.loadAverage());
     }
 
     /**
@@ -137,23 +133,7 @@ public final class RatioProbe
 
     private static double run(final List<String> command) throws IOException, InterruptedException
     {
-        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        final byte[] out;
-        try (InputStream in = process.getInputStream())
-        {
-            out = in.readAllBytes();
-        }
-        if (!process.waitFor(300, TimeUnit.SECONDS) || 0 != process.exitValue())
-        {
-            throw new IllegalStateException("failed: " + command + "\n" + new String(out, StandardCharsets.UTF_8));
-        }
-        final String text = new String(out, StandardCharsets.UTF_8);
-        final int at = text.indexOf("MIN ");
-        if (at < 0)
-        {
-            throw new IllegalStateException("no MIN line: " + command + "\n" + text);
-        }
-        return Double.parseDouble(text.substring(at + 4, text.indexOf('\n', at)).trim());
+        return LoopFork.figure(LoopFork.run(command), "MIN");
     }
 
     private static double median(final double[] values)
@@ -162,17 +142,5 @@ public final class RatioProbe
         Arrays.sort(sorted);
         final int n = sorted.length;
         return 0 == n % 2 ? (sorted[n / 2 - 1] + sorted[n / 2]) / 2 : sorted[n / 2];
-    }
-
-    private static String loadAverage()
-    {
-        try
-        {
-            return String.join(" ", Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).split(" "), 3));
-        }
-        catch (final IOException ex)
-        {
-            return "unknown";
-        }
     }
 }

@@ -1,0 +1,159 @@
+package io.pageowner.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts a target JVM's attach listener before {@code VirtualMachine.attach}, so that attaching does not wait.
+ * <p>
+ * HotSpot starts its attach listener when it receives SIGQUIT while a file {@code .attach_pid<pid>}, owned by its
+ * own user, lies in its working directory; the listener then creates the socket {@code /tmp/.java_pid<pid>}. The
+ * JDK's attach client does exactly this, but after sending the signal it sleeps 100 ms before it first looks for
+ * the socket, then 200 ms, and so on; a listener is up within a few milliseconds. So {@link #prime(long)} does the
+ * same steps and looks for the socket every 2 ms; {@code VirtualMachine.attach} then finds it and connects at once.
+ * <p>
+ * Best effort, and only where it is plainly safe: the target in this command's pid namespace (its socket is where
+ * we look), of this command's user (HotSpot ignores a trigger file of another owner, and SIGQUIT alone would make
+ * it print a thread dump), catching SIGQUIT ({@link TargetProcess} checked), and a {@code kill} command on the
+ * path. If anything is not so, or the socket does not appear within a second, nothing is lost: the JDK's attach
+ * does its own handshake as before. The trigger file is always removed.
+ */
+final class AttachHandshake
+{
+    private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long POLL_MILLIS = 2;
+
+    private AttachHandshake()
+    {
+    }
+
+    /**
+     * Has the target start its attach listener, if it has none yet and that can be done safely.
+     *
+     * @param pid the target, checked by {@link TargetProcess#check(long)}.
+     * @return true if the socket is there now (it may have been before).
+     */
+    static boolean prime(final long pid)
+    {
+        final Path proc = Path.of("/proc", Long.toString(pid));
+        final Path socket = proc.resolve("root/tmp/.java_pid" + pid);
+        if (Files.exists(socket))
+        {
+            return true;
+        }
+        final String status = read(proc.resolve("status"));
+        final String self = read(Path.of("/proc/self/status"));
+        if (null == status || null == self || !samePidNamespace(status) || !sameUser(status, self))
+        {
+            return false;
+        }
+        final Path trigger = proc.resolve("cwd/.attach_pid" + pid);
+        try
+        {
+            Files.createFile(trigger);
+        }
+        catch (final IOException | UnsupportedOperationException | SecurityException ex)
+        {
+            return false;
+        }
+        try
+        {
+            final Process kill = new ProcessBuilder("kill", "-QUIT", Long.toString(pid))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!kill.waitFor(1, TimeUnit.SECONDS) || 0 != kill.exitValue())
+            {
+                kill.destroyForcibly();
+                return false;
+            }
+            final long deadline = System.nanoTime() + WAIT_NANOS;
+            while (!Files.exists(socket))
+            {
+                if (System.nanoTime() - deadline > 0)
+                {
+                    return false;
+                }
+                Thread.sleep(POLL_MILLIS);
+            }
+            return true;
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        finally
+        {
+            try
+            {
+                Files.deleteIfExists(trigger);
+            }
+            catch (final IOException ex)
+            {
+                // NOTE: HotSpot ignores a stale trigger file unless it also gets SIGQUIT; nothing else reads it.
+            }
+        }
+    }
+
+    /**
+     * Whether the process is in this command's pid namespace: its {@code NSpid} line holds one id.
+     *
+     * @param status the text of {@code /proc/<pid>/status}.
+     * @return true if so, or if the kernel does not say (before 4.1 there was no NSpid line and no question).
+     */
+    static boolean samePidNamespace(final String status)
+    {
+        for (final String line : status.split("\n"))
+        {
+            if (line.startsWith("NSpid:"))
+            {
+                return 1 == line.substring("NSpid:".length()).trim().split("\\s+").length;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether two processes have the same effective user id ({@code Uid:} line, second field).
+     *
+     * @param status the target's {@code /proc/<pid>/status}.
+     * @param self   this command's {@code /proc/self/status}.
+     * @return true if both effective uids read and are equal.
+     */
+    static boolean sameUser(final String status, final String self)
+    {
+        final String target = effectiveUid(status);
+        return null != target && target.equals(effectiveUid(self));
+    }
+
+    private static String effectiveUid(final String status)
+    {
+        for (final String line : status.split("\n"))
+        {
+            if (line.startsWith("Uid:"))
+            {
+                final String[] ids = line.substring("Uid:".length()).trim().split("\\s+");
+                return ids.length > 1 ? ids[1] : null;
+            }
+        }
+        return null;
+    }
+
+    private static String read(final Path file)
+    {
+        try
+        {
+            return Files.readString(file, StandardCharsets.ISO_8859_1);
+        }
+        catch (final IOException | SecurityException ex)
+        {
+            return null;
+        }
+    }
+}

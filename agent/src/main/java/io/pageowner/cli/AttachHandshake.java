@@ -17,9 +17,12 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Best effort, and only where it is plainly safe: the target in this command's pid namespace (its socket is where
  * we look), of this command's user (HotSpot ignores a trigger file of another owner, and SIGQUIT alone would make
- * it print a thread dump), catching SIGQUIT ({@link TargetProcess} checked), and a {@code kill} command on the
- * path. If anything is not so, or the socket does not appear within a second, nothing is lost: the JDK's attach
- * does its own handshake as before. The trigger file is always removed.
+ * it print a thread dump), catching SIGQUIT ({@link TargetProcess} checked), saying in its performance data that
+ * it supports attach (one started with {@code -XX:+DisableAttachMechanism} prints a thread dump on SIGQUIT; the
+ * JDK's client refuses it before signalling, and so do we: {@link PerfDataCapabilities}), and a {@code kill}
+ * command on the path. If anything is not so, or the socket does not appear within a second, nothing is lost:
+ * the JDK's attach does its own handshake as before (and refuses a JVM without attach, with its own message).
+ * The trigger file is always removed.
  */
 final class AttachHandshake
 {
@@ -46,7 +49,8 @@ final class AttachHandshake
         }
         final String status = read(proc.resolve("status"));
         final String self = read(Path.of("/proc/self/status"));
-        if (null == status || null == self || !samePidNamespace(status) || !sameUser(status, self))
+        if (null == status || null == self || !samePidNamespace(status) || !sameUser(status, self) ||
+            PerfDataCapabilities.Attach.SUPPORTED != PerfDataCapabilities.of(pid))
         {
             return false;
         }

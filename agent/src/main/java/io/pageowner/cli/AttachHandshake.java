@@ -1,6 +1,11 @@
 package io.pageowner.cli;
 
+import com.sun.tools.attach.AttachNotSupportedException;
+import com.sun.tools.attach.VirtualMachine;
+import com.sun.tools.attach.spi.AttachProvider;
+
 import java.io.IOException;
+import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +35,8 @@ final class AttachHandshake
 {
     private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long POLL_MILLIS = 2;
+    private static final String HOTSPOT_PROVIDER = "sun.tools.attach.AttachProviderImpl";
+    private static final String HOTSPOT_VM = "sun.tools.attach.VirtualMachineImpl";
 
     private AttachHandshake()
     {
@@ -41,7 +48,7 @@ final class AttachHandshake
      * @param pid the target, checked by {@link TargetProcess#check(long)}.
      * @return true if the socket is there now (it may have been before).
      */
-    static boolean prime(final long pid)
+    private static boolean prime(final long pid)
     {
         final Path proc = Path.of("/proc", Long.toString(pid));
         final Path socket = proc.resolve("root/tmp/.java_pid" + pid);
@@ -105,6 +112,58 @@ final class AttachHandshake
     }
 
     /**
+     * Attaches to a JVM, starting its attach listener first if that can be done safely.
+     * <p>
+     * Once this command has found the listener's socket itself, it connects without the JDK client's check of the
+     * target's performance data through jvmstat (30-50 ms of class loading on a small host), which
+     * {@link #prime(long)} has answered already from the same counter; the JDK's {@code VirtualMachineImpl} is
+     * reached through the same opened package as the signal. Anything unexpected there, or a listener not started
+     * by us, goes through {@link VirtualMachine#attach(String)} as before.
+     *
+     * @param pid the target, checked by {@link TargetProcess#check(long)}.
+     * @return the attached JVM.
+     * @throws AttachNotSupportedException if the attach mechanism refuses.
+     * @throws IOException                 if it fails.
+     */
+    static VirtualMachine attach(final long pid) throws AttachNotSupportedException, IOException
+    {
+        final String id = Long.toString(pid);
+        if (prime(pid))
+        {
+            try
+            {
+                for (final AttachProvider provider : AttachProvider.providers())
+                {
+                    if (HOTSPOT_PROVIDER.equals(provider.getClass().getName()))
+                    {
+                        final Constructor<?> connect = Class.forName(HOTSPOT_VM)
+                            .getDeclaredConstructor(AttachProvider.class, String.class);
+                        connect.setAccessible(true);
+                        return (VirtualMachine)connect.newInstance(provider, id);
+                    }
+                }
+            }
+            catch (final InvocationTargetException ex)
+            {
+                if (ex.getCause() instanceof AttachNotSupportedException)
+                {
+                    throw (AttachNotSupportedException)ex.getCause();
+                }
+                if (ex.getCause() instanceof IOException)
+                {
+                    throw (IOException)ex.getCause();
+                }
+                // NOTE: anything else is the JDK's to report, through its own path below.
+            }
+            catch (final ReflectiveOperationException | RuntimeException | LinkageError ex)
+            {
+                // NOTE: not opened (run from a class path) or another JDK's attach client: the public path.
+            }
+        }
+        return VirtualMachine.attach(id);
+    }
+
+    /**
      * Sends SIGQUIT: through the JDK attach client's own native call when the jar's manifest opened it to us
      * ({@code Add-Opens: jdk.attach/sun.tools.attach}, honoured for {@code java -jar}), which saves forking a
      * process (tens of ms on a small host); through the {@code kill} command otherwise.
@@ -120,7 +179,7 @@ final class AttachHandshake
         {
             try
             {
-                final Method quit = Class.forName("sun.tools.attach.VirtualMachineImpl")
+                final Method quit = Class.forName(HOTSPOT_VM)
                     .getDeclaredMethod("sendQuitTo", int.class);
                 quit.setAccessible(true);
                 quit.invoke(null, (int)pid);

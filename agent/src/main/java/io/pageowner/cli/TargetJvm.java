@@ -67,9 +67,7 @@ final class TargetJvm implements AutoCloseable
         final long pid = process.pid();
         try
         {
-            // NOTE: best effort; without it the JDK's own handshake sleeps 100 ms or more before it looks.
-            AttachHandshake.prime(pid);
-            return new TargetJvm(pid, VirtualMachine.attach(Long.toString(pid)));
+            return new TargetJvm(pid, AttachHandshake.attach(pid));
         }
         catch (final AttachNotSupportedException ex)
         {

@@ -67,7 +67,7 @@ final class TargetJvm implements AutoCloseable
         final long pid = process.pid();
         try
         {
-            return new TargetJvm(pid, VirtualMachine.attach(Long.toString(pid)));
+            return new TargetJvm(pid, AttachHandshake.attach(pid));
         }
         catch (final AttachNotSupportedException ex)
         {

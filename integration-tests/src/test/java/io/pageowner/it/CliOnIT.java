@@ -79,6 +79,30 @@ class CliOnIT
         }
     }
 
+    @Test
+    void shouldRefuseAJvmWithoutAttachAndNeverMakeItPrintAThreadDump() throws Exception
+    {
+        // NOTE: such a JVM answers SIGQUIT with a thread dump on its stdout; the command must not send it one.
+        final Path dir = ForkedJvm.workDir().resolve("cli-on").resolve("no-attach");
+        try (ForkedJvm.Background probe = ForkedJvm.main(CliProbe.class)
+            .jvmArgs("-XX:+DisableAttachMechanism")
+            .directory(dir)
+            .start())
+        {
+            probe.awaitLine("READY");
+            final String pid = Long.toString(probe.pid());
+            final ForkedJvm.Result on = CliIT.cliIn(dir, "on", pid);
+            assertEquals(2, on.exitCode(), on.stdout() + on.stderr());
+            CliIT.assertOneLine(on);
+            assertTrue(on.stderr().startsWith("page-owner: cannot attach to " + pid + ": "), on.stderr());
+            assertTrue(on.stderr().contains("(started with -XX:+DisableAttachMechanism?)"), on.stderr());
+            final ForkedJvm.Result end = probe.stop();
+            assertEquals(0, end.exitCode(), end.stdout() + end.stderr());
+            assertFalse(end.stdout().contains("Full thread dump"), end.stdout());
+            assertFalse(Files.exists(dir.resolve(".attach_pid" + pid)), "the trigger file is left behind");
+        }
+    }
+
     private static void loadIntoAJvmStartedWithoutTheAgent(final boolean allowDynamicAgents) throws Exception
     {
         final Path dir = ForkedJvm.workDir().resolve("cli-on").resolve(allowDynamicAgents ? "allowed" : "default");

@@ -107,14 +107,18 @@ public final class AgentRuntime
         // NOTE: the weaver (Byte Buddy) is created only if the cache cannot answer, or when a pool's class
         // loads: a warm start of a program without Netty never loads it.
         final Weaving installer = new Weaving(new WeaverFactory(), openCache(options), new AgentGuard(recorder));
+        // NOTE: a pool class loaded already (a late attach) may have buffers out that were never seen: then the
+        // pools' sampled mode keeps its exact index rather than counting buffers as they come and go. Asked of the
+        // advice (from the cache on a warm start: no Byte Buddy class, one pass over the loaded classes, where
+        // building the pool specs per class took ~60 ms), before any sink is installed: on a cold start this
+        // creates the weaver, whose allocations are no one's.
+        final boolean poolClassLoaded = installer.poolClassLoaded(inst);
         // NOTE: the JDK's pools now, before any advice: exactly what the agent can never attribute. The
         // agent's own memory is not in them (the table and depots are not buffers), nor is main's.
         final Map<String, Long> jdkPools = MemoryFigures.jdkBufferPools();
         recorder.counters().atStart(jdkPools);
         PageOwnerHooks.install(new SinkAdapter(recorder));
-        // NOTE: a pool class loaded already (a late attach) may have buffers out that were never seen: then the
-        // pools' sampled mode keeps its exact index rather than counting buffers as they come and go.
-        PoolHooks.install(new PoolSinkAdapter(pools, recorder, !poolClassLoaded(inst)));
+        PoolHooks.install(new PoolSinkAdapter(pools, recorder, !poolClassLoaded));
         try
         {
             // NOTE: classes, not lambdas, on the start path: each lambda bootstraps method handles, milliseconds.
@@ -208,21 +212,6 @@ public final class AgentRuntime
             new ByteBuddyWeaver(Instrumentations.all(), Instrumentations.pools(), Runtime.version().feature());
         weaver.onPoolPackage(StackCapture::skipLeadingPackage);
         return weaver;
-    }
-
-    private static boolean poolClassLoaded(final Instrumentation inst)
-    {
-        for (final Class<?> type : inst.getAllLoadedClasses())
-        {
-            for (final io.pageowner.instrument.PoolSpec pool : Instrumentations.pools())
-            {
-                if (pool.matches(type.getName()))
-                {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     private static Map<String, long[]> poolsOf(final Map<String, Long> figures)

@@ -121,11 +121,24 @@ final class CachingTransformer implements ClassFileTransformer
      */
     static boolean isPool(final List<String> pools, final String className)
     {
+        return isPool(pools, className, '/');
+    }
+
+    /**
+     * Whether a class is a pool's, by names of either form.
+     *
+     * @param pools     the pools' names, internal ({@code /}) or binary ({@code .}) as {@code className} is.
+     * @param className a class name.
+     * @param separator the package separator of both names.
+     * @return true if it is.
+     */
+    static boolean isPool(final List<String> pools, final String className, final char separator)
+    {
         for (int i = 0; i < pools.size(); i++)
         {
             final String pool = pools.get(i);
             if (className.endsWith(pool) && (className.length() == pool.length() ||
-                '/' == className.charAt(className.length() - pool.length() - 1)))
+                separator == className.charAt(className.length() - pool.length() - 1)))
             {
                 return true;
             }

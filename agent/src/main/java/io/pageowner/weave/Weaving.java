@@ -28,6 +28,8 @@ public final class Weaving
     private final Guard guard;
     private Weaver weaver;
     private List<AdviceInfo> advice;
+    /** Whether {@link #advice} is in the cache: read from it, or written there by {@link #install}. */
+    private boolean adviceWritten;
     private volatile CachingTransformer transformer;
     private long pastErrors;
 
@@ -102,6 +104,7 @@ public final class Weaving
         {
             weaveAhead(targets);
             cache.writeAdvice(jdkIdentity(), advice);
+            adviceWritten = true;
         }
         flushCache();
     }
@@ -214,19 +217,51 @@ public final class Weaving
     }
 
     /**
-     * Reads what the advice matched from the cache, or has the weaver find it.
+     * Reads what the advice matched from the cache, or has the weaver find it (once).
      *
-     * @return true if it came from the cache (or was known before).
+     * @return true if it came from the cache, or was written there since.
      */
     private boolean adviceKnown()
     {
-        if (null != advice)
+        if (null == advice)
         {
-            return true;
+            final List<AdviceInfo> cached = null == cache ? null : cache.readAdvice(jdkIdentity());
+            advice = null == cached ? weaver().advice() : cached;
+            adviceWritten = null != cached;
         }
-        final List<AdviceInfo> cached = null == cache ? null : cache.readAdvice(jdkIdentity());
-        advice = null == cached ? weaver().advice() : cached;
-        return null != cached;
+        return adviceWritten;
+    }
+
+    /**
+     * Whether a class of a pool is loaded already (a late attach): its buffers out may never have been seen.
+     * Reads the advice as {@link #install} does, from the cache on a warm start, so no Byte Buddy class loads; the
+     * names are compared as the JVM gives them, once per loaded class.
+     *
+     * @param inst the JVM's instrumentation.
+     * @return true if a loaded class's name is a pool's.
+     */
+    public synchronized boolean poolClassLoaded(final Instrumentation inst)
+    {
+        adviceKnown();
+        final List<String> pools = new ArrayList<>();
+        for (final AdviceInfo info : advice)
+        {
+            if (info.pool())
+            {
+                pools.add(info.typeName());
+            }
+        }
+        if (!pools.isEmpty())
+        {
+            for (final Class<?> type : inst.getAllLoadedClasses())
+            {
+                if (CachingTransformer.isPool(pools, type.getName(), '.'))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private synchronized Weaver weaver()

@@ -29,31 +29,13 @@ class PerfDataCapabilitiesTest
     @Test
     void shouldReadThatAJvmStartedWithDisableAttachMechanismDoesNot() throws Exception
     {
-        final Process jvm = sleepingJvm("-XX:+DisableAttachMechanism");
-        try
-        {
-            awaitReady(jvm);
-            assertEquals(Attach.DISABLED, PerfDataCapabilities.of(jvm.pid()));
-        }
-        finally
-        {
-            jvm.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        }
+        assertEquals(Attach.DISABLED, capabilityOfAJvmWith("-XX:+DisableAttachMechanism"));
     }
 
     @Test
     void shouldAnswerUnknownForAJvmWithoutPerformanceData() throws Exception
     {
-        final Process jvm = sleepingJvm("-XX:-UsePerfData");
-        try
-        {
-            awaitReady(jvm);
-            assertEquals(Attach.UNKNOWN, PerfDataCapabilities.of(jvm.pid()));
-        }
-        finally
-        {
-            jvm.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        }
+        assertEquals(Attach.UNKNOWN, capabilityOfAJvmWith("-XX:-UsePerfData"));
     }
 
     @Test
@@ -110,6 +92,21 @@ class PerfDataCapabilitiesTest
         return entry.array();
     }
 
+    /** The performance-data file is written while the VM starts, so it is there once {@code main} runs. */
+    private static Attach capabilityOfAJvmWith(final String option) throws Exception
+    {
+        final Process jvm = sleepingJvm(option);
+        try
+        {
+            awaitReady(jvm);
+            return PerfDataCapabilities.of(jvm.pid());
+        }
+        finally
+        {
+            jvm.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
     private static Process sleepingJvm(final String option) throws IOException
     {
         final Path java = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -118,7 +115,6 @@ class PerfDataCapabilitiesTest
         return new ProcessBuilder(command).redirectErrorStream(true).start();
     }
 
-    /** The performance-data file is written while the VM starts, before {@code main}. */
     private static void awaitReady(final Process jvm) throws IOException
     {
         final BufferedReader out = new BufferedReader(

@@ -1,5 +1,7 @@
 package io.pageowner.weave;
 
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.dynamic.loading.ClassLoadingStrategy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,6 +75,35 @@ class WeavingTest
         assertTrue(warm.transformers.isEmpty(), "the transformer is removed");
         assertEquals(2, warm.retransformed.size(), "and the class retransformed back");
         assertFalse(second.reset(warm), "nothing left to reset");
+    }
+
+    @Test
+    void shouldTellWhetherAPoolsClassIsLoadedWithoutTheWeaverOnAWarmStart() throws Exception
+    {
+        final Weaving cold = new Weaving(FakeWeaver::new, WovenCache.open(root, "build"), Work::call);
+        final FakeInstrumentation first = new FakeInstrumentation();
+        assertFalse(cold.poolClassLoaded(first), "only JDK classes loaded");
+        // NOTE: asked before install on a cold start, the advice must still be written by install.
+        cold.install(first);
+
+        final FakeInstrumentation late = new FakeInstrumentation();
+        late.loaded.add(loadedClassNamed("lib.buffer.Pool2"));
+        late.loaded.add(loadedClassNamed("lib.buffer.SomePool"));
+        final Weaving warm = new Weaving(() ->
+        {
+            throw new AssertionError("a warm start must not create the weaver to ask");
+        }, WovenCache.open(root, "build"), Work::call);
+        assertFalse(warm.poolClassLoaded(late), "names that only look alike");
+        late.loaded.add(loadedClassNamed("shaded.lib.buffer.Pool"));
+        assertTrue(warm.poolClassLoaded(late), "a shaded copy of the pool's class");
+        late.loaded.set(4, loadedClassNamed("lib.buffer.Pool"));
+        assertTrue(warm.poolClassLoaded(late), "the pool's class itself");
+    }
+
+    private static Class<?> loadedClassNamed(final String name)
+    {
+        return new ByteBuddy().subclass(Object.class).name(name).make()
+            .load(WeavingTest.class.getClassLoader(), ClassLoadingStrategy.Default.WRAPPER).getLoaded();
     }
 
     @Test
@@ -214,6 +245,7 @@ class WeavingTest
     {
         final List<ClassFileTransformer> transformers = new ArrayList<>();
         final List<Class<?>> retransformed = new ArrayList<>();
+        final List<Class<?>> loaded = new ArrayList<>(List.of(String.class, StringBuilder.class));
 
         byte[] load(final String name, final byte[] bytes) throws IllegalClassFormatException
         {
@@ -293,7 +325,7 @@ class WeavingTest
         @Override
         public Class<?>[] getAllLoadedClasses()
         {
-            return new Class<?>[]{ String.class, StringBuilder.class };
+            return loaded.toArray(new Class<?>[0]);
         }
 
         @Override

@@ -61,22 +61,13 @@ class CliOnIT
     void shouldReportAJvmThatRefusesDynamicAgents() throws Exception
     {
         final Path dir = ForkedJvm.workDir().resolve("cli-on").resolve("refused");
-        try (ForkedJvm.Background probe = ForkedJvm.main(CliProbe.class)
-            .jvmArgs("-XX:-EnableDynamicAgentLoading")
-            .directory(dir)
-            .start())
+        refusedBy(dir, "-XX:-EnableDynamicAgentLoading", (pid, stderr) ->
         {
-            probe.awaitLine("READY");
-            final String pid = Long.toString(probe.pid());
-            final ForkedJvm.Result on = CliIT.cliIn(dir, "on", pid);
-            assertEquals(2, on.exitCode(), on.stdout() + on.stderr());
-            CliIT.assertOneLine(on);
-            assertTrue(on.stderr().startsWith("page-owner: " + pid + " refused to load page-owner: "), on.stderr());
-            assertTrue(on.stderr().contains("it was started with -XX:-EnableDynamicAgentLoading; restart it with " +
-                "-javaagent:" + ForkedJvm.agentJar() + "=on"), on.stderr());
+            assertTrue(stderr.startsWith("page-owner: " + pid + " refused to load page-owner: "), stderr);
+            assertTrue(stderr.contains("it was started with -XX:-EnableDynamicAgentLoading; restart it with " +
+                "-javaagent:" + ForkedJvm.agentJar() + "=on"), stderr);
             assertEquals(3, CliIT.cliIn(dir, "status", pid).exitCode());
-            assertEquals(0, probe.stop().exitCode());
-        }
+        });
     }
 
     @Test
@@ -84,22 +75,40 @@ class CliOnIT
     {
         // NOTE: such a JVM answers SIGQUIT with a thread dump on its stdout; the command must not send it one.
         final Path dir = ForkedJvm.workDir().resolve("cli-on").resolve("no-attach");
-        try (ForkedJvm.Background probe = ForkedJvm.main(CliProbe.class)
-            .jvmArgs("-XX:+DisableAttachMechanism")
-            .directory(dir)
-            .start())
+        final ForkedJvm.Result end = refusedBy(dir, "-XX:+DisableAttachMechanism", (pid, stderr) ->
+        {
+            assertTrue(stderr.startsWith("page-owner: cannot attach to " + pid + ": "), stderr);
+            assertTrue(stderr.contains("(started with -XX:+DisableAttachMechanism?)"), stderr);
+            assertFalse(Files.exists(dir.resolve(".attach_pid" + pid)), "the trigger file is left behind");
+        });
+        assertFalse(end.stdout().contains("Full thread dump"), end.stdout());
+    }
+
+    /** What a test checks of a refused {@code on}, while the probe still runs. */
+    private interface Refusal
+    {
+        void check(String pid, String stderr) throws Exception;
+    }
+
+    /**
+     * Runs {@code on} against a probe started with an option that makes it refuse: one line on stderr, status 2.
+     *
+     * @return how the probe ended, with its output.
+     */
+    private static ForkedJvm.Result refusedBy(final Path dir, final String option, final Refusal refusal)
+        throws Exception
+    {
+        try (ForkedJvm.Background probe = ForkedJvm.main(CliProbe.class).jvmArgs(option).directory(dir).start())
         {
             probe.awaitLine("READY");
             final String pid = Long.toString(probe.pid());
             final ForkedJvm.Result on = CliIT.cliIn(dir, "on", pid);
             assertEquals(2, on.exitCode(), on.stdout() + on.stderr());
             CliIT.assertOneLine(on);
-            assertTrue(on.stderr().startsWith("page-owner: cannot attach to " + pid + ": "), on.stderr());
-            assertTrue(on.stderr().contains("(started with -XX:+DisableAttachMechanism?)"), on.stderr());
+            refusal.check(pid, on.stderr());
             final ForkedJvm.Result end = probe.stop();
             assertEquals(0, end.exitCode(), end.stdout() + end.stderr());
-            assertFalse(end.stdout().contains("Full thread dump"), end.stdout());
-            assertFalse(Files.exists(dir.resolve(".attach_pid" + pid)), "the trigger file is left behind");
+            return end;
         }
     }
 

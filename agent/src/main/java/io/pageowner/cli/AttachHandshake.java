@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -56,8 +55,8 @@ final class AttachHandshake
         {
             return true;
         }
-        final String status = read(proc.resolve("status"));
-        final String self = read(Path.of("/proc/self/status"));
+        final String status = TargetProcess.read(proc.resolve("status"));
+        final String self = TargetProcess.read(Path.of("/proc/self/status"));
         if (null == status || null == self || !samePidNamespace(status) || !sameUser(status, self) ||
             PerfDataCapabilities.Attach.SUPPORTED != PerfDataCapabilities.of(pid))
         {
@@ -247,17 +246,5 @@ final class AttachHandshake
             }
         }
         return null;
-    }
-
-    private static String read(final Path file)
-    {
-        try
-        {
-            return Files.readString(file, StandardCharsets.ISO_8859_1);
-        }
-        catch (final IOException | SecurityException ex)
-        {
-            return null;
-        }
     }
 }

@@ -143,7 +143,13 @@ final class TargetProcess
         }
     }
 
-    private static String read(final Path file)
+    /**
+     * Reads a small text file of {@code /proc} whole, as Latin-1 (it names processes and ids, never text to show).
+     *
+     * @param file the file.
+     * @return its text, or {@code null} when it cannot be read (the process is gone, or is not ours to read).
+     */
+    static String read(final Path file)
     {
         try
         {

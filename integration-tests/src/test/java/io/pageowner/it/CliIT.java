@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -190,7 +192,15 @@ class CliIT
             assertTrue(cli("off", pid).assertSuccess().stdout().startsWith("page-owner is already off in " + pid));
             final List<String> whileOff = command(target, "leak whileOff", "leakWhileOff");
             final String paused = cli("status", pid).assertSuccess().stdout();
-            assertTrue(line(paused, "untracked:").contains("while_off 2, while_off_bytes 60003)"), paused);
+            // NOTE: while paused, every thread's allocations count as while_off, and the JMX connection's thread of
+            // a status call may take an NIO temporary buffer then (seen once, 8 KiB, on JDK 21): the probe's two
+            // blocks are there, and anything more is whole further allocations.
+            final Matcher untracked = Pattern.compile("while_off (\\d+), while_off_bytes (\\d+)\\)")
+                .matcher(line(paused, "untracked:"));
+            assertTrue(untracked.find(), paused);
+            final long extraCount = Long.parseLong(untracked.group(1)) - 2;
+            final long extraBytes = Long.parseLong(untracked.group(2)) - 60_003;
+            assertTrue(extraCount >= 0 && extraBytes >= extraCount && (extraCount == 0) == (extraBytes == 0), paused);
 
             final ForkedJvm.Result on = cli("on", pid).assertSuccess();
             assertTrue(on.stdout().startsWith("page-owner resumed in " + pid + " "), on.stdout());

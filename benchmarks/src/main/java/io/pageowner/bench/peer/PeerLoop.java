@@ -73,7 +73,7 @@ public final class PeerLoop
         System.out.println("SINK " + (sink & 1));
     }
 
-    private static long round(final int depth, final int pairs, final boolean floor)
+    static long round(final int depth, final int pairs, final boolean floor)
     {
         long sum = 0;
         for (int i = 0; i < pairs; i++)

@@ -1,6 +1,7 @@
 /**
- * The peer comparison outside JMH (issue 19.3): {@link io.pageowner.bench.peer.PeerProbe} forks a plain loop of
- * Unsafe pairs under page-owner and async-profiler's {@code nativemem}, interleaved, and prints the time per pair
- * inside the loop beside the whole process's wall time and the size of what the peer wrote.
+ * Probes outside JMH that fork plain loops: {@link io.pageowner.bench.peer.PeerProbe} compares page-owner with
+ * async-profiler's {@code nativemem} (issue 19.3); {@link io.pageowner.bench.peer.RatioProbe} and
+ * {@link io.pageowner.bench.peer.SwitchProbe} give verdicts on throughput ratios a noisy host can resolve (issue
+ * 19.4). They depend on the JDK only (and its attach API); page-owner is loaded into their forks as a jar.
  */
 package io.pageowner.bench.peer;

@@ -64,7 +64,10 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  * removes, so that two threads recording at once do not write one line; an insert whose stripe has no free slot
  * takes one from another stripe before it claims a new one. A caller that passes its thread's own
  * {@link ThreadTally} ({@link #tally()}) has the live totals counted there instead, with plain stores: the
- * recorder does, so its insert and remove each save three atomic adds (some 20 ns per side).
+ * recorder does, so its insert and remove each save three atomic adds (some 20 ns per side). Such a thread also
+ * keeps one slot it freed for its next insert, which then neither pops nor pushes a free list: so while up to one
+ * slot per thread with a tally is kept, an insert on another thread may find the table full that much earlier.
+ * The slot of an ended thread goes back to a free list when the tallies are next swept ({@link ThreadTallies}).
  * <p>
  * <b>Index.</b> Records are chained under a key made of an index level and the start of the record, so that
  * {@link #remove(long, OwnerRecord)} finds a record from its start address alone, while
@@ -205,7 +208,7 @@ public final class OwnerTable extends OwnerTableReader implements AutoCloseable
         noteSpan(level, spanGranules);
 
         final int stripe = stripeOffset();
-        int slot = claimSlot(stripe);
+        int slot = claimSlot(stripe, tally);
         if (slot < 0)
         {
             // A stale record at this address is replaced anyway: drop it first and try once more.
@@ -215,7 +218,7 @@ public final class OwnerTable extends OwnerTableReader implements AutoCloseable
             }
 
             buffer.getAndAddLong(STALE_REPLACED_OFFSET, 1);
-            slot = claimSlot(stripe);
+            slot = claimSlot(stripe, tally);
             if (slot < 0)
             {
                 return -1;
@@ -225,6 +228,9 @@ public final class OwnerTable extends OwnerTableReader implements AutoCloseable
         final long recordAddress = recordAddress(slot);
         final long stateAddress = recordAddress + STATE_OFFSET;
         final int freeState = UnsafeApi.getInt(stateAddress);
+        // NOTE: orders the even (free) state this thread may have stored when it cached the slot, with no atomic
+        // since, before the field stores below, as the pop's compare-and-set does otherwise (a no-op on x86).
+        UnsafeApi.storeFence();
 
         UnsafeApi.putLong(recordAddress + ADDRESS_OFFSET, address);
         UnsafeApi.putLong(recordAddress + SIZE_AND_KIND_OFFSET, ((long)(kind & MAX_KIND) << SIZE_BITS) | size);
@@ -338,7 +344,17 @@ public final class OwnerTable extends OwnerTableReader implements AutoCloseable
      */
     public ThreadTally tally()
     {
-        return tallies.register();
+        return tallies.register(this);
+    }
+
+    /**
+     * Puts back on a free list the slot an ended thread's tally kept; called by {@link ThreadTallies}.
+     *
+     * @param slot a free slot no thread holds.
+     */
+    void freeKeptSlot(final int slot)
+    {
+        pushFree(stripeOffset(), slot);
     }
 
     /**
@@ -527,7 +543,10 @@ public final class OwnerTable extends OwnerTableReader implements AutoCloseable
         // NOTE: release makes the even (free) state visible no later than the push below, so a scan that reads
         // fields written by the slot's next owner, who pops it after that push, re-reads a changed state.
         UnsafeApi.putIntRelease(null, stateAddress, UnsafeApi.getInt(stateAddress) + 1);
-        pushFree(stripe, slot);
+        if (null == tally || !tally.keep(slot))
+        {
+            pushFree(stripe, slot);
+        }
     }
 
     /** The current thread's stripe: its offset in the table. */
@@ -537,10 +556,19 @@ public final class OwnerTable extends OwnerTableReader implements AutoCloseable
         return COUNTERS_OFFSET + (((int)CurrentThread.id() & (COUNTER_STRIPES - 1)) * STRIPE_LENGTH);
     }
 
-    /** A free slot: from the stripe's own list, else from another stripe's, else one never used. */
-    private int claimSlot(final int stripe)
+    /**
+     * A free slot: the one the thread's tally keeps, else from the stripe's own list, else from another stripe's,
+     * else one never used.
+     */
+    private int claimSlot(final int stripe, final ThreadTally tally)
     {
-        int slot = popFree(stripe);
+        int slot = null != tally ? tally.takeSlot() : -1;
+        if (slot >= 0)
+        {
+            return slot;
+        }
+
+        slot = popFree(stripe);
         if (slot >= 0)
         {
             return slot;

@@ -8,7 +8,8 @@ import java.util.List;
  * The {@link ThreadTally} of every thread that has one for a table, summed when a dump or the MBean asks for the
  * live totals. The tallies of threads that have ended are folded into retired sums when the list has doubled since
  * the last sweep (a thread's end happens-before {@code isAlive()} returns false, so its tally changes no more), so
- * the list stays about as long as the live threads that use the table.
+ * the list stays about as long as the live threads that use the table; the free slot an ended thread kept goes back
+ * to a free list then.
  */
 final class ThreadTallies
 {
@@ -26,13 +27,14 @@ final class ThreadTallies
     /**
      * A tally for the current thread, counted from now on.
      *
+     * @param table the tally counts for, which takes back the slots ended threads kept.
      * @return the tally, to be used on this thread only.
      */
-    synchronized ThreadTally register()
+    synchronized ThreadTally register(final OwnerTable table)
     {
         if (entries.size() >= sweepAt)
         {
-            sweep();
+            sweep(table);
             sweepAt = Math.max(64, 2 * entries.size());
         }
         final ThreadTally tally = new ThreadTally();
@@ -66,7 +68,7 @@ final class ThreadTallies
         return entries.size();
     }
 
-    private void sweep()
+    private void sweep(final OwnerTable table)
     {
         for (int i = entries.size() - 1; i >= 0; i--)
         {
@@ -79,6 +81,11 @@ final class ThreadTallies
                     retired[which] += value(entry.tally, which);
                 }
                 entries.remove(i);
+                final int slot = entry.tally.takeSlot();
+                if (slot >= 0)
+                {
+                    table.freeKeptSlot(slot);
+                }
             }
         }
     }

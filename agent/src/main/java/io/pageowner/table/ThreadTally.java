@@ -20,6 +20,8 @@ public final class ThreadTally
     private long count;
     private long bytes;
     private long pages;
+    /** A free slot of the table this thread removed a record from and keeps for its next insert, or -1. */
+    private int keptSlot = -1;
 
     ThreadTally()
     {
@@ -37,6 +39,35 @@ public final class ThreadTally
         UnsafeApi.putLongOpaque(this, COUNT, this.count + count);
         UnsafeApi.putLongOpaque(this, BYTES, this.bytes + bytes);
         UnsafeApi.putLongOpaque(this, PAGES, this.pages + pages);
+    }
+
+    /**
+     * Keeps a slot freed by this thread for its next insert, so that a thread allocating and freeing in turn takes
+     * no slot from a shared free list and gives none back (two compare-and-sets per pair); called by the owner only.
+     *
+     * @param slot just made free (even state) by this thread.
+     * @return true if kept, false if a slot is kept already and this one goes to a free list.
+     */
+    boolean keep(final int slot)
+    {
+        if (keptSlot >= 0)
+        {
+            return false;
+        }
+        keptSlot = slot;
+        return true;
+    }
+
+    /**
+     * Takes the kept slot, if any; called by the owner only.
+     *
+     * @return the slot, or -1.
+     */
+    int takeSlot()
+    {
+        final int slot = keptSlot;
+        keptSlot = -1;
+        return slot;
     }
 
     /**

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -94,5 +95,62 @@ class ThreadTallyTest
         assertEquals(0, table.liveCount());
         assertEquals(0, table.liveBytes());
         assertEquals(0, table.livePages());
+    }
+
+    @Test
+    void shouldReuseTheSlotTheThreadFreedLast()
+    {
+        final ThreadTally tally = table.tally();
+        final int slot = table.insert(BASE, 100, 1, 1, 1, 0, tally);
+        assertTrue(table.remove(BASE, null, tally));
+        assertEquals(slot, table.insert(BASE + 4096, 200, 2, 2, 2, 0, tally));
+
+        final OwnerRecord record = new OwnerRecord();
+        assertFalse(table.ownerOf(BASE, record));
+        assertTrue(table.ownerOf(BASE + 4096, record));
+        assertEquals(200, record.size());
+        assertEquals(2, record.timestampNs());
+    }
+
+    @Test
+    void shouldGiveBackTheSlotsEndedThreadsKept() throws Exception
+    {
+        try (OwnerTable small = new OwnerTable(64, PAGE_SHIFT))
+        {
+            // Each thread keeps the slot it freed; more threads than slots only fit if ended ones give theirs back.
+            final int threads = 200;
+            for (int i = 0; i < threads; i++)
+            {
+                final long address = BASE + (i * 4096L);
+                final AtomicReference<Throwable> failure = new AtomicReference<>();
+                final Thread thread = new Thread(() ->
+                {
+                    try
+                    {
+                        final ThreadTally own = small.tally();
+                        if (small.insert(address, 64, 1, 1, 1, 0, own) < 0 || !small.remove(address, null, own))
+                        {
+                            throw new AssertionError("no slot for thread " + address);
+                        }
+                    }
+                    catch (final Throwable ex)
+                    {
+                        failure.set(ex);
+                    }
+                });
+                thread.start();
+                thread.join();
+                assertNull(failure.get());
+            }
+            assertEquals(0, small.liveCount());
+
+            // The slots still kept are at most one per tally not yet swept; every other slot is free to anyone.
+            int inserted = 0;
+            while (small.insert(BASE + (inserted * 4096L), 64, 1, 1, 1, 0) >= 0)
+            {
+                inserted++;
+            }
+            assertTrue(inserted >= small.capacity() - small.tallies.size(), inserted + " of " + small.capacity());
+        }
     }
 }

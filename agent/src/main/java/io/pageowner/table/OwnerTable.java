@@ -55,6 +55,9 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  * ever live at once. Allocating a segment, once per {@code 2^}{@value OwnerTableDescriptor#MAX_SEGMENT_SHIFT}
  * slots, is the only time an insert allocates; if it fails, the insert returns -1 as for a full table.
  * <p>
+ * Longer than 600 lines because the insert and remove overloads with a {@link ThreadTally} thread it through every
+ * path that can end a record; splitting the writer would put the bucket locking and the free lists in two classes.
+ * <p>
  * <b>Concurrency.</b> Any number of threads may insert, remove and look up at once, and one or more threads may
  * scan; there is no global lock. Free slots sit on lock-free Treiber stacks whose heads carry an ABA tag, one per
  * stripe, with a high-water mark for slots never used. Each bucket chain has a one-bit spin lock in its bucket
@@ -82,9 +85,6 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  * segment, see above), never format and never wait for space: a full table makes an insert return -1, as does a
  * size above {@link OwnerTableDescriptor#MAX_SIZE}, which is counted in {@link #oversizeRejected()}. A table must
  * not be used after {@link #close()}; the caller stops all users first.
- * <p>
- * Longer than 600 lines because the insert and remove overloads with a {@link ThreadTally} thread it through every
- * path that can end a record; splitting the writer would put the bucket locking and the free lists in two classes.
  */
 public final class OwnerTable extends OwnerTableReader implements AutoCloseable
 {

@@ -13,10 +13,11 @@ public abstract class PageOwnerSink
 {
     /**
      * True while every allocation is to be recorded with its stack, read from a {@code Throwable}'s
-     * backtrace: {@link PageOwnerHooks#allocated(long, long)} then makes that throwable itself and
-     * passes it to {@link #allocated(long, long, Throwable)}. The VM walks every frame on the stack
-     * when it fills a throwable in (about 30 ns each), so a throwable made here, one frame below
-     * {@code Unsafe.allocateMemory}, does not pay for the sink's own frames.
+     * backtrace: the advice of {@code Unsafe.allocateMemory} (through {@link PageOwnerHooks#takesStack()}),
+     * or else {@link PageOwnerHooks#allocated(long, long)}, then makes that throwable itself and passes it to
+     * {@link #allocated(long, long, Throwable)}. The VM walks every frame on the stack when it fills a
+     * throwable in (about 30 ns each), so a throwable made in the advice, in {@code Unsafe.allocateMemory}'s own
+     * frame, pays for neither the hooks' frame nor the sink's.
      */
     protected volatile boolean takeStack;
 

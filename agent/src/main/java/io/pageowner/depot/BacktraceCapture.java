@@ -2,6 +2,7 @@ package io.pageowner.depot;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 
 /**
  * Stack capture from the VM's own backtrace: a fresh {@code Throwable} is filled in by the VM (one
@@ -224,11 +225,16 @@ final class BacktraceCapture extends StackCapture
             final int[] bcis = (int[])chunk[BCIS];
             final Object[] mirrors = (Object[])chunk[MIRRORS];
             final int inChunk = Math.min(methods.length, raw - frame);
+            // NOTE: methods and bytecode indexes first, as whole ranges (the JDK compares them vectorised), then
+            // the classes: a loop of two dependent loads per frame instead of seven loads and three compares.
+            if (!Arrays.equals(methods, 0, inChunk, rawMethods, frame, frame + inChunk) ||
+                !Arrays.equals(bcis, 0, inChunk, rawBcis, frame, frame + inChunk))
+            {
+                return false;
+            }
             for (int i = 0; i < inChunk; i++)
             {
-                final int f = frame + i;
-                if (methods[i] != rawMethods[f] || bcis[i] != rawBcis[f] ||
-                    ((Class<?>)mirrors[i]).getName() != names[f])
+                if (((Class<?>)mirrors[i]).getName() != names[frame + i])
                 {
                     return false;
                 }

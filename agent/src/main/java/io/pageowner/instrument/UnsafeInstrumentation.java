@@ -50,7 +50,9 @@ public final class UnsafeInstrumentation
     }
 
     /**
-     * {@code long allocateMemory(long bytes)}: records the block when the call returns normally.
+     * {@code long allocateMemory(long bytes)}: records the block when the call returns normally. In full mode the
+     * stack's throwable is made here, so that the VM's walk starts at {@code allocateMemory} itself, as it would for
+     * any exact capture, and not in the hooks' frame below it.
      */
     public static final class AllocateMemoryAdvice
     {
@@ -61,7 +63,14 @@ public final class UnsafeInstrumentation
         @Advice.OnMethodExit(suppress = Throwable.class)
         static void exit(@Advice.Argument(0) final long bytes, @Advice.Return final long address)
         {
-            PageOwnerHooks.allocated(address, bytes);
+            if (0 != address && PageOwnerHooks.takesStack())
+            {
+                PageOwnerHooks.allocated(address, bytes, new Throwable());
+            }
+            else
+            {
+                PageOwnerHooks.allocated(address, bytes);
+            }
         }
     }
 

@@ -48,9 +48,9 @@ final class FullRecording extends Recording
     }
 
     @Override
-    void drop(final long address)
+    void drop(final ThreadState state, final long address)
     {
-        if (!table.remove(address, null))
+        if (!table.remove(address, null, state.tally))
         {
             counters.beforeStart.incrementAndGet();
         }
@@ -59,7 +59,7 @@ final class FullRecording extends Recording
     @Override
     void stash(final ThreadState state, final long address)
     {
-        state.reallocStashed = table.remove(address, state.stash);
+        state.reallocStashed = table.remove(address, state.stash, state.tally);
         if (!state.reallocStashed)
         {
             counters.beforeStart.incrementAndGet();

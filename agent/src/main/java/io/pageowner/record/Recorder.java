@@ -334,7 +334,7 @@ public final class Recorder
         }
         try
         {
-            mode.drop(address);
+            mode.drop(state, address);
             if (unmap)
             {
                 mappedFiles.remove(address);

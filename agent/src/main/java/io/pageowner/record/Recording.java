@@ -78,11 +78,12 @@ abstract class Recording
 
     /**
      * Drops the record of a block being freed or unmapped, counting a block never seen as
-     * {@code before_start}.
+     * {@code before_start}; guard held.
      *
+     * @param state   of the thread.
      * @param address of the block.
      */
-    abstract void drop(long address);
+    abstract void drop(ThreadState state, long address);
 
     /**
      * A realloc is about to move a block, guard held: takes its record (and index entry) out into the
@@ -172,7 +173,7 @@ abstract class Recording
             capture.clear();
         }
         final long timestamp = System.nanoTime() - zeroNanos;
-        if (table.insert(address, bytes, timestamp, threadRef(state), stackId, kind) < 0)
+        if (table.insert(address, bytes, timestamp, threadRef(state), stackId, kind, state.tally) < 0)
         {
             counters.tableFull(kind, bytes);
             return false;

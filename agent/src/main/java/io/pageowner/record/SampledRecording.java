@@ -138,7 +138,12 @@ final class SampledRecording extends Recording
     }
 
     @Override
-    void drop(final long address)
+    void drop(final ThreadState state, final long address)
+    {
+        drop(address);
+    }
+
+    private void drop(final long address)
     {
         final long value = sizes.remove(address);
         if (LiveSizes.NONE == value)

@@ -3,6 +3,7 @@ package io.pageowner.record;
 import io.pageowner.depot.StackCapture;
 import io.pageowner.table.LiveSizes;
 import io.pageowner.table.OwnerRecord;
+import io.pageowner.table.ThreadTally;
 import jdk.internal.misc.Unsafe;
 
 /**
@@ -28,6 +29,8 @@ final class ThreadState
     private static final long POOL_BYTES = UNSAFE.objectFieldOffset(ThreadState.class, "poolBytes");
 
     final StackCapture capture;
+    /** This thread's share of the owner table's live totals: an insert or remove through it adds no atomics. */
+    final ThreadTally tally;
     /** The thread's id, or -1: the key of the recorder's state cache. */
     final long tid;
     final OwnerRecord stash = new OwnerRecord();
@@ -70,9 +73,10 @@ final class ThreadState
     /** Whether {@link PoolLive} sums this thread's {@link #poolCount} and {@link #poolBytes}. */
     boolean poolCounted;
 
-    ThreadState(final StackCapture capture, final long tid, final long seed)
+    ThreadState(final StackCapture capture, final ThreadTally tally, final long tid, final long seed)
     {
         this.capture = capture;
+        this.tally = tally;
         this.tid = tid;
         this.seed = seed;
     }

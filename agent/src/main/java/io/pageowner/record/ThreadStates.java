@@ -92,7 +92,10 @@ final class ThreadStates
         final long base = 0 != seed ? seed : System.nanoTime();
         final long mixed = (base ^ (tid * SEED_SPREAD)) * 0xBF58476D1CE4E5B9L;
         final ThreadState state = new ThreadState(
-            StackCapture.create(depth, agentLoader, hooksClass), tid, 0 == mixed ? 0x2545F4914F6CDD1DL : mixed);
+            StackCapture.create(depth, agentLoader, hooksClass),
+            mode.table.tally(),
+            tid,
+            0 == mixed ? 0x2545F4914F6CDD1DL : mixed);
         state.untilSample = mode.nextInterval(state);
         final Thread thread = Thread.currentThread();
         if (ThreadState.ATTACH_LISTENER.equals(thread.getName()) && thread.isDaemon())

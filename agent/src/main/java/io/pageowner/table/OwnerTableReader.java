@@ -47,9 +47,9 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  * <p>
  * Scans read each slot under its sequence-lock state word without any lock, so {@link #forEach(RecordConsumer)}
  * never stops writers; lookups hold a bucket's one-bit spin lock only while a short chain is walked, and never run
- * a callback under it. Live totals are summed over the {@value OwnerTableDescriptor#COUNTER_STRIPES} stripes on
- * read. Lookups, scans and counts allocate nothing on the heap, apart from the flyweight of the overloads that
- * say so.
+ * a callback under it. Live totals are summed on read over the {@value OwnerTableDescriptor#COUNTER_STRIPES}
+ * stripes and the threads' own tallies ({@link ThreadTally}). Lookups, scans and counts allocate nothing on the
+ * heap, apart from the flyweight of the overloads that say so.
  * <p>
  * The memory is allocated here, when the table is made, so that the fields both sides read are final in one
  * class; only {@link OwnerTable} extends this class, and it frees the memory.
@@ -91,6 +91,8 @@ public abstract class OwnerTableReader
     private final int bucketsOffset;
     /** The bucket index, zeroed a region at a time when first used: see {@link ZeroedOnFirstUse}. */
     final ZeroedOnFirstUse buckets;
+    /** The shares of the live totals that threads keep for themselves: see {@link OwnerTable#tally()}. */
+    final ThreadTallies tallies = new ThreadTallies();
     private final int segmentMask;
 
     /**
@@ -296,34 +298,35 @@ public abstract class OwnerTableReader
     }
 
     /**
-     * Number of live records, summed over stripes: exact when no writer is active, approximate otherwise.
+     * Number of live records, summed over stripes and threads' tallies: exact when no writer is active,
+     * approximate otherwise.
      *
      * @return number of live records.
      */
     public long liveCount()
     {
-        return sumStripes(STRIPE_COUNT_OFFSET);
+        return sumStripes(STRIPE_COUNT_OFFSET) + tallies.sum(ThreadTallies.COUNT);
     }
 
     /**
-     * Total size in bytes of the live records, summed over stripes: exact when no writer is active.
+     * Total size in bytes of the live records, summed over stripes and tallies: exact when no writer is active.
      *
      * @return total size of the live records.
      */
     public long liveBytes()
     {
-        return sumStripes(STRIPE_BYTES_OFFSET);
+        return sumStripes(STRIPE_BYTES_OFFSET) + tallies.sum(ThreadTallies.BYTES);
     }
 
     /**
-     * Sum of the page spans of the live records, summed over stripes: exact when no writer is active. A page
-     * shared by several records counts once per record.
+     * Sum of the page spans of the live records, summed over stripes and tallies: exact when no writer is active.
+     * A page shared by several records counts once per record.
      *
      * @return sum of the page counts of the live records.
      */
     public long livePages()
     {
-        return sumStripes(STRIPE_PAGES_OFFSET);
+        return sumStripes(STRIPE_PAGES_OFFSET) + tallies.sum(ThreadTallies.PAGES);
     }
 
     /**

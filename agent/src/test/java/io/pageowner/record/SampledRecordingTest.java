@@ -53,7 +53,7 @@ class SampledRecordingTest
     void shouldDrawIntervalsExponentialWithMeanSample()
     {
         final SampledRecording mode = new SampledRecording(recorder, P, new LiveSizes(16));
-        final ThreadState drawing = new ThreadState(null, 1, SEED);
+        final ThreadState drawing = new ThreadState(null, null, 1, SEED);
         final int draws = 200_000;
         final long[] intervals = new long[draws];
         double sum = 0;

@@ -380,6 +380,8 @@ class OwnerTableConcurrencyTest
         public void run()
         {
             final SplittableRandom random = new SplittableRandom(thread * 7919L + 17);
+            // Odd writers count in their own tally and keep a freed slot, even ones use the shared stripes.
+            final ThreadTally tally = 1 == (thread & 1) ? table.tally() : null;
             final OwnerRecord removed = new OwnerRecord();
             final OwnerRecord found = new OwnerRecord();
             try
@@ -401,7 +403,7 @@ class OwnerTableConcurrencyTest
                     final boolean isLive = liveSize[candidate] >= 0;
                     if (isLive && random.nextInt(50) != 0)
                     {
-                        if (!table.remove(address, removed))
+                        if (!table.remove(address, removed, tally))
                         {
                             throw new AssertionError("lost record at 0x" + Long.toHexString(address));
                         }
@@ -421,7 +423,8 @@ class OwnerTableConcurrencyTest
                             timestampOf(address, size),
                             thread,
                             stackIdOf(address, size),
-                            kindOf(address, size));
+                            kindOf(address, size),
+                            tally);
                         if (slot >= 0)
                         {
                             staleInserts += isLive ? 1 : 0;

@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  * <p>
  * Usage: {@code java -cp benchmarks.jar io.pageowner.bench.peer.PeerProbe <page-owner.jar> <java>
  * <libasyncProfiler.so> [forks] [depth] [pairs per round] [rounds]} (defaults 5, 15, 200000, 12; two warm-up
- * rounds). {@code -Dpageowner.peer.before=<jar>} adds a row of full mode with another build of the agent;
+ * rounds). {@code -Dpageowner.peer.before=<jar>} adds a row of full mode with another build of the agent
+ * ({@code page-owner full before}, a name without a comma so that the filter below can keep it);
  * {@code -Dpageowner.peer.modes=none,page-owner full,...} keeps only the modes named ({@code none} must be one).
  */
 public final class PeerProbe
@@ -67,7 +68,7 @@ public final class PeerProbe
             List.of("-agentpath:" + asprof + "=start,nativemem=512k,nofree,file=" + jfr));
         if (null != System.getProperty("pageowner.peer.before"))
         {
-            modes.put("page-owner full, before", List.of("-javaagent:" +
+            modes.put("page-owner full before", List.of("-javaagent:" +
                 Path.of(System.getProperty("pageowner.peer.before")).toAbsolutePath() + "=on"));
         }
         final String only = System.getProperty("pageowner.peer.modes");

@@ -5,7 +5,6 @@ import io.pageowner.options.AgentOptions;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationTargetException;
 import java.net.URL;
-import java.net.URLClassLoader;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -74,8 +73,7 @@ public final class PageOwnerAgent
             }
 
             final URL jar = PageOwnerAgent.class.getProtectionDomain().getCodeSource().getLocation();
-            final ClassLoader loader =
-                new URLClassLoader("page-owner", new URL[]{ jar }, ClassLoader.getPlatformClassLoader());
+            final ClassLoader loader = new AgentLoader(jar);
 
             // NOTE: before any agent class initialises: Agrona and the recorder use jdk.internal.misc,
             // and BootHooks defines the hook classes into that package through a private lookup.

@@ -123,8 +123,9 @@ public final class StartUpRunner
             (null == before ? "" : "; " + BEFORE + "* modes run " + before));
         for (final Class<?> program : programList)
         {
-            // NOTE: fills the warm caches: the first start weaves, the next finds every class.
-            for (int i = 0; i < 2; i++)
+            // NOTE: fills the warm caches: the first start weaves; a second may still weave what the first had
+            // not written when it exited (seen on a loaded host); the third finds every class.
+            for (int i = 0; i < 3; i++)
             {
                 run(command(java, "on", jars, programs, program, null));
                 if (null != before)

@@ -39,6 +39,17 @@ final class AgentLoader extends URLClassLoader
     private NestedJar nested;
     private boolean nestedRead;
 
+    /**
+     * The agent's loader for its jar.
+     *
+     * @param jar page-owner.jar.
+     * @return the loader.
+     */
+    static ClassLoader create(final URL jar)
+    {
+        return new AgentLoader(jar);
+    }
+
     AgentLoader(final URL jar)
     {
         super("page-owner", new URL[]{ jar }, ClassLoader.getPlatformClassLoader());

@@ -73,7 +73,9 @@ public final class PageOwnerAgent
             }
 
             final URL jar = PageOwnerAgent.class.getProtectionDomain().getCodeSource().getLocation();
-            final ClassLoader loader = new AgentLoader(jar);
+            // NOTE: through a static method typed ClassLoader: with `new AgentLoader` here, the verifier would load
+            // AgentLoader (to check it is a ClassLoader) whenever this class links, off or on.
+            final ClassLoader loader = AgentLoader.create(jar);
 
             // NOTE: before any agent class initialises: Agrona and the recorder use jdk.internal.misc,
             // and BootHooks defines the hook classes into that package through a private lookup.

@@ -5,7 +5,6 @@ import io.pageowner.options.AgentOptions;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationTargetException;
 import java.net.URL;
-import java.net.URLClassLoader;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -74,8 +73,9 @@ public final class PageOwnerAgent
             }
 
             final URL jar = PageOwnerAgent.class.getProtectionDomain().getCodeSource().getLocation();
-            final ClassLoader loader =
-                new URLClassLoader("page-owner", new URL[]{ jar }, ClassLoader.getPlatformClassLoader());
+            // NOTE: through a static method typed ClassLoader: with `new AgentLoader` here, the verifier would load
+            // AgentLoader (to check it is a ClassLoader) whenever this class links, off or on.
+            final ClassLoader loader = AgentLoader.create(jar);
 
             // NOTE: before any agent class initialises: Agrona and the recorder use jdk.internal.misc,
             // and BootHooks defines the hook classes into that package through a private lookup.

@@ -27,11 +27,9 @@ import jdk.internal.misc.PageOwnerHooks;
 import jdk.internal.vm.VMSupport;
 
 import java.lang.instrument.Instrumentation;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -74,10 +72,12 @@ public final class AgentRuntime
             return;
         }
 
-        final long pid = ProcessHandle.current().pid();
+        // NOTE: from /proc, not ProcessHandle, whose first use sets up the process reaper (10-12 ms).
+        final SelfProcess self = SelfProcess.read();
+        final long pid = self.pid;
         final int pageShift = OwnerTable.pageShift(jdk.internal.misc.Unsafe.getUnsafe().pageSize());
         final OwnerTable table = new OwnerTable(options.maxRecords(), pageShift);
-        final long zeroNanos = zeroNanos();
+        final long zeroNanos = zeroNanos(self.sinceStartMillis);
         final Recorder recorder = new Recorder(
             table,
             new StackDepot(MAX_STACKS),
@@ -283,13 +283,11 @@ public final class AgentRuntime
     /**
      * The {@link System#nanoTime()} value at which the JVM started, so that timestamps read as ns
      * since JVM start, like the kernel's ns since boot.
+     *
+     * @param sinceStartMillis how long ago the process started, or -1 if unknown (then: now).
      */
-    private static long zeroNanos()
+    private static long zeroNanos(final long sinceStartMillis)
     {
-        final long now = System.nanoTime();
-        final Optional<Instant> start = ProcessHandle.current().info().startInstant();
-        final long startMillis = start.isPresent() ? start.get().toEpochMilli() : System.currentTimeMillis();
-        final long sinceStart = Math.max(0, System.currentTimeMillis() - startMillis);
-        return now - TimeUnit.MILLISECONDS.toNanos(sinceStart);
+        return System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(Math.max(0, sinceStartMillis));
     }
 }

@@ -371,9 +371,9 @@ public final class OwnerTable extends OwnerTableReader implements AutoCloseable
             {
                 toFree[segment] = buffer.getLongVolatile(DIRECTORY_OFFSET + (segment * DIRECTORY_ENTRY_LENGTH));
             }
-            // With Agrona's bounds checks on (the default), a use after close fails a check instead of touching
-            // freed memory: every record address is found through the directory in the index buffer.
-            buffer.wrap(new byte[0]);
+            // A use after close fails the buffer's bounds check instead of touching freed memory: every record
+            // address is found through the directory in the index buffer.
+            buffer.retire();
             buckets.retire();
             for (final long segment : toFree)
             {

@@ -2,7 +2,6 @@ package io.pageowner.table;
 
 import org.agrona.BitUtil;
 import org.agrona.UnsafeApi;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import static io.pageowner.table.OwnerTableDescriptor.ADDRESS_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.BUCKET_LENGTH;
@@ -85,7 +84,7 @@ public abstract class OwnerTableReader
     final int segmentLength;
     final long allocatedAddress;
     final long allocatedLength;
-    final UnsafeBuffer buffer;
+    final TableBuffer buffer;
     boolean isClosed;
     private final int bucketShift;
     private final int bucketsOffset;
@@ -119,7 +118,7 @@ public abstract class OwnerTableReader
         // start-up to touch on a virtual machine) a 64 KiB region at a time as they are used.
         UnsafeApi.setMemory(aligned, bucketsOffset, (byte)0);
         buckets = new ZeroedOnFirstUse(aligned + bucketsOffset, length - bucketsOffset, ZeroedOnFirstUse.REGION_SHIFT);
-        buffer = new UnsafeBuffer(aligned, length);
+        buffer = new TableBuffer(aligned, length);
     }
 
     /**

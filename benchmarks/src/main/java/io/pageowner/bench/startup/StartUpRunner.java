@@ -32,13 +32,21 @@ import java.util.stream.Stream;
  * (a fresh cache directory every run: Byte Buddy weaves), {@code on-nocache} ({@code cache=off}),
  * {@code sampled} ({@code sample=512k}, warm cache).
  * <p>
- * Usage: {@code java -cp benchmarks.jar io.pageowner.bench.startup.StartUpRunner <page-owner.jar> <java>
- * [runs]} (default 21 runs per mode and program).
+ * With {@code --before <jar>}, every mode that loads page-owner runs a second time with that jar, as
+ * {@code before-<mode>}, interleaved in the same rounds: a change is measured beside the jar before it on the
+ * same host in the same minutes, not against a figure from another day. {@code --modes} narrows the modes
+ * (comma-separated; {@code none} always runs, as every row's reference), {@code --programs} the programs
+ * (simple names).
+ * <p>
+ * Usage: {@code java -cp benchmarks.jar io.pageowner.bench.startup.StartUpRunner [--before <jar>]
+ * [--modes m,...] [--programs HelloMain,...] <page-owner.jar> <java> [runs]} (default 21 runs per mode and
+ * program).
  */
 public final class StartUpRunner
 {
     private static final String[] MODES = { "none", "empty", "off", "on", "on-cold", "on-nocache", "sampled" };
     private static final Class<?>[] PROGRAMS = { HelloMain.class, DirectMain.class };
+    private static final String BEFORE = "before-";
 
     private StartUpRunner()
     {
@@ -52,41 +60,91 @@ public final class StartUpRunner
      */
     public static void main(final String[] args) throws Exception
     {
-        if (args.length < 2)
+        final List<String> positional = new ArrayList<>();
+        Path before = null;
+        List<String> baseModes = List.of(MODES);
+        final List<Class<?>> programList = new ArrayList<>(List.of(PROGRAMS));
+        for (int i = 0; i < args.length; i++)
         {
-            System.err.println("usage: StartUpRunner <page-owner.jar> <java> [runs]");
+            if ("--before".equals(args[i]) && i + 1 < args.length)
+            {
+                before = Path.of(args[++i]).toAbsolutePath();
+            }
+            else if ("--modes".equals(args[i]) && i + 1 < args.length)
+            {
+                baseModes = new ArrayList<>(List.of("none"));
+                for (final String mode : args[++i].split(","))
+                {
+                    if (!List.of(MODES).contains(mode))
+                    {
+                        throw new IllegalArgumentException("unknown mode " + mode);
+                    }
+                    if (!baseModes.contains(mode))
+                    {
+                        baseModes.add(mode);
+                    }
+                }
+            }
+            else if ("--programs".equals(args[i]) && i + 1 < args.length)
+            {
+                final List<String> names = List.of(args[++i].split(","));
+                programList.removeIf(program -> !names.contains(program.getSimpleName()));
+            }
+            else
+            {
+                positional.add(args[i]);
+            }
+        }
+        if (positional.size() < 2)
+        {
+            System.err.println("usage: StartUpRunner [--before <jar>] [--modes m,...] [--programs HelloMain,...] " +
+                "<page-owner.jar> <java> [runs]");
             System.exit(1);
         }
-        final Path agent = Path.of(args[0]).toAbsolutePath();
-        final String java = args[1];
-        final int runs = args.length > 2 ? Integer.parseInt(args[2]) : 21;
+        final Path agent = Path.of(positional.get(0)).toAbsolutePath();
+        final String java = positional.get(1);
+        final int runs = positional.size() > 2 ? Integer.parseInt(positional.get(2)) : 21;
+        final List<String> modes = new ArrayList<>();
+        for (final String mode : baseModes)
+        {
+            modes.add(mode);
+            if (null != before && usesAgent(mode))
+            {
+                modes.add(BEFORE + mode);
+            }
+        }
         final Path work = Files.createTempDirectory("startup-bench");
         final Path programs = jar(work.resolve("programs.jar"), null, HelloMain.class, DirectMain.class);
         final Path empty = jar(work.resolve("empty-agent.jar"), EmptyAgent.class.getName(), EmptyAgent.class);
-        final Path warmCache = work.resolve("cache-warm");
+        final Jars jars = new Jars(agent, before, empty, work);
 
         System.out.println("# start-up, " + java + ", " + runs + " runs per mode, interleaved; load average at " +
-            "start " + loadAverage() + ", " + Runtime.getRuntime().availableProcessors() + " CPUs");
-        for (final Class<?> program : PROGRAMS)
+            "start " + loadAverage() + ", " + Runtime.getRuntime().availableProcessors() + " CPUs" +
+            (null == before ? "" : "; " + BEFORE + "* modes run " + before));
+        for (final Class<?> program : programList)
         {
-            // NOTE: fills the warm cache: the first start weaves, the next finds every class.
-            for (int i = 0; i < 2; i++)
+            // NOTE: fills the warm caches: the first start weaves; a second may still weave what the first had
+            // not written when it exited (seen on a loaded host); the third finds every class.
+            for (int i = 0; i < 3; i++)
             {
-                run(command(java, "on", agent, empty, warmCache, work, programs, program, null));
+                run(command(java, "on", jars, programs, program, null));
+                if (null != before)
+                {
+                    run(command(java, BEFORE + "on", jars, programs, program, null));
+                }
             }
             final Map<String, List<long[]>> samples = new LinkedHashMap<>();
-            for (final String mode : MODES)
+            for (final String mode : modes)
             {
                 samples.put(mode, new ArrayList<>());
             }
             for (int round = 0; round < runs; round++)
             {
-                for (int m = 0; m < MODES.length; m++)
+                for (int m = 0; m < modes.size(); m++)
                 {
                     // NOTE: the order rotates each round, so no mode always follows the same one.
-                    final String mode = MODES[(m + round) % MODES.length];
-                    samples.get(mode).add(run(command(java, mode, agent, empty, warmCache, work, programs, program,
-                        null)));
+                    final String mode = modes.get((m + round) % modes.size());
+                    samples.get(mode).add(run(command(java, mode, jars, programs, program, null)));
                 }
             }
             System.out.println();
@@ -96,11 +154,11 @@ public final class StartUpRunner
             System.out.println("|---|---:|---:|---:|---:|---:|---:|");
             final double noneWall = median(samples.get("none"), 0);
             final double noneMain = median(samples.get("none"), 1);
-            for (final String mode : MODES)
+            for (final String mode : modes)
             {
                 final List<long[]> s = samples.get(mode);
                 final Path log = work.resolve("classes-" + mode + ".txt");
-                run(command(java, mode, agent, empty, warmCache, work, programs, program, log));
+                run(command(java, mode, jars, programs, program, log));
                 final long classes;
                 try (Stream<String> lines = Files.lines(log))
                 {
@@ -110,29 +168,47 @@ public final class StartUpRunner
                     median(s, 0), quantile(s, 0, 0.25), quantile(s, 0, 0.75), median(s, 0) - noneWall,
                     median(s, 1), median(s, 1) - noneMain, classes);
             }
+            if (null != before)
+            {
+                System.out.println();
+                for (final String mode : modes)
+                {
+                    if (samples.containsKey(BEFORE + mode))
+                    {
+                        System.out.printf(Locale.ROOT, "%s: wall %+.0f ms, to main %+.0f ms against before%n", mode,
+                            median(samples.get(mode), 0) - median(samples.get(BEFORE + mode), 0),
+                            median(samples.get(mode), 1) - median(samples.get(BEFORE + mode), 1));
+                    }
+                }
+            }
         }
         System.out.println();
         System.out.println("load average at end " + loadAverage());
     }
 
+    private static boolean usesAgent(final String mode)
+    {
+        return !"none".equals(mode) && !"empty".equals(mode);
+    }
+
     private static List<String> command(
         final String java,
         final String mode,
-        final Path agent,
-        final Path empty,
-        final Path warmCache,
-        final Path work,
+        final Jars jars,
         final Path programs,
         final Class<?> program,
         final Path classLog) throws IOException
     {
+        final boolean isBefore = mode.startsWith(BEFORE);
+        final Path agent = isBefore ? jars.before : jars.agent;
+        final Path warmCache = isBefore ? jars.work.resolve("cache-warm-before") : jars.work.resolve("cache-warm");
         final List<String> command = new ArrayList<>(List.of(java, "-Xshare:auto"));
-        switch (mode)
+        switch (isBefore ? mode.substring(BEFORE.length()) : mode)
         {
             case "none":
                 break;
             case "empty":
-                command.add("-javaagent:" + empty);
+                command.add("-javaagent:" + jars.empty);
                 break;
             case "off":
                 command.add("-javaagent:" + agent);
@@ -141,7 +217,7 @@ public final class StartUpRunner
                 command.add("-javaagent:" + agent + "=on,cache=" + warmCache);
                 break;
             case "on-cold":
-                command.add("-javaagent:" + agent + "=on,cache=" + Files.createTempDirectory(work, "cold"));
+                command.add("-javaagent:" + agent + "=on,cache=" + Files.createTempDirectory(jars.work, "cold"));
                 break;
             case "on-nocache":
                 command.add("-javaagent:" + agent + "=on,cache=off");
@@ -238,6 +314,25 @@ public final class StartUpRunner
         catch (final IOException ex)
         {
             return "unknown";
+        }
+    }
+
+    /**
+     * The jars a run may start with, and the directory of the run.
+     */
+    private static final class Jars
+    {
+        private final Path agent;
+        private final Path before;
+        private final Path empty;
+        private final Path work;
+
+        Jars(final Path agent, final Path before, final Path empty, final Path work)
+        {
+            this.agent = agent;
+            this.before = before;
+            this.empty = empty;
+            this.work = work;
         }
     }
 }

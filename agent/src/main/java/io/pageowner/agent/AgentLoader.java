@@ -1,0 +1,135 @@
+package io.pageowner.agent;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.net.URLConnection;
+import java.security.CodeSigner;
+import java.security.CodeSource;
+
+/**
+ * The agent's own class loader (parent: the platform loader): page-owner.jar, whose shaded Byte Buddy
+ * the build has moved into one nested jar, {@value #NESTED}.
+ * <p>
+ * Every start opens the jar's central directory twice (the JVM's system class path, which
+ * {@code -javaagent} appends the jar to, and this loader), and reads the manifest from it in native
+ * code; with Byte Buddy's 3 091 classes nested, that directory has ~560 entries instead of 3 650. A warm
+ * start (every class found in the woven-class cache) never loads Byte Buddy, so it never reads the nested
+ * jar; the first Byte Buddy class asked for reads it into memory, and each class of it is defined from
+ * there by this loader, with the outer jar's code source, as if it were one of the outer jar's classes.
+ * A jar without the nested entry (an older layout) is read as a plain jar.
+ */
+final class AgentLoader extends URLClassLoader
+{
+    /** Where the build puts the shaded Byte Buddy, as a jar of its own. */
+    static final String NESTED = "io/pageowner/shaded/byte-buddy.jar";
+
+    private static final String NESTED_CLASSES = "io.pageowner.shaded.net.bytebuddy.";
+    private static final String NESTED_RESOURCES = "io/pageowner/shaded/net/bytebuddy/";
+
+    static
+    {
+        registerAsParallelCapable();
+    }
+
+    private final CodeSource codeSource;
+    private final Object nestedLock = new Object();
+    private NestedJar nested;
+    private boolean nestedRead;
+
+    /**
+     * The agent's loader for its jar.
+     *
+     * @param jar page-owner.jar.
+     * @return the loader.
+     */
+    static ClassLoader create(final URL jar)
+    {
+        return new AgentLoader(jar);
+    }
+
+    AgentLoader(final URL jar)
+    {
+        super("page-owner", new URL[]{ jar }, ClassLoader.getPlatformClassLoader());
+        codeSource = new CodeSource(jar, (CodeSigner[])null);
+    }
+
+    @Override
+    protected Class<?> findClass(final String name) throws ClassNotFoundException
+    {
+        if (name.startsWith(NESTED_CLASSES))
+        {
+            final byte[] bytes;
+            try
+            {
+                bytes = readNested(name.replace('.', '/') + ".class");
+            }
+            catch (final IOException ex)
+            {
+                throw new ClassNotFoundException(name, ex);
+            }
+            if (null != bytes)
+            {
+                return defineClass(name, bytes, 0, bytes.length, codeSource);
+            }
+        }
+        return super.findClass(name);
+    }
+
+    /**
+     * Also the nested jar's entries (Byte Buddy may read a class file of its own as a resource); they have no
+     * URL, so {@link #getResource(String)} does not find them.
+     *
+     * @param name the resource's name.
+     * @return its content, or null.
+     */
+    @Override
+    public InputStream getResourceAsStream(final String name)
+    {
+        if (name.startsWith(NESTED_RESOURCES))
+        {
+            try
+            {
+                final byte[] bytes = readNested(name);
+                if (null != bytes)
+                {
+                    return new ByteArrayInputStream(bytes);
+                }
+            }
+            catch (final IOException ex)
+            {
+                return null;
+            }
+        }
+        return super.getResourceAsStream(name);
+    }
+
+    private byte[] readNested(final String entry) throws IOException
+    {
+        final NestedJar jar;
+        synchronized (nestedLock)
+        {
+            if (!nestedRead)
+            {
+                // NOTE: a lock of its own, not the loader's: this loader is parallel capable, and the read
+                // loads no class through it.
+                final URL url = findResource(NESTED);
+                if (null != url)
+                {
+                    // NOTE: no cached JarFile kept open for good; this one shares the open jar's directory.
+                    final URLConnection connection = url.openConnection();
+                    connection.setUseCaches(false);
+                    try (InputStream in = connection.getInputStream())
+                    {
+                        nested = NestedJar.of(in.readAllBytes());
+                    }
+                }
+                nestedRead = true;
+            }
+            jar = nested;
+        }
+        return null == jar ? null : jar.read(entry);
+    }
+}

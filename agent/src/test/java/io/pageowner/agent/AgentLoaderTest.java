@@ -1,0 +1,107 @@
+package io.pageowner.agent;
+
+import net.bytebuddy.ByteBuddy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.zip.ZipEntry;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * The agent's loader defines the nested jar's classes (written by the JDK's own jar writer, deflated and
+ * stored) as its own, with the outer jar's code source, and still reads a jar without a nested one.
+ */
+class AgentLoaderTest
+{
+    private static final String PROBE = "io.pageowner.shaded.net.bytebuddy.Probe";
+    private static final String RESOURCE = "io/pageowner/shaded/net/bytebuddy/note.txt";
+    private static final byte[] NOTE = "stored, not deflated".getBytes(StandardCharsets.UTF_8);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldDefineNestedClassesAsItsOwn() throws Exception
+    {
+        final byte[] probe = probeClass();
+        final byte[] nested = jar(Map.of(PROBE.replace('.', '/') + ".class", probe, RESOURCE, NOTE));
+        final Path outer = Files.write(dir.resolve("outer.jar"), jar(Map.of(AgentLoader.NESTED, nested)));
+        try (AgentLoader loader = new AgentLoader(outer.toUri().toURL()))
+        {
+            final Class<?> type = loader.loadClass(PROBE);
+            assertSame(loader, type.getClassLoader());
+            assertEquals(outer.toUri().toURL(), type.getProtectionDomain().getCodeSource().getLocation());
+            assertSame(type, loader.loadClass(PROBE), "defined once");
+            try (InputStream in = loader.getResourceAsStream(PROBE.replace('.', '/') + ".class"))
+            {
+                assertArrayEquals(probe, in.readAllBytes());
+            }
+            try (InputStream in = loader.getResourceAsStream(RESOURCE))
+            {
+                assertArrayEquals(NOTE, in.readAllBytes());
+            }
+            assertNull(loader.getResourceAsStream("io/pageowner/shaded/net/bytebuddy/Missing.class"));
+            assertThrows(ClassNotFoundException.class, () -> loader.loadClass("io.pageowner.shaded.net.bytebuddy.No"));
+        }
+    }
+
+    @Test
+    void shouldReadAJarWithoutANestedOne() throws Exception
+    {
+        final Path plain = Files.write(dir.resolve("plain.jar"), jar(Map.of(PROBE.replace('.', '/') + ".class",
+            probeClass())));
+        try (AgentLoader loader = new AgentLoader(plain.toUri().toURL()))
+        {
+            assertSame(loader, loader.loadClass(PROBE).getClassLoader());
+        }
+    }
+
+    private static byte[] probeClass()
+    {
+        return new ByteBuddy().subclass(Object.class).name(PROBE).make().getBytes();
+    }
+
+    /**
+     * A jar from the JDK's writer: class files deflated, other entries stored.
+     */
+    private static byte[] jar(final Map<String, byte[]> entries) throws IOException
+    {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (OutputStream out = bytes; JarOutputStream jar = new JarOutputStream(out))
+        {
+            for (final Map.Entry<String, byte[]> e : entries.entrySet())
+            {
+                final JarEntry entry = new JarEntry(e.getKey());
+                if (!e.getKey().endsWith(".class"))
+                {
+                    final CRC32 crc = new CRC32();
+                    crc.update(e.getValue());
+                    entry.setMethod(ZipEntry.STORED);
+                    entry.setSize(e.getValue().length);
+                    entry.setCompressedSize(e.getValue().length);
+                    entry.setCrc(crc.getValue());
+                }
+                jar.putNextEntry(entry);
+                jar.write(e.getValue());
+                jar.closeEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
+}

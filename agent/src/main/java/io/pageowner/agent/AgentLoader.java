@@ -3,6 +3,7 @@ package io.pageowner.agent;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.ref.SoftReference;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.net.URLConnection;
@@ -17,8 +18,9 @@ import java.security.CodeSource;
  * {@code -javaagent} appends the jar to, and this loader), and reads the manifest from it in native
  * code; with Byte Buddy's 3 091 classes nested, that directory has ~560 entries instead of 3 650. A warm
  * start (every class found in the woven-class cache) never loads Byte Buddy, so it never reads the nested
- * jar; the first Byte Buddy class asked for reads it into memory, and each class of it is defined from
- * there by this loader, with the outer jar's code source, as if it were one of the outer jar's classes.
+ * jar; the first Byte Buddy class asked for reads it into memory (softly held: the collector may take it back,
+ * and it is read again when needed), and each class of it is defined from there by this loader, with the outer
+ * jar's code source, as if it were one of the outer jar's classes.
  * A jar without the nested entry (an older layout) is read as a plain jar.
  */
 final class AgentLoader extends URLClassLoader
@@ -36,8 +38,11 @@ final class AgentLoader extends URLClassLoader
 
     private final CodeSource codeSource;
     private final Object nestedLock = new Object();
-    private NestedJar nested;
-    private boolean nestedRead;
+    // NOTE: softly held: once the agent has woven (a cold start, or a pool class the cache has not seen) the
+    // nested jar's ~3 MB would otherwise stay on the application's heap for good; under memory pressure the
+    // collector may take it, and a later Byte Buddy class reads it again.
+    private SoftReference<NestedJar> nested = new SoftReference<>(null);
+    private boolean nestedAbsent;
 
     /**
      * The agent's loader for its jar.
@@ -106,29 +111,58 @@ final class AgentLoader extends URLClassLoader
         return super.getResourceAsStream(name);
     }
 
-    private byte[] readNested(final String entry) throws IOException
+    /**
+     * Lets go of the nested jar as the collector may, under memory pressure; the next Byte Buddy class reads it
+     * again.
+     */
+    void forgetNested()
     {
-        final NestedJar jar;
         synchronized (nestedLock)
         {
-            if (!nestedRead)
+            nested.clear();
+        }
+    }
+
+    /**
+     * Whether the nested jar is in memory now.
+     *
+     * @return true once read and until let go.
+     */
+    boolean holdsNested()
+    {
+        synchronized (nestedLock)
+        {
+            return null != nested.get();
+        }
+    }
+
+    private byte[] readNested(final String entry) throws IOException
+    {
+        NestedJar jar;
+        synchronized (nestedLock)
+        {
+            jar = nested.get();
+            if (null == jar && !nestedAbsent)
             {
                 // NOTE: a lock of its own, not the loader's: this loader is parallel capable, and the read
                 // loads no class through it.
                 final URL url = findResource(NESTED);
-                if (null != url)
+                if (null == url)
+                {
+                    nestedAbsent = true;
+                }
+                else
                 {
                     // NOTE: no cached JarFile kept open for good; this one shares the open jar's directory.
                     final URLConnection connection = url.openConnection();
                     connection.setUseCaches(false);
                     try (InputStream in = connection.getInputStream())
                     {
-                        nested = NestedJar.of(in.readAllBytes());
+                        jar = NestedJar.of(in.readAllBytes());
                     }
+                    nested = new SoftReference<>(jar);
                 }
-                nestedRead = true;
             }
-            jar = nested;
         }
         return null == jar ? null : jar.read(entry);
     }

@@ -19,9 +19,11 @@ import java.util.zip.ZipEntry;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The agent's loader defines the nested jar's classes (written by the JDK's own jar writer, deflated and
@@ -62,6 +64,25 @@ class AgentLoaderTest
     }
 
     @Test
+    void shouldReadTheNestedJarAgainOnceTheCollectorTookIt() throws Exception
+    {
+        final byte[] nested = jar(Map.of(PROBE.replace('.', '/') + ".class", probeClass(), RESOURCE, NOTE));
+        final Path outer = Files.write(dir.resolve("outer.jar"), jar(Map.of(AgentLoader.NESTED, nested)));
+        try (AgentLoader loader = new AgentLoader(outer.toUri().toURL()))
+        {
+            try (InputStream in = loader.getResourceAsStream(RESOURCE))
+            {
+                assertArrayEquals(NOTE, in.readAllBytes());
+            }
+            assertTrue(loader.holdsNested());
+            loader.forgetNested();
+            assertFalse(loader.holdsNested());
+            assertSame(loader, loader.loadClass(PROBE).getClassLoader(), "a class asked for after it was let go");
+            assertTrue(loader.holdsNested(), "read again");
+        }
+    }
+
+    @Test
     void shouldReadAJarWithoutANestedOne() throws Exception
     {
         final Path plain = Files.write(dir.resolve("plain.jar"), jar(Map.of(PROBE.replace('.', '/') + ".class",
@@ -69,6 +90,7 @@ class AgentLoaderTest
         try (AgentLoader loader = new AgentLoader(plain.toUri().toURL()))
         {
             assertSame(loader, loader.loadClass(PROBE).getClassLoader());
+            assertFalse(loader.holdsNested());
         }
     }
 

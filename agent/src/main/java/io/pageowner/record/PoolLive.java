@@ -17,14 +17,14 @@ import java.util.List;
  * added up when a dump or the MBean asks; a release knows its buffer's size from the buffer itself, so it needs no
  * lookup;</li>
  * <li>whether a released buffer was sampled (has a record to end) is told by a counting filter keyed by a hash of
- * the chunk and the offset: a slot is non-zero only while a sampled buffer hashing to it is live, so an unsampled
- * release reads one array element and, unless it collides, goes no further.</li>
+ * the chunk and the offset: a slot is non-zero only while a sampled buffer (or one acquired while paused) hashing
+ * to it is live, so an unsampled release reads one array element and, unless it collides, goes no further.</li>
  * </ul>
  * That holds only while every live pooled buffer was counted when it was acquired. So the path is taken only when
  * the agent started before any pool class was loaded (no buffer can be older), and while it holds: buffers acquired
- * while paused are indexed on their own (few; see {@link #offIndexed}), and when the advice is put back after a
- * detach, whose acquisitions nobody saw, {@link #stop()} ends the path for good and the pools' recorder keeps its
- * exact index again, as it does from the start after a late attach.
+ * while paused are indexed on their own and marked in the filter (see {@link #offIndexed}), and when the advice is
+ * put back after a detach, whose acquisitions nobody saw, {@link #stop()} ends the path for good and the pools'
+ * recorder keeps its exact index again, as it does from the start after a late attach.
  */
 public final class PoolLive
 {
@@ -36,7 +36,7 @@ public final class PoolLive
     private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(int[].class);
     private static final long OFF_INDEXED = UNSAFE.objectFieldOffset(PoolLive.class, "offIndexed");
 
-    /** Per slot, the live sampled buffers hashing to it. */
+    /** Per slot, the live sampled buffers, and those acquired while paused, hashing to it. */
     final int[] filter = new int[1 << FILTER_BITS];
     /** False once the path is given up: the pools' recorder then keeps its exact index. */
     volatile boolean fast = true;

@@ -12,13 +12,18 @@ import io.pageowner.table.LiveSizes;
  * Only direct memory is recorded: a heap arena's chunk (a {@code byte[]}, a heap {@code ByteBuf}) is ignored.
  * <p>
  * In sampled mode, when the agent started before any pool class was loaded, an unsampled buffer takes the cheap
- * path of {@link PoolLive}: a thread-state lookup, a count-down and two counts on acquire, a hash, one array read
- * and two counts on release; no address is read, no guard taken and nothing indexed.
+ * path of {@link PoolLive}: a thread-state lookup, a count-down and two counts on acquire, a hash, one array read,
+ * a thread-state lookup and two counts on release; no address is read, no guard taken and nothing indexed.
  */
 public final class PoolSinkAdapter extends PoolSink implements StackFlag
 {
     private final Recorder recorder;
     private final Recorder main;
+    /**
+     * The pools' recorder's thread states, held here so that the cheap path reaches the current thread's with one
+     * dependent load fewer than through the recorder.
+     */
+    private final ThreadStates states;
     /** The cheap path of sampled mode, or null: full mode, or a pool class was loaded before the agent started. */
     private final PoolLive live;
     /** Classes of chunk memory known to be direct ({@code DirectByteBuffer}, a direct {@code ByteBuf}), or null. */
@@ -51,6 +56,7 @@ public final class PoolSinkAdapter extends PoolSink implements StackFlag
     {
         this.recorder = recorder;
         this.main = main;
+        this.states = recorder.threadStates();
         this.live = poolsFresh && recorder.sampleBytes() > 0 ? new PoolLive() : null;
         if (null != live)
         {
@@ -170,7 +176,7 @@ public final class PoolSinkAdapter extends PoolSink implements StackFlag
      */
     private void acquiredSampled(final PoolLive cheap, final Object memory, final int offset, final int bytes)
     {
-        final ThreadState state = recorder.state();
+        final ThreadState state = states.current();
         if (state.held())
         {
             return;
@@ -217,7 +223,10 @@ public final class PoolSinkAdapter extends PoolSink implements StackFlag
                 }
                 else if (LiveSizes.NONE == stale)
                 {
+                    // NOTE: its slot is marked like a sampled buffer's, so that only releases at marked slots look
+                    // it up, rather than every release while one such buffer is out.
                     cheap.offIndexed(1);
+                    cheap.mark(PoolLive.slot(memory, offset));
                 }
                 return;
             }
@@ -240,14 +249,14 @@ public final class PoolSinkAdapter extends PoolSink implements StackFlag
     }
 
     /**
-     * Sampled mode's cheap path, release: unless the filter says a sampled buffer may be live at its slot, or some
-     * buffer acquired while paused is still out, the buffer is taken off its thread's count and nothing more.
+     * Sampled mode's cheap path, release: unless the filter says a sampled buffer, or one acquired while paused,
+     * may be live at its slot, the buffer is taken off its thread's count and nothing more.
      */
     private void releasingSampled(final PoolLive cheap, final Object memory, final int offset, final int bytes)
     {
         final int slot = PoolLive.slot(memory, offset);
-        final ThreadState state = recorder.state();
-        if (!cheap.marked(slot) && 0 == cheap.offIndexed)
+        final ThreadState state = states.current();
+        if (!cheap.marked(slot))
         {
             cheap.count(state, -1, -bytes);
             return;
@@ -256,8 +265,8 @@ public final class PoolSinkAdapter extends PoolSink implements StackFlag
     }
 
     /**
-     * The cheap path's rare release: a sampled buffer may be live at the slot, or a buffer acquired while paused
-     * is still out; the address is read and looked up in the table, then in the index of those.
+     * The cheap path's rare release: a sampled buffer, or one acquired while paused, may be live at the slot; the
+     * address is read and looked up in the table, then in the index of those acquired while paused.
      */
     private void releasingMarked(
         final PoolLive cheap,
@@ -276,7 +285,7 @@ public final class PoolSinkAdapter extends PoolSink implements StackFlag
         try
         {
             final long address = base + offset;
-            if (cheap.marked(slot) && recorder.table.remove(address, null))
+            if (recorder.table.remove(address, null))
             {
                 cheap.unmark(slot);
             }
@@ -284,6 +293,7 @@ public final class PoolSinkAdapter extends PoolSink implements StackFlag
             {
                 // NOTE: acquired while paused, never in the totals: counted as the main table counts its frees.
                 cheap.offIndexed(-1);
+                cheap.unmark(slot);
                 recorder.counters.beforeStart.incrementAndGet();
                 return;
             }

@@ -362,6 +362,12 @@ public final class Recorder
         return states.current();
     }
 
+    /** Where {@link #state()} looks the current thread's state up, for the pools' cheap path to hold. */
+    ThreadStates threadStates()
+    {
+        return states;
+    }
+
     /**
      * Counts an error, and stops recording after {@link #MAX_ERRORS}.
      */

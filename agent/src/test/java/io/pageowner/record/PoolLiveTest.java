@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -104,6 +105,8 @@ class PoolLiveTest
         main.pause(false);
         assertEquals(1, live.count(), "the paused ones are not in the totals, as in the main table");
         assertEquals(1024, live.bytes());
+        assertTrue(live.marked(PoolLive.slot(chunk, 1024)), "a buffer acquired while paused marks its filter slot");
+        assertTrue(live.marked(PoolLive.slot(chunk, 4096)));
         main.clear();
         assertEquals(1, live.count(), "a clear forgets records; the buffer is still out");
         assertEquals(2, indexed(), "and the ones acquired while paused are still known");
@@ -113,6 +116,7 @@ class PoolLiveTest
         adapter.releasing(chunk, 4096, 2048);
         assertEquals(0, live.count());
         assertEquals(0, live.bytes());
+        assertEquals(0, Arrays.stream(live.filter).sum(), "every release found its buffer and cleared its mark");
         final Map<String, Long> untracked = main.counters().untrackedByReason();
         assertEquals(2, untracked.get("while_off_POOLED"), untracked.toString());
         assertEquals(4096, untracked.get("while_off_POOLED_bytes"), untracked.toString());

@@ -136,7 +136,13 @@ public final class RatioProbe
         return LoopFork.figure(LoopFork.run(command), "MIN");
     }
 
-    private static double median(final double[] values)
+    /**
+     * The median of some figures.
+     *
+     * @param values the figures, left as they are.
+     * @return their median.
+     */
+    static double median(final double[] values)
     {
         final double[] sorted = values.clone();
         Arrays.sort(sorted);

@@ -130,10 +130,10 @@ public final class SwitchProbe
         {
             final double[] q = ratios(before.get(name), after.get(name));
             final double[] sortedQ = sorted(q);
-            final String qText = String.format(Locale.ROOT, "%.4f (%.4f-%.4f)", median(q), sortedQ[ranks[0]],
-                sortedQ[ranks[1]]);
-            final String times = String.format(Locale.ROOT, "%.1f, %.1f", median(before.get(name)),
-                median(after.get(name)));
+            final String qText = String.format(Locale.ROOT, "%.4f (%.4f-%.4f)", RatioProbe.median(q),
+                sortedQ[ranks[0]], sortedQ[ranks[1]]);
+            final String times = String.format(Locale.ROOT, "%.1f, %.1f", RatioProbe.median(before.get(name)),
+                RatioProbe.median(after.get(name)));
             if (NULL.equals(name))
             {
                 System.out.printf(Locale.ROOT, "| %s | %s | %s | 1 | – | – |%n", name, times, qText);
@@ -149,7 +149,7 @@ public final class SwitchProbe
             final double high = sortedRelative[ranks[1]];
             final String verdict = low >= bound ? "**met**" : high < bound ? "**not met**" : "undecided";
             System.out.printf(Locale.ROOT, "| %s | %s | %s | %.4f | %.4f-%.4f | %s |%n", name, times, qText,
-                median(relative), low, high, verdict);
+                RatioProbe.median(relative), low, high, verdict);
         }
     }
 
@@ -214,12 +214,5 @@ public final class SwitchProbe
         final double[] copy = values.clone();
         Arrays.sort(copy);
         return copy;
-    }
-
-    private static double median(final double[] values)
-    {
-        final double[] s = sorted(values);
-        final int n = s.length;
-        return 0 == n % 2 ? (s[n / 2 - 1] + s[n / 2]) / 2 : s[n / 2];
     }
 }

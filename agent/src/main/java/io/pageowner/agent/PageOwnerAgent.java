@@ -81,12 +81,13 @@ public final class PageOwnerAgent
             // and BootHooks defines the hook classes into that package through a private lookup.
             final Module javaBase = Object.class.getModule();
             // java.lang is opened (not exported) so that stack capture can read Throwable's backtrace;
-            // jdk.internal.vm holds the agent properties through which `on <pid>` learns that the agent started.
+            // jdk.internal.vm holds the agent properties through which `on <pid>` learns that the agent started;
+            // jdk.internal.access the direct buffer pool, read at start without loading FileChannelImpl.
             final Set<Module> agent = Set.of(loader.getUnnamedModule());
             inst.redefineModule(
                 javaBase,
                 Set.of(),
-                Map.of("jdk.internal.misc", agent, "jdk.internal.vm", agent),
+                Map.of("jdk.internal.misc", agent, "jdk.internal.vm", agent, "jdk.internal.access", agent),
                 Map.of("jdk.internal.misc", agent, "java.lang", agent),
                 Set.of(),
                 Map.of());

@@ -37,6 +37,32 @@ public final class MemoryFigures
      */
     public static Map<String, Long> jdkBufferPools()
     {
+        return jdkBufferPools(true);
+    }
+
+    /**
+     * The JDK's direct and mapped buffer pools, without loading {@code FileChannelImpl} when it is not loaded:
+     * {@link VM#getBufferPools()} loads it (and some 20 NIO classes) for its mapped pools, while every mapped
+     * buffer is made by it, so that pool is empty until it is loaded. At start-up this saves the loading, and
+     * the retransforming of {@code FileChannelImpl} that would follow.
+     *
+     * @param mappedLoaded whether {@code sun.nio.ch.FileChannelImpl} is loaded.
+     * @return as {@link #jdkBufferPools()}.
+     */
+    public static Map<String, Long> jdkBufferPools(final boolean mappedLoaded)
+    {
+        if (!mappedLoaded)
+        {
+            final Map<String, Long> result = new LinkedHashMap<>();
+            final VM.BufferPool direct = jdk.internal.access.SharedSecrets.getJavaNioAccess().getDirectBufferPool();
+            result.put("direct.count", direct.getCount());
+            result.put("direct.totalCapacity", direct.getTotalCapacity());
+            result.put("direct.memoryUsed", direct.getMemoryUsed());
+            result.put("mapped.count", 0L);
+            result.put("mapped.totalCapacity", 0L);
+            result.put("mapped.memoryUsed", 0L);
+            return result;
+        }
         final Map<String, Long> result = new LinkedHashMap<>();
         for (final String name : POOLS)
         {

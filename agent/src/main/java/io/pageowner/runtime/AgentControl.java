@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import javax.management.ObjectName;
 
 /**
@@ -65,7 +66,9 @@ public final class AgentControl implements AgentOperations
     private final Weaving installer;
     private final Instrumentation inst;
     private final JfrGate jfr;
+    /** Null until the registering thread has made it. */
     private volatile PageOwnerMBean mbean;
+    private volatile Supplier<PageOwnerMBean> beanFactory;
     private volatile boolean signalTaken;
     private volatile boolean detached;
     private RssWatch rssWatch;
@@ -163,13 +166,16 @@ public final class AgentControl implements AgentOperations
      * waits for the registration itself, as the server may already exist. Each wait is at most
      * {@value #REGISTER_TIMEOUT_SECONDS} s.
      *
-     * @param bean              the MBean to register.
+     * The MBean itself is made on that thread too, once it holds the lock: its JMX base classes set up the
+     * JDK's logging on first use, some 6 ms of start-up otherwise.
+     *
+     * @param bean              makes the MBean to register.
      * @param managementLoaded  whether {@code ManagementFactory} was loaded before the agent started.
      */
-    void start(final PageOwnerMBean bean, final boolean managementLoaded)
+    void start(final Supplier<PageOwnerMBean> bean, final boolean managementLoaded)
     {
         // NOTE: ControlTask and an anonymous Consumer, not lambdas: each lambda bootstraps method handles at start.
-        this.mbean = bean;
+        this.beanFactory = bean;
         if (!"none".equals(options.signal()))
         {
             signalTaken =
@@ -433,7 +439,9 @@ public final class AgentControl implements AgentOperations
             synchronized (ManagementFactory.class)
             {
                 holding.countDown();
-                registerIn(ManagementFactory.getPlatformMBeanServer());
+                final PageOwnerMBean bean = beanFactory.get();
+                mbean = bean;
+                registerIn(ManagementFactory.getPlatformMBeanServer(), bean);
             }
         }
         catch (final RuntimeException | Error ex)
@@ -450,12 +458,13 @@ public final class AgentControl implements AgentOperations
      * Registers the MBean in the platform MBean server.
      *
      * @param server the platform MBean server.
+     * @param bean   the MBean.
      */
-    private void registerIn(final javax.management.MBeanServer server)
+    private static void registerIn(final javax.management.MBeanServer server, final PageOwnerMBean bean)
     {
         try
         {
-            server.registerMBean(mbean.registrable(), new ObjectName(PageOwnerMXBean.OBJECT_NAME));
+            server.registerMBean(bean.registrable(), new ObjectName(PageOwnerMXBean.OBJECT_NAME));
         }
         catch (final Exception ex)
         {
@@ -486,7 +495,11 @@ public final class AgentControl implements AgentOperations
                     nextPeriodic = System.currentTimeMillis() + interval;
                 }
                 checkResidentMemory();
-                mbean.checkLiveBytes();
+                final PageOwnerMBean bean = mbean;
+                if (null != bean)
+                {
+                    bean.checkLiveBytes();
+                }
                 jfr.tick();
                 installer.flushCache();
             }

@@ -112,10 +112,12 @@ public final class AgentRuntime
         // advice (from the cache on a warm start: no Byte Buddy class, one pass over the loaded classes, where
         // building the pool specs per class took ~60 ms), before any sink is installed: on a cold start this
         // creates the weaver, whose allocations are no one's.
-        final boolean poolClassLoaded = installer.poolClassLoaded(inst);
+        final Class<?>[] loadedAtStart = inst.getAllLoadedClasses();
+        final boolean poolClassLoaded = installer.poolClassLoaded(loadedAtStart);
         // NOTE: the JDK's pools now, before any advice: exactly what the agent can never attribute. The
         // agent's own memory is not in them (the table and depots are not buffers), nor is main's.
-        final Map<String, Long> jdkPools = MemoryFigures.jdkBufferPools();
+        final Map<String, Long> jdkPools =
+            MemoryFigures.jdkBufferPools(loaded(loadedAtStart, "sun.nio.ch.FileChannelImpl"));
         recorder.counters().atStart(jdkPools);
         PageOwnerHooks.install(new SinkAdapter(recorder));
         PoolHooks.install(new PoolSinkAdapter(pools, recorder, !poolClassLoaded));
@@ -164,8 +166,8 @@ public final class AgentRuntime
         final JfrGate jfr = JfrGate.start(recorder, runtimeArgs);
         final AgentControl control = new AgentControl(recorder, writer, options, pid, installer, inst, jfr);
         control.start(
-            new PageOwnerMBean(recorder, control, format, installer, options.describe(), options.notifyBytes()),
-            loaded(inst, "java.lang.management.ManagementFactory"));
+            new MBeanFactory(recorder, control, format, installer, options),
+            loaded(inst.getAllLoadedClasses(), "java.lang.management.ManagementFactory"));
         // NOTE: last, once running: `on <pid>` reads these through the attach mechanism, without JMX (issue 19).
         AttachProperties.publish(VMSupport.getAgentProperties(), options.describe(), poolsOf(jdkPools), runtimeArgs);
         if (!"backtrace".equals(StackCapture.method()))
@@ -184,6 +186,38 @@ public final class AgentRuntime
         public Weaver get()
         {
             return weaver();
+        }
+    }
+
+    /**
+     * Makes the MBean on the thread that registers it (see {@link AgentControl#start}); a class, not a lambda.
+     */
+    private static final class MBeanFactory implements Supplier<PageOwnerMBean>
+    {
+        private final Recorder recorder;
+        private final AgentControl control;
+        private final PageOwnerFormat format;
+        private final Weaving installer;
+        private final AgentOptions options;
+
+        MBeanFactory(
+            final Recorder recorder,
+            final AgentControl control,
+            final PageOwnerFormat format,
+            final Weaving installer,
+            final AgentOptions options)
+        {
+            this.recorder = recorder;
+            this.control = control;
+            this.format = format;
+            this.installer = installer;
+            this.options = options;
+        }
+
+        @Override
+        public PageOwnerMBean get()
+        {
+            return new PageOwnerMBean(recorder, control, format, installer, options.describe(), options.notifyBytes());
         }
     }
 
@@ -229,9 +263,9 @@ public final class AgentRuntime
         return pools;
     }
 
-    private static boolean loaded(final Instrumentation inst, final String name)
+    private static boolean loaded(final Class<?>[] classes, final String name)
     {
-        for (final Class<?> type : inst.getAllLoadedClasses())
+        for (final Class<?> type : classes)
         {
             if (name.equals(type.getName()) && null == type.getClassLoader())
             {

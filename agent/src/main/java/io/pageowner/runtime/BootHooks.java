@@ -2,7 +2,6 @@ package io.pageowner.runtime;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.invoke.MethodHandles;
 
 /**
  * Defines {@code jdk.internal.misc.PageOwnerSink} and {@code jdk.internal.misc.PageOwnerHooks}
@@ -40,14 +39,18 @@ final class BootHooks
         {
             return;
         }
-        final MethodHandles.Lookup lookup =
-            MethodHandles.privateLookupIn(Class.forName("jdk.internal.misc.VM"), MethodHandles.lookup());
+        // NOTE: Unsafe.defineClass with the boot loader, not a private Lookup's defineClass: the lookup parses the
+        // class file first (on JDK 25 through the ClassFile API, whose classes a start would load only for this).
+        // The boot loader puts a jdk.internal.misc class into java.base as for any class of that package.
+        final jdk.internal.misc.Unsafe unsafe = jdk.internal.misc.Unsafe.getUnsafe();
         // NOTE: the sink first: the hooks class names it in a field and its methods.
         if (!isDefined(SINK_CLASS))
         {
-            lookup.defineClass(bytes("PageOwnerSink"));
+            final byte[] sink = bytes("PageOwnerSink");
+            unsafe.defineClass(SINK_CLASS, sink, 0, sink.length, null, null);
         }
-        lookup.defineClass(bytes("PageOwnerHooks"));
+        final byte[] hooks = bytes("PageOwnerHooks");
+        unsafe.defineClass(HOOKS_CLASS, hooks, 0, hooks.length, null, null);
     }
 
     /**

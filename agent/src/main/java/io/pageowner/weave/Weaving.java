@@ -240,7 +240,18 @@ public final class Weaving
      * @param inst the JVM's instrumentation.
      * @return true if a loaded class's name is a pool's.
      */
-    public synchronized boolean poolClassLoaded(final Instrumentation inst)
+    public boolean poolClassLoaded(final Instrumentation inst)
+    {
+        return poolClassLoaded(inst.getAllLoadedClasses());
+    }
+
+    /**
+     * As {@link #poolClassLoaded(Instrumentation)}, for classes the caller has listed already.
+     *
+     * @param loaded the JVM's loaded classes.
+     * @return true if one of them is a pool's class.
+     */
+    public synchronized boolean poolClassLoaded(final Class<?>[] loaded)
     {
         adviceKnown();
         final List<String> pools = new ArrayList<>();
@@ -253,7 +264,7 @@ public final class Weaving
         }
         if (!pools.isEmpty())
         {
-            for (final Class<?> type : inst.getAllLoadedClasses())
+            for (final Class<?> type : loaded)
             {
                 if (CachingTransformer.isPool(pools, type.getName(), '.'))
                 {

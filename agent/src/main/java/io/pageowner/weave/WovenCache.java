@@ -1,19 +1,25 @@
 package io.pageowner.weave;
 
+import static io.pageowner.weave.CacheFrame.FRAME_HEAD;
+import static io.pageowner.weave.CacheFrame.contentEnd;
+import static io.pageowner.weave.CacheFrame.frame;
+import static io.pageowner.weave.CacheFrame.int32;
+import static io.pageowner.weave.CacheFrame.modifiedUtf8;
+
 import io.pageowner.log.AgentLog;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
+import java.io.File;
 import java.io.FileInputStream;
+import java.io.FileNotFoundException;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -32,22 +38,23 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import java.util.zip.CRC32;
 
 /**
  * Woven class bytes of earlier starts, on disk, so that a later start applies them without loading
- * Byte Buddy. An entry is found by a hash of the agent's build, the class name and the original
- * bytes the JVM hands the transformer, and used only if the class name and the original bytes it
- * holds are equal to these, byte for byte: a different JDK build, a different agent build or a hash
- * collision can never get another class's bytes. A second kind of entry holds what the advice
+ * Byte Buddy. An entry is found by a hash of the agent's build, the class name, the JDK's identity and
+ * the original bytes the JVM hands the transformer, and used only if the class name and JDK identity it
+ * holds are equal to these and the original bytes' length, CRC32 and Adler-32 too (see {@link CacheFrame.Original}):
+ * a different JDK build or a different agent build never gets another class's bytes, nor does a hash
+ * collision of file names. A second kind of entry holds what the advice
  * matched in one JDK's class files (the start-up report), keyed by that JDK's identity.
  * <p>
  * Layout: {@code <dir>/<build>/<hash>.class} and {@code <dir>/<build>/<hash>.advice}, where
  * {@code <build>} is a hash of the agent's build id; each file is written to an exclusive temporary
  * name and renamed, with owner-only permissions, and ends with a CRC32 of its content: a torn or
- * corrupt entry is ignored (and rewritten by the next start that weaves). The build's entries are read
- * into memory when the cache is opened, and new ones are written by {@link #flush()}, outside any class
- * file transformer: a transformer only looks entries up. The cache directory must be
+ * corrupt entry is ignored (and rewritten by the next start that weaves). An entry is read from its file
+ * the first time it is asked for (a warm start reads the few files it needs, not the directory: entries of
+ * other JDKs and other class variants share it), and new ones are written by {@link #flush()}, outside any
+ * class file transformer: a transformer only reads. The cache directory must be
  * the user's own and writable by no one else, or it is not used; when it cannot be created (a
  * read-only home) the agent weaves as without a cache. Only the eight most recently used builds are
  * kept.
@@ -60,15 +67,18 @@ public final class WovenCache
     static final int KEEP_BUILDS = 8;
     private static final int CLASS_MAGIC = 0x504F5743;
     private static final int ADVICE_MAGIC = 0x504F4144;
-    private static final int FORMAT = 1;
     private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
 
-    /** Bounds what is read at start: this build's entries are a few hundred KiB. */
-    private static final int MAX_ENTRIES = 512;
-    private static final long MAX_ENTRY_BYTES = 8L << 20;
+    /** Bounds what one entry's file may hold; a class entry is a few hundred KiB at most. */
+    private static final int MAX_ENTRY_BYTES = 8 << 20;
+    /** What {@link #entries} holds for an entry that has no file. */
+    private static final byte[] ABSENT = new byte[0];
+    private static final long FNV_PRIME = 0x100000001b3L;
 
     private final Path dir;
     private final String buildId;
+    /** This JDK's identity ({@link Weaving#jdkIdentity()}), as a class entry holds it. */
+    private final byte[] jdk = modifiedUtf8(Weaving.jdkIdentity());
     private final Map<String, byte[]> entries = new ConcurrentHashMap<>();
     private final Queue<String> pending = new ConcurrentLinkedQueue<>();
     private final AtomicLong tempNames = new AtomicLong();
@@ -103,9 +113,7 @@ public final class WovenCache
             }
             final Path dir = root.resolve(hex(hash(buildId.getBytes(StandardCharsets.UTF_8), null, null)));
             PrivateDirectory.create(dir);
-            final WovenCache cache = new WovenCache(dir, buildId);
-            cache.loadEntries();
-            return cache;
+            return new WovenCache(dir, buildId);
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -139,24 +147,46 @@ public final class WovenCache
      */
     Woven readClass(final String className, final byte[] original)
     {
-        final byte[] content = unframe(entries.get(classFile(className, original)), CLASS_MAGIC);
-        if (null == content)
+        // NOTE: read in place, no stream and no copy but the woven bytes': this runs in the interpreter at start.
+        final CacheFrame.Original sums = new CacheFrame.Original(original);
+        final byte[] all = entry(classFile(className, sums));
+        final int end = contentEnd(all, CLASS_MAGIC);
+        if (end < 0)
         {
             return null;
         }
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(content)))
-        {
-            if (!className.equals(in.readUTF()) || !Arrays.equals(original, readBytes(in)))
-            {
-                return null;
-            }
-            final boolean changed = in.readBoolean();
-            return new Woven(changed ? readBytes(in) : null);
-        }
-        catch (final IOException ex)
+        final byte[] name = modifiedUtf8(className);
+        int at = FRAME_HEAD;
+        if (at + name.length > end || !Arrays.equals(all, at, at + name.length, name, 0, name.length))
         {
             return null;
         }
+        at += name.length;
+        if (at + jdk.length > end || !Arrays.equals(all, at, at + jdk.length, jdk, 0, jdk.length))
+        {
+            return null;
+        }
+        at += jdk.length;
+        if (at + 12 > end || int32(all, at) != original.length || int32(all, at + 4) != sums.crc ||
+            int32(all, at + 8) != sums.adler)
+        {
+            return null;
+        }
+        at += 12;
+        if (at >= end)
+        {
+            return null;
+        }
+        final boolean changed = 0 != all[at++];
+        if (!changed)
+        {
+            return at == end ? new Woven(null) : null;
+        }
+        if (at + 4 > end || at + 4 + int32(all, at) != end || int32(all, at) < 0)
+        {
+            return null;
+        }
+        return new Woven(Arrays.copyOfRange(all, at + 4, end));
     }
 
     /**
@@ -168,11 +198,15 @@ public final class WovenCache
      */
     void writeClass(final String className, final byte[] original, final byte[] woven)
     {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream(original.length * 2 + 64);
+        final CacheFrame.Original sums = new CacheFrame.Original(original);
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream(null == woven ? 128 : woven.length + 128);
         try (DataOutputStream out = new DataOutputStream(bytes))
         {
             out.writeUTF(className);
-            writeBytes(out, original);
+            out.write(jdk);
+            out.writeInt(original.length);
+            out.writeInt(sums.crc);
+            out.writeInt(sums.adler);
             out.writeBoolean(null != woven);
             if (null != woven)
             {
@@ -183,7 +217,7 @@ public final class WovenCache
         {
             throw new IllegalStateException(ex);
         }
-        keep(classFile(className, original), CLASS_MAGIC, bytes.toByteArray());
+        keep(classFile(className, sums), CLASS_MAGIC, bytes.toByteArray());
     }
 
     /**
@@ -194,12 +228,13 @@ public final class WovenCache
      */
     List<AdviceInfo> readAdvice(final String jdk)
     {
-        final byte[] content = unframe(entries.get(adviceFile(jdk)), ADVICE_MAGIC);
-        if (null == content)
+        final byte[] all = entry(adviceFile(jdk));
+        final int end = contentEnd(all, ADVICE_MAGIC);
+        if (end < 0)
         {
             return null;
         }
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(content)))
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(all, FRAME_HEAD, end - FRAME_HEAD)))
         {
             if (!jdk.equals(in.readUTF()))
             {
@@ -282,10 +317,13 @@ public final class WovenCache
         }
     }
 
-    private String classFile(final String className, final byte[] original)
+    private String classFile(final String className, final CacheFrame.Original sums)
     {
-        return hex(hash(buildId.getBytes(StandardCharsets.UTF_8), className.getBytes(StandardCharsets.UTF_8),
-            original)) + ".class";
+        long h = hash(buildId.getBytes(StandardCharsets.UTF_8), className.getBytes(StandardCharsets.UTF_8), jdk);
+        h = (h ^ (sums.crc & 0xffffffffL)) * FNV_PRIME;
+        h = (h ^ (sums.adler & 0xffffffffL)) * FNV_PRIME;
+        h = (h ^ sums.length) * FNV_PRIME;
+        return hex(h) + ".class";
     }
 
     private String adviceFile(final String jdk)
@@ -297,42 +335,42 @@ public final class WovenCache
     /**
      * Reads this build's entries into memory, once, at start: afterwards the transformer only looks them up.
      */
-    private void loadEntries()
+    /**
+     * An entry's framed bytes: from memory, else from its file, read once.
+     *
+     * @param name the entry's file name.
+     * @return the bytes, or null when there is no such entry (or its file cannot be read, or is too big).
+     */
+    private byte[] entry(final String name)
     {
-        // NOTE: a directory stream and plain string checks, no java.util.stream nor regex: this runs at every
-        // start, and each would load dozens of classes.
-        final List<Path> files = new ArrayList<>();
-        try (DirectoryStream<Path> children = Files.newDirectoryStream(dir))
+        byte[] framed = entries.get(name);
+        if (null == framed)
         {
-            for (final Path child : children)
+            framed = readEntry(dir.resolve(name).toFile());
+            final byte[] earlier = entries.putIfAbsent(name, framed);
+            if (null != earlier)
             {
-                final String name = child.getFileName().toString();
-                if (files.size() < MAX_ENTRIES && isHex16(name, name.indexOf('.')) &&
-                    (name.endsWith(".class") || name.endsWith(".advice")))
-                {
-                    files.add(child);
-                }
+                framed = earlier;
             }
         }
-        catch (final IOException | RuntimeException ex)
+        return ABSENT == framed ? null : framed;
+    }
+
+    private static byte[] readEntry(final File file)
+    {
+        try (InputStream in = new FileInputStream(file))
         {
-            AgentLog.debug("could not list the woven-class cache " + dir + ": " + ex);
-            return;
+            final byte[] all = in.readNBytes(MAX_ENTRY_BYTES + 1);
+            return all.length <= MAX_ENTRY_BYTES ? all : ABSENT;
         }
-        for (final Path file : files)
+        catch (final FileNotFoundException ex)
         {
-            try (InputStream in = new FileInputStream(file.toFile()))
-            {
-                final byte[] all = in.readNBytes((int)MAX_ENTRY_BYTES + 1);
-                if (all.length <= MAX_ENTRY_BYTES)
-                {
-                    entries.put(file.getFileName().toString(), all);
-                }
-            }
-            catch (final IOException ex)
-            {
-                AgentLog.debug("could not read " + file + ": " + ex);
-            }
+            return ABSENT;
+        }
+        catch (final IOException ex)
+        {
+            AgentLog.debug("could not read " + file + ": " + ex);
+            return ABSENT;
         }
     }
 
@@ -357,49 +395,6 @@ public final class WovenCache
     {
         entries.put(name, frame(magic, content));
         pending.add(name);
-    }
-
-    private static byte[] unframe(final byte[] all, final int magic)
-    {
-        if (null == all || all.length < 16)
-        {
-            return null;
-        }
-        final CRC32 crc = new CRC32();
-        crc.update(all, 0, all.length - 8);
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(all)))
-        {
-            if (in.readInt() != magic || in.readInt() != FORMAT)
-            {
-                return null;
-            }
-            final byte[] content = Arrays.copyOfRange(all, 8, all.length - 8);
-            in.skipNBytes(content.length);
-            return in.readLong() == crc.getValue() ? content : null;
-        }
-        catch (final IOException ex)
-        {
-            return null;
-        }
-    }
-
-    private static byte[] frame(final int magic, final byte[] content)
-    {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream(content.length + 16);
-        try (DataOutputStream out = new DataOutputStream(bytes))
-        {
-            out.writeInt(magic);
-            out.writeInt(FORMAT);
-            out.write(content);
-            final CRC32 crc = new CRC32();
-            crc.update(bytes.toByteArray());
-            out.writeLong(crc.getValue());
-        }
-        catch (final IOException ex)
-        {
-            throw new IllegalStateException(ex);
-        }
-        return bytes.toByteArray();
     }
 
     private void write(final Path file, final byte[] framed)
@@ -486,16 +481,6 @@ public final class WovenCache
         }
     }
 
-    private static byte[] readBytes(final DataInputStream in) throws IOException
-    {
-        final int length = in.readInt();
-        if (length < 0 || length > in.available())
-        {
-            throw new EOFException("entry cut short");
-        }
-        return in.readNBytes(length);
-    }
-
     private static void writeBytes(final DataOutputStream out, final byte[] bytes) throws IOException
     {
         out.writeInt(bytes.length);
@@ -515,10 +500,10 @@ public final class WovenCache
             {
                 for (final byte x : part)
                 {
-                    h = (h ^ (x & 0xff)) * 0x100000001b3L;
+                    h = (h ^ (x & 0xff)) * FNV_PRIME;
                 }
             }
-            h = h * 0x100000001b3L;
+            h = h * FNV_PRIME;
         }
         return h;
     }

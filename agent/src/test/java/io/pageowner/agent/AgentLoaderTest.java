@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The agent's loader defines the nested jar's classes (written by the JDK's own jar writer, deflated and
- * stored) as its own, with the outer jar's code source, and still reads a jar without a nested one.
+ * stored) as its own, with the outer jar's code source, still reads a jar without a nested one, and reads its
+ * own classes and resources straight from the jar file.
  */
 class AgentLoaderTest
 {
@@ -94,9 +95,62 @@ class AgentLoaderTest
         }
     }
 
+    @Test
+    void shouldReadItsOwnClassesAndResourcesStraightFromTheJarWithOneDomain() throws Exception
+    {
+        final String own = "io.pageowner.probe.Own";
+        final String other = "io.pageowner.probe.Other";
+        final byte[] ownBytes = probeClass(own);
+        final Path jar = Files.write(dir.resolve("own.jar"), jar(Map.of(
+            own.replace('.', '/') + ".class", ownBytes,
+            other.replace('.', '/') + ".class", probeClass(other),
+            "io/pageowner/build-id", NOTE,
+            "META-INF/elsewhere.txt", NOTE)));
+        final AgentLoader loader = new AgentLoader(jar.toUri().toURL());
+        try (loader)
+        {
+            final Class<?> type = loader.loadClass(own);
+            assertSame(loader, type.getClassLoader());
+            assertEquals(jar.toUri().toURL(), type.getProtectionDomain().getCodeSource().getLocation());
+            assertSame(type.getProtectionDomain(), loader.loadClass(other).getProtectionDomain(), "one domain");
+            assertEquals("io.pageowner.probe", type.getPackageName());
+            try (InputStream in = loader.getResourceAsStream(own.replace('.', '/') + ".class"))
+            {
+                assertArrayEquals(ownBytes, in.readAllBytes());
+            }
+            try (InputStream in = loader.getResourceAsStream("io/pageowner/build-id"))
+            {
+                assertArrayEquals(NOTE, in.readAllBytes());
+            }
+            try (InputStream in = loader.getResourceAsStream("META-INF/elsewhere.txt"))
+            {
+                assertArrayEquals(NOTE, in.readAllBytes(), "outside io/pageowner/: the URLClassLoader way");
+            }
+            assertNull(loader.getResourceAsStream("io/pageowner/missing.txt"));
+            assertNull(loader.getResourceAsStream("io/pageowner/probe/"), "a directory is no resource");
+            assertThrows(ClassNotFoundException.class, () -> loader.loadClass("io.pageowner.probe.Missing"));
+        }
+        assertThrows(ClassNotFoundException.class, () -> loader.loadClass("io.pageowner.probe.NotYet"), "closed");
+    }
+
+    @Test
+    void shouldFindNothingInAJarThatIsNotThere() throws Exception
+    {
+        try (AgentLoader loader = new AgentLoader(dir.resolve("gone.jar").toUri().toURL()))
+        {
+            assertThrows(ClassNotFoundException.class, () -> loader.loadClass("io.pageowner.probe.Own"));
+            assertNull(loader.getResourceAsStream("io/pageowner/build-id"));
+        }
+    }
+
     private static byte[] probeClass()
     {
-        return new ByteBuddy().subclass(Object.class).name(PROBE).make().getBytes();
+        return probeClass(PROBE);
+    }
+
+    private static byte[] probeClass(final String name)
+    {
+        return new ByteBuddy().subclass(Object.class).name(name).make().getBytes();
     }
 
     /**

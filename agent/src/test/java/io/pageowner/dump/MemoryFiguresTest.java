@@ -62,6 +62,21 @@ class MemoryFiguresTest
     }
 
     @Test
+    void shouldReadTheDirectPoolAloneAndAnEmptyMappedOneWhenNoMappingCanExist()
+    {
+        final ByteBuffer buffer = ByteBuffer.allocateDirect(2345);
+        final Map<String, Long> both = MemoryFigures.jdkBufferPools(true);
+        final Map<String, Long> direct = MemoryFigures.jdkBufferPools(false);
+        assertEquals(both.keySet(), direct.keySet(), "the same figures, in the same order");
+        for (final String figure : new String[]{ "count", "totalCapacity", "memoryUsed" })
+        {
+            assertEquals(both.get("direct." + figure), direct.get("direct." + figure), figure);
+            assertEquals(0L, direct.get("mapped." + figure), figure);
+        }
+        assertTrue(direct.get("direct.totalCapacity") >= buffer.capacity(), direct.toString());
+    }
+
+    @Test
     void shouldTotalLiveRecordsPerKindBit()
     {
         try (OwnerTable table = new OwnerTable(16, 12))

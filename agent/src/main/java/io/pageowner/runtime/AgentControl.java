@@ -13,6 +13,7 @@ import io.pageowner.jmx.PageOwnerMXBean;
 import io.pageowner.log.AgentLog;
 import io.pageowner.signal.SignalDumpHandler;
 import io.pageowner.options.AgentOptions;
+import io.pageowner.options.RssSize;
 import io.pageowner.weave.Weaving;
 
 import java.io.IOException;
@@ -24,7 +25,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -49,10 +49,10 @@ public final class AgentControl implements AgentOperations
     /** How often resident memory is read while {@code rss_dump} is set: a fast climb passes a threshold in ms. */
     private static final long RSS_POLL_MILLIS = 200;
     /** How long start-up waits for the MBean; a custom MBeanServerBuilder could take longer, or hang. */
-    private static final long REGISTER_TIMEOUT_SECONDS = 30;
+    static final long REGISTER_TIMEOUT_SECONDS = 30;
 
     private final Recorder recorder;
-    private final PageOwnerWriter writer;
+    private final DumpParts dumps;
     private final AgentOptions options;
     private final long pid;
     private final ReentrantLock dumpLock = new ReentrantLock();
@@ -75,7 +75,7 @@ public final class AgentControl implements AgentOperations
 
     AgentControl(
         final Recorder recorder,
-        final PageOwnerWriter writer,
+        final DumpParts dumps,
         final AgentOptions options,
         final long pid,
         final Weaving installer,
@@ -83,7 +83,7 @@ public final class AgentControl implements AgentOperations
         final JfrGate jfr)
     {
         this.recorder = recorder;
-        this.writer = writer;
+        this.dumps = dumps;
         this.options = options;
         this.pid = pid;
         this.installer = installer;
@@ -167,50 +167,57 @@ public final class AgentControl implements AgentOperations
      * {@value #REGISTER_TIMEOUT_SECONDS} s.
      *
      * The MBean itself is made on that thread too, once it holds the lock: its JMX base classes set up the
-     * JDK's logging on first use, some 6 ms of start-up otherwise.
+     * JDK's logging on first use, some 6 ms of start-up otherwise. The thread is started first thing in
+     * start-up ({@link ManagementHold}), so it holds the lock long before it is asked to.
      *
-     * @param bean              makes the MBean to register.
-     * @param managementLoaded  whether {@code ManagementFactory} was loaded before the agent started.
+     * @param bean  makes the MBean to register.
+     * @param hold  the thread holding {@code ManagementFactory}'s lock, or null when {@code ManagementFactory} was
+     *              loaded before the agent started.
      */
-    void start(final Supplier<PageOwnerMBean> bean, final boolean managementLoaded)
+    void start(final Supplier<PageOwnerMBean> bean, final ManagementHold hold)
     {
         // NOTE: ControlTask and an anonymous Consumer, not lambdas: each lambda bootstraps method handles at start.
         this.beanFactory = bean;
         if (!"none".equals(options.signal()))
         {
             signalTaken =
-                SignalDumpHandler.register(options.signal(), new ControlTask(this, ControlTask.SIGNAL_DUMP, null));
+                SignalDumpHandler.register(options.signal(), new ControlTask(this, ControlTask.SIGNAL_DUMP));
         }
         if (options.oomDump())
         {
-            recorder.onDirectMemoryExhausted(new ControlTask(this, ControlTask.OOM_DUMP, null));
+            recorder.onDirectMemoryExhausted(new ControlTask(this, ControlTask.OOM_DUMP));
         }
         if (options.dumpOnExit())
         {
-            final Thread hook = new Thread(new ControlTask(this, ControlTask.EXIT_DUMP, null), "page-owner-exit-dump");
+            final Thread hook = new Thread(new ControlTask(this, ControlTask.EXIT_DUMP), "page-owner-exit-dump");
             Runtime.getRuntime().addShutdownHook(hook);
         }
-        rssWatch = RssWatch.create(options.rssDump(), options.rssStep(), CgroupMemory.limit(), new Consumer<>()
+        // NOTE: the cgroup files (mountinfo can be long in a container) are read only when rss_dump= asks for them.
+        if (RssSize.NONE != options.rssDump())
         {
-            @Override
-            public void accept(final String refusal)
+            rssWatch = RssWatch.create(options.rssDump(), options.rssStep(), CgroupMemory.limit(), new Consumer<>()
             {
-                AgentLog.warn(refusal);
-            }
-        });
-        final CountDownLatch holding = new CountDownLatch(1);
-        final Thread registrar = new Thread(new ControlTask(this, ControlTask.REGISTER, holding), "page-owner-jmx");
-        registrar.setDaemon(true);
-        registrar.start();
-        if (managementLoaded)
+                @Override
+                public void accept(final String refusal)
+                {
+                    AgentLog.warn(refusal);
+                }
+            });
+        }
+        if (null == hold)
         {
+            final Thread registrar =
+                new Thread(new ControlTask(this, ControlTask.REGISTER), "page-owner-jmx");
+            registrar.setDaemon(true);
+            registrar.start();
             awaitEnd(registrar);
         }
         else
         {
-            awaitHolding(holding);
+            hold.handOver(this);
+            awaitHolding(hold);
         }
-        final Thread thread = new Thread(new ControlTask(this, ControlTask.RUN, null), "page-owner");
+        final Thread thread = new Thread(new ControlTask(this, ControlTask.RUN), "page-owner");
         thread.setDaemon(true);
         thread.start();
     }
@@ -268,7 +275,7 @@ public final class AgentControl implements AgentOperations
         dumpLock.lock();
         try
         {
-            final PageOwnerWriter.StacksSummary summary = asAgent(() -> writer.writeStacks(target, threshold));
+            final PageOwnerWriter.StacksSummary summary = asAgent(() -> dumps.writer().writeStacks(target, threshold));
             return "wrote " + target.toAbsolutePath() + ": stacks " + summary.stacks() + ", nr_base_pages " +
                 summary.pages();
         }
@@ -284,7 +291,7 @@ public final class AgentControl implements AgentOperations
         dumpLock.lock();
         try
         {
-            final StackBaseline taken = asAgent(writer::baseline);
+            final StackBaseline taken = asAgent(() -> dumps.writer().baseline());
             baseline = taken;
             return "baseline of " + taken.stacks() + " stacks, " + taken.records() + " records, " + taken.bytes() +
                 " bytes, at ts " + taken.asOfNs() + " ns";
@@ -313,7 +320,7 @@ public final class AgentControl implements AgentOperations
         dumpLock.lock();
         try
         {
-            final int changed = asAgent(() -> writer.writeGrowth(target, older));
+            final int changed = asAgent(() -> dumps.writer().writeGrowth(target, older));
             return "wrote " + target.toAbsolutePath() + ": " + changed + " stacks changed since the baseline at ts " +
                 older.asOfNs() + " ns";
         }
@@ -328,7 +335,7 @@ public final class AgentControl implements AgentOperations
         dumpLock.lock();
         try
         {
-            final PageOwnerWriter.Summary summary = asAgent(() -> writer.write(target));
+            final PageOwnerWriter.Summary summary = asAgent(() -> dumps.writer().write(target));
             dumpsWritten.incrementAndGet();
             return "wrote " + target.toAbsolutePath() + ": " + summary.describe();
         }
@@ -412,11 +419,11 @@ public final class AgentControl implements AgentOperations
         }
     }
 
-    private static void awaitHolding(final CountDownLatch holding)
+    private static void awaitHolding(final ManagementHold hold)
     {
         try
         {
-            if (!holding.await(REGISTER_TIMEOUT_SECONDS, TimeUnit.SECONDS))
+            if (!hold.awaitHolding())
             {
                 AgentLog.warn("the MBean " + PageOwnerMXBean.OBJECT_NAME + " could not be prepared in " +
                     REGISTER_TIMEOUT_SECONDS + " s; the application starts without waiting for it");
@@ -429,28 +436,36 @@ public final class AgentControl implements AgentOperations
         }
     }
 
-    void registerMBean(final CountDownLatch holding)
+    /**
+     * Registers the MBean when {@code ManagementFactory} was loaded before the agent: takes its class lock on this
+     * thread and registers as {@link #registerHeld()}.
+     */
+    void registerMBean()
+    {
+        // NOTE: getPlatformMBeanServer is static synchronized: holding its class lock first means that
+        // whoever asks for the server meanwhile waits for it, and for the MBean, instead of building it.
+        synchronized (ManagementFactory.class)
+        {
+            registerHeld();
+        }
+    }
+
+    /**
+     * Makes the MBean and registers it in the platform MBean server, holding {@code ManagementFactory}'s class
+     * lock ({@link ManagementHold} or {@link #registerMBean}); as the agent's own thread.
+     */
+    void registerHeld()
     {
         recorder.enterAgentThread();
         try
         {
-            // NOTE: getPlatformMBeanServer is static synchronized: holding its class lock first means that
-            // whoever asks for the server meanwhile waits for it, and for the MBean, instead of building it.
-            synchronized (ManagementFactory.class)
-            {
-                holding.countDown();
-                final PageOwnerMBean bean = beanFactory.get();
-                mbean = bean;
-                registerIn(ManagementFactory.getPlatformMBeanServer(), bean);
-            }
+            final PageOwnerMBean bean = beanFactory.get();
+            mbean = bean;
+            registerIn(ManagementFactory.getPlatformMBeanServer(), bean);
         }
         catch (final RuntimeException | Error ex)
         {
             AgentLog.warn("could not register the MBean " + PageOwnerMXBean.OBJECT_NAME, ex);
-        }
-        finally
-        {
-            holding.countDown();
         }
     }
 

@@ -3,10 +3,7 @@ package io.pageowner.runtime;
 import io.pageowner.depot.StackCapture;
 import io.pageowner.depot.StackDepot;
 import io.pageowner.depot.ThreadDepot;
-import io.pageowner.dump.DumpMode;
 import io.pageowner.dump.MemoryFigures;
-import io.pageowner.dump.PageOwnerFormat;
-import io.pageowner.dump.PageOwnerWriter;
 import io.pageowner.instrument.ByteBuddyWeaver;
 import io.pageowner.instrument.Instrumentations;
 import io.pageowner.pool.PoolHooks;
@@ -72,6 +69,32 @@ public final class AgentRuntime
             return;
         }
 
+        // NOTE: first, so that the thread that will register the MBean holds ManagementFactory's lock long before
+        // start-up waits for it (see ManagementHold); not when ManagementFactory is loaded already (a late attach),
+        // where the application may use it and start-up waits for the registration instead.
+        final Class<?>[] loadedAtStart = inst.getAllLoadedClasses();
+        final ManagementHold hold =
+            loaded(loadedAtStart, "java.lang.management.ManagementFactory") ? null : ManagementHold.take();
+        try
+        {
+            start(options, inst, loadedAtStart, hold);
+        }
+        catch (final Exception | Error ex)
+        {
+            if (null != hold)
+            {
+                hold.release();
+            }
+            throw ex;
+        }
+    }
+
+    private static void start(
+        final AgentOptions options,
+        final Instrumentation inst,
+        final Class<?>[] loadedAtStart,
+        final ManagementHold hold) throws Exception
+    {
         // NOTE: from /proc, not ProcessHandle, whose first use sets up the process reaper (10-12 ms).
         final SelfProcess self = SelfProcess.read();
         final long pid = self.pid;
@@ -112,7 +135,6 @@ public final class AgentRuntime
         // advice (from the cache on a warm start: no Byte Buddy class, one pass over the loaded classes, where
         // building the pool specs per class took ~60 ms), before any sink is installed: on a cold start this
         // creates the weaver, whose allocations are no one's.
-        final Class<?>[] loadedAtStart = inst.getAllLoadedClasses();
         final boolean poolClassLoaded = installer.poolClassLoaded(loadedAtStart);
         // NOTE: the JDK's pools now, before any advice: exactly what the agent can never attribute. The
         // agent's own memory is not in them (the table and depots are not buffers), nor is main's.
@@ -151,23 +173,18 @@ public final class AgentRuntime
             AgentLog.debug("advice " + spec.name() + " not installed: it is meant for JDK " + spec.versions());
         }
 
-        final DumpMode mode = recorder.sampleBytes() > 0 ?
-            DumpMode.sampled(recorder.sampleBytes(), recorder.liveSizes()) : DumpMode.FULL;
-        final PageOwnerFormat format =
-            new PageOwnerFormat(recorder.stacks(), recorder.threads(), pid, recorder.mappedFiles(), mode);
-        final PageOwnerWriter writer =
-            new PageOwnerWriter(table, format, recorder.counters(), recorder.stacks(), recorder.depth(), zeroNanos);
-        writer.pools(pools.table(), pools);
+        // NOTE: made at the first dump or MBean use, not here (3-5 ms of start-up).
+        final DumpParts dumps = new DumpParts(recorder, pools, pid, zeroNanos);
         // NOTE: loads nothing of jdk.jfr unless the command line starts a recording.
         // NOTE: null, not an empty array, for a JVM started without any JVM option (java -cp app.jar Main):
         // List.of(null) threw there, and `on <pid>` could not start the agent in such a JVM.
         final String[] vmArgs = jdk.internal.misc.VM.getRuntimeArguments();
         final List<String> runtimeArgs = null == vmArgs ? List.of() : List.of(vmArgs);
         final JfrGate jfr = JfrGate.start(recorder, runtimeArgs);
-        final AgentControl control = new AgentControl(recorder, writer, options, pid, installer, inst, jfr);
+        final AgentControl control = new AgentControl(recorder, dumps, options, pid, installer, inst, jfr);
         control.start(
-            new MBeanFactory(recorder, control, format, installer, options),
-            loaded(inst.getAllLoadedClasses(), "java.lang.management.ManagementFactory"));
+            new MBeanFactory(recorder, control, dumps, installer, options),
+            hold);
         // NOTE: last, once running: `on <pid>` reads these through the attach mechanism, without JMX (issue 19).
         AttachProperties.publish(VMSupport.getAgentProperties(), options.describe(), poolsOf(jdkPools), runtimeArgs);
         if (!"backtrace".equals(StackCapture.method()))
@@ -196,20 +213,20 @@ public final class AgentRuntime
     {
         private final Recorder recorder;
         private final AgentControl control;
-        private final PageOwnerFormat format;
+        private final DumpParts dumps;
         private final Weaving installer;
         private final AgentOptions options;
 
         MBeanFactory(
             final Recorder recorder,
             final AgentControl control,
-            final PageOwnerFormat format,
+            final DumpParts dumps,
             final Weaving installer,
             final AgentOptions options)
         {
             this.recorder = recorder;
             this.control = control;
-            this.format = format;
+            this.dumps = dumps;
             this.installer = installer;
             this.options = options;
         }
@@ -217,7 +234,8 @@ public final class AgentRuntime
         @Override
         public PageOwnerMBean get()
         {
-            return new PageOwnerMBean(recorder, control, format, installer, options.describe(), options.notifyBytes());
+            return new PageOwnerMBean(
+                recorder, control, dumps.format(), installer, options.describe(), options.notifyBytes());
         }
     }
 

@@ -1,7 +1,5 @@
 package io.pageowner.runtime;
 
-import java.util.concurrent.CountDownLatch;
-
 /**
  * What the control plane's threads, hooks and callbacks run, one class for all of them instead of a lambda
  * each: every lambda bootstraps method handles the first time it is made, milliseconds of start-up apiece.
@@ -16,13 +14,11 @@ final class ControlTask implements Runnable
 
     private final AgentControl control;
     private final int what;
-    private final CountDownLatch holding;
 
-    ControlTask(final AgentControl control, final int what, final CountDownLatch holding)
+    ControlTask(final AgentControl control, final int what)
     {
         this.control = control;
         this.what = what;
-        this.holding = holding;
     }
 
     @Override
@@ -40,7 +36,7 @@ final class ControlTask implements Runnable
                 control.dumpAsync("exit");
                 break;
             case REGISTER:
-                control.registerMBean(holding);
+                control.registerMBean();
                 break;
             default:
                 control.run();

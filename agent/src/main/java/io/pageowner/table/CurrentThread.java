@@ -1,6 +1,5 @@
 package io.pageowner.table;
 
-import org.agrona.UnsafeApi;
 
 /**
  * The current thread's id, read from {@code Thread.tid} itself: {@code getId()} is not final (a
@@ -37,14 +36,14 @@ public final class CurrentThread
      */
     public static long id()
     {
-        return TID_OFFSET < 0 ? UNKNOWN : UnsafeApi.getLong(Thread.currentThread(), TID_OFFSET);
+        return TID_OFFSET < 0 ? UNKNOWN : RawMemory.getLong(Thread.currentThread(), TID_OFFSET);
     }
 
     private static long tidOffset()
     {
         try
         {
-            return UnsafeApi.objectFieldOffset(Thread.class, "tid");
+            return RawMemory.objectFieldOffset(Thread.class, "tid");
         }
         catch (final Throwable ex)
         {

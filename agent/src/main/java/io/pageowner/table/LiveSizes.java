@@ -1,6 +1,5 @@
 package io.pageowner.table;
 
-import org.agrona.UnsafeApi;
 
 import static io.pageowner.table.LiveSizesDescriptor.DEAD_KEY;
 import static io.pageowner.table.LiveSizesDescriptor.EMPTY_KEY;
@@ -110,10 +109,10 @@ public final class LiveSizes
         this.tidyPause = tidyPause;
         slots = slotCount(capacity);
         final long length = requiredLength(slots);
-        base = UnsafeApi.allocateMemory(length);
+        base = RawMemory.allocateMemory(length);
         if (garbage)
         {
-            UnsafeApi.setMemory(base, length, (byte)0xFF);
+            RawMemory.setMemory(base, length, (byte)0xFF);
         }
         // NOTE: not zeroed here: 24 MiB at the default capacity, whose pages cost ~150 ms to touch at start on a
         // virtual machine; each 64 KiB region is zeroed when a slot in it is first used.
@@ -187,11 +186,11 @@ public final class LiveSizes
         while (probe < MAX_PROBE)
         {
             final long at = at(i);
-            final long key = UnsafeApi.getLongVolatile(null, at);
+            final long key = RawMemory.getLongVolatile(null, at);
             if (key == address)
             {
-                final long old = UnsafeApi.getLongVolatile(null, at + VALUE_OFFSET);
-                UnsafeApi.putLongRelease(null, at + VALUE_OFFSET, value);
+                final long old = RawMemory.getLongVolatile(null, at + VALUE_OFFSET);
+                RawMemory.putLongRelease(null, at + VALUE_OFFSET, value);
                 return 0 == old ? NONE : old;
             }
             if (ZEROING_KEY == key)
@@ -203,12 +202,12 @@ public final class LiveSizes
             }
             if (EMPTY_KEY == key || DEAD_KEY == key)
             {
-                if (!UnsafeApi.compareAndSetLong(null, at, key, address))
+                if (!RawMemory.compareAndSetLong(null, at, key, address))
                 {
                     // NOTE: another put took the slot, or a tidy is emptying it: look at it again.
                     continue;
                 }
-                UnsafeApi.putLongRelease(null, at + VALUE_OFFSET, value);
+                RawMemory.putLongRelease(null, at + VALUE_OFFSET, value);
                 final long replaced = DEAD_KEY == key ? dropDuplicate(address, next(i)) : NONE;
                 settle(address, value, home, i);
                 return replaced;
@@ -237,10 +236,10 @@ public final class LiveSizes
             return NONE;
         }
         final long at = at(i);
-        final long removed = UnsafeApi.getLongVolatile(null, at + VALUE_OFFSET);
+        final long removed = RawMemory.getLongVolatile(null, at + VALUE_OFFSET);
         // NOTE: the value first: once the key is DEAD_KEY another thread may claim the slot and write its own.
-        UnsafeApi.putLong(null, at + VALUE_OFFSET, 0);
-        UnsafeApi.putLongRelease(null, at, DEAD_KEY);
+        RawMemory.putLong(null, at + VALUE_OFFSET, 0);
+        RawMemory.putLongRelease(null, at, DEAD_KEY);
         return 0 == removed ? NONE : removed;
     }
 
@@ -253,7 +252,7 @@ public final class LiveSizes
     public long get(final long address)
     {
         final int i = find(address);
-        final long value = i < 0 ? 0 : UnsafeApi.getLongVolatile(null, at(i) + VALUE_OFFSET);
+        final long value = i < 0 ? 0 : RawMemory.getLongVolatile(null, at(i) + VALUE_OFFSET);
         return 0 == value ? NONE : value;
     }
 
@@ -275,10 +274,10 @@ public final class LiveSizes
             final long end = start + zeroed.regionLength(region);
             for (long at = start; at < end; at += SLOT_LENGTH)
             {
-                final long key = UnsafeApi.getLongVolatile(null, at);
+                final long key = RawMemory.getLongVolatile(null, at);
                 if (ZEROING_KEY < key)
                 {
-                    final long value = UnsafeApi.getLongVolatile(null, at + VALUE_OFFSET);
+                    final long value = RawMemory.getLongVolatile(null, at + VALUE_OFFSET);
                     if (0 != value)
                     {
                         visitor.visit(key, value);
@@ -298,7 +297,7 @@ public final class LiveSizes
             // NOTE: a region not ready holds nothing, and is zeroed when first used.
             if (zeroed.isReady(region))
             {
-                UnsafeApi.setMemory(base + zeroed.regionStart(region), zeroed.regionLength(region), (byte)0);
+                RawMemory.setMemory(base + zeroed.regionStart(region), zeroed.regionLength(region), (byte)0);
             }
         }
     }
@@ -332,7 +331,7 @@ public final class LiveSizes
             final long end = start + zeroed.regionLength(region);
             for (long at = start; at < end; at += SLOT_LENGTH)
             {
-                if (0 != UnsafeApi.getLongVolatile(null, at))
+                if (0 != RawMemory.getLongVolatile(null, at))
                 {
                     used++;
                 }
@@ -407,12 +406,12 @@ public final class LiveSizes
 
     private long keyAt(final int i)
     {
-        return UnsafeApi.getLongVolatile(null, at(i));
+        return RawMemory.getLongVolatile(null, at(i));
     }
 
     private boolean casKey(final int i, final long expected, final long key)
     {
-        return UnsafeApi.compareAndSetLong(null, at(i), expected, key);
+        return RawMemory.compareAndSetLong(null, at(i), expected, key);
     }
 
     /**
@@ -517,9 +516,9 @@ public final class LiveSizes
             {
                 if (casKey(before, 0, address))
                 {
-                    UnsafeApi.putLongRelease(null, at(before) + VALUE_OFFSET, value);
-                    UnsafeApi.putLong(null, at(at) + VALUE_OFFSET, 0);
-                    UnsafeApi.putLongRelease(null, at(at), DEAD_KEY);
+                    RawMemory.putLongRelease(null, at(before) + VALUE_OFFSET, value);
+                    RawMemory.putLong(null, at(at) + VALUE_OFFSET, 0);
+                    RawMemory.putLongRelease(null, at(at), DEAD_KEY);
                     at = before;
                 }
             }
@@ -542,7 +541,7 @@ public final class LiveSizes
         for (int probe = 0; probe < DUPLICATE_PROBE; probe++, i = next(i))
         {
             final long at = at(i);
-            final long key = UnsafeApi.getLongVolatile(null, at);
+            final long key = RawMemory.getLongVolatile(null, at);
             if (EMPTY_KEY == key)
             {
                 if (probe >= TIDY_AFTER)
@@ -553,9 +552,9 @@ public final class LiveSizes
             }
             if (key == address)
             {
-                final long old = UnsafeApi.getLongVolatile(null, at + VALUE_OFFSET);
-                UnsafeApi.putLong(null, at + VALUE_OFFSET, 0);
-                UnsafeApi.putLongRelease(null, at, DEAD_KEY);
+                final long old = RawMemory.getLongVolatile(null, at + VALUE_OFFSET);
+                RawMemory.putLong(null, at + VALUE_OFFSET, 0);
+                RawMemory.putLongRelease(null, at, DEAD_KEY);
                 return 0 == old ? NONE : old;
             }
         }

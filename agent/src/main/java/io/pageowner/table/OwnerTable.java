@@ -1,7 +1,6 @@
 package io.pageowner.table;
 
 import org.agrona.BitUtil;
-import org.agrona.UnsafeApi;
 
 import static io.pageowner.table.OwnerTableDescriptor.ADDRESS_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.BUCKET_LARGE_COUNT_MASK;
@@ -227,18 +226,18 @@ public final class OwnerTable extends OwnerTableReader implements AutoCloseable
 
         final long recordAddress = recordAddress(slot);
         final long stateAddress = recordAddress + STATE_OFFSET;
-        final int freeState = UnsafeApi.getInt(stateAddress);
+        final int freeState = RawMemory.getInt(stateAddress);
         // NOTE: orders the even (free) state this thread may have stored when it cached the slot, with no atomic
         // since, before the field stores below, as the pop's compare-and-set does otherwise (a no-op on x86).
-        UnsafeApi.storeFence();
+        RawMemory.storeFence();
 
-        UnsafeApi.putLong(recordAddress + ADDRESS_OFFSET, address);
-        UnsafeApi.putLong(recordAddress + SIZE_AND_KIND_OFFSET, ((long)(kind & MAX_KIND) << SIZE_BITS) | size);
-        UnsafeApi.putLong(recordAddress + TIMESTAMP_OFFSET, timestampNs);
-        UnsafeApi.putInt(recordAddress + THREAD_REF_OFFSET, threadRef);
-        UnsafeApi.putInt(recordAddress + STACK_ID_OFFSET, stackId);
+        RawMemory.putLong(recordAddress + ADDRESS_OFFSET, address);
+        RawMemory.putLong(recordAddress + SIZE_AND_KIND_OFFSET, ((long)(kind & MAX_KIND) << SIZE_BITS) | size);
+        RawMemory.putLong(recordAddress + TIMESTAMP_OFFSET, timestampNs);
+        RawMemory.putInt(recordAddress + THREAD_REF_OFFSET, threadRef);
+        RawMemory.putInt(recordAddress + STACK_ID_OFFSET, stackId);
         // NOTE: release orders the field stores above before the odd (live) state a scan acquires.
-        UnsafeApi.putIntRelease(null, stateAddress, freeState + 1);
+        RawMemory.putIntRelease(null, stateAddress, freeState + 1);
 
         addToCounters(stripe, tally, 1, size, OwnerRecord.pageCount(address, size, pageShift));
 
@@ -247,7 +246,7 @@ public final class OwnerTable extends OwnerTableReader implements AutoCloseable
         final long homeUnlink = unlinkLocked(homeWord & BUCKET_LINK_MASK, address, NULL_LINK);
         if (0 == level)
         {
-            UnsafeApi.putInt(recordAddress + NEXT_OFFSET, newHead(homeUnlink));
+            RawMemory.putInt(recordAddress + NEXT_OFFSET, newHead(homeUnlink));
             // NOTE: release publishes the link stores to the next thread that locks this bucket, and unlocks it.
             buffer.putIntRelease(homeOffset, (homeWord & BUCKET_LARGE_COUNT_MASK) | (slot + 1));
         }
@@ -269,7 +268,7 @@ public final class OwnerTable extends OwnerTableReader implements AutoCloseable
             final int bucketOffset = bucketOffset(level, firstGranule >>> (LEVEL_BITS * level));
             final int word = lockBucket(bucketOffset);
             final long unlink = unlinkLocked(word & BUCKET_LINK_MASK, address, NULL_LINK);
-            UnsafeApi.putInt(recordAddress + NEXT_OFFSET, newHead(unlink));
+            RawMemory.putInt(recordAddress + NEXT_OFFSET, newHead(unlink));
             // NOTE: release publishes the link stores to the next thread that locks this bucket, and unlocks it.
             buffer.putIntRelease(bucketOffset, (word & BUCKET_LARGE_COUNT_MASK) | (slot + 1));
             replaceStale(unlinkedSlot(unlink), tally);
@@ -379,10 +378,10 @@ public final class OwnerTable extends OwnerTableReader implements AutoCloseable
             {
                 if (0 != segment)
                 {
-                    UnsafeApi.freeMemory(segment);
+                    RawMemory.freeMemory(segment);
                 }
             }
-            UnsafeApi.freeMemory(allocatedAddress);
+            RawMemory.freeMemory(allocatedAddress);
         }
     }
 
@@ -474,15 +473,15 @@ public final class OwnerTable extends OwnerTableReader implements AutoCloseable
         {
             final int slot = link - 1;
             final long recordAddress = recordAddress(slot);
-            final int next = UnsafeApi.getInt(recordAddress + NEXT_OFFSET);
-            if (UnsafeApi.getLong(recordAddress + ADDRESS_OFFSET) == address && link != skipLink)
+            final int next = RawMemory.getInt(recordAddress + NEXT_OFFSET);
+            if (RawMemory.getLong(recordAddress + ADDRESS_OFFSET) == address && link != skipLink)
             {
                 if (previous < 0)
                 {
                     return ((long)link << 32) | (next & LINK_MASK_LONG);
                 }
 
-                UnsafeApi.putInt(recordAddress(previous) + NEXT_OFFSET, next);
+                RawMemory.putInt(recordAddress(previous) + NEXT_OFFSET, next);
                 return ((long)link << 32) | (head & LINK_MASK_LONG);
             }
 
@@ -519,7 +518,7 @@ public final class OwnerTable extends OwnerTableReader implements AutoCloseable
     private void release(final int slot, final OwnerRecord removedInto, final ThreadTally tally)
     {
         final long recordAddress = recordAddress(slot);
-        final long address = UnsafeApi.getLong(recordAddress + ADDRESS_OFFSET);
+        final long address = RawMemory.getLong(recordAddress + ADDRESS_OFFSET);
         final long size = sizeAt(recordAddress);
         if (null != removedInto)
         {
@@ -542,7 +541,7 @@ public final class OwnerTable extends OwnerTableReader implements AutoCloseable
         final long stateAddress = recordAddress + STATE_OFFSET;
         // NOTE: release makes the even (free) state visible no later than the push below, so a scan that reads
         // fields written by the slot's next owner, who pops it after that push, re-reads a changed state.
-        UnsafeApi.putIntRelease(null, stateAddress, UnsafeApi.getInt(stateAddress) + 1);
+        RawMemory.putIntRelease(null, stateAddress, RawMemory.getInt(stateAddress) + 1);
         if (null == tally || !tally.keep(slot))
         {
             pushFree(stripe, slot);
@@ -607,7 +606,7 @@ public final class OwnerTable extends OwnerTableReader implements AutoCloseable
             }
 
             // A stale read of next, when another thread has already popped the slot, fails the tagged CAS below.
-            final int next = UnsafeApi.getIntVolatile(null, recordAddress(top - 1) + NEXT_OFFSET);
+            final int next = RawMemory.getIntVolatile(null, recordAddress(top - 1) + NEXT_OFFSET);
             final long newHead = ((head & ~LINK_MASK_LONG) + TAG_INCREMENT) | (next & LINK_MASK_LONG);
             if (buffer.compareAndSetLong(headOffset, head, newHead))
             {
@@ -646,7 +645,7 @@ public final class OwnerTable extends OwnerTableReader implements AutoCloseable
         final long segment;
         try
         {
-            segment = UnsafeApi.allocateMemory(segmentLength);
+            segment = RawMemory.allocateMemory(segmentLength);
         }
         catch (final OutOfMemoryError ex)
         {
@@ -654,11 +653,11 @@ public final class OwnerTable extends OwnerTableReader implements AutoCloseable
         }
 
         // Zeroed before it is published: state 0 is a free slot, link 0 the end of a chain.
-        UnsafeApi.setMemory(segment, segmentLength, (byte)0);
+        RawMemory.setMemory(segment, segmentLength, (byte)0);
         if (!buffer.compareAndSetLong(entryOffset, 0, segment))
         {
             // Another claimer of this segment installed its own first.
-            UnsafeApi.freeMemory(segment);
+            RawMemory.freeMemory(segment);
         }
 
         return true;
@@ -672,7 +671,7 @@ public final class OwnerTable extends OwnerTableReader implements AutoCloseable
         {
             final long head = buffer.getLongVolatile(headOffset);
             // NOTE: plain store, published by the CAS below before any thread can pop this slot.
-            UnsafeApi.putInt(nextAddress, (int)head);
+            RawMemory.putInt(nextAddress, (int)head);
             final long newHead = ((head & ~LINK_MASK_LONG) + TAG_INCREMENT) | (slot + 1);
             if (buffer.compareAndSetLong(headOffset, head, newHead))
             {

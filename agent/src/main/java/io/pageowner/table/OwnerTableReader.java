@@ -1,7 +1,6 @@
 package io.pageowner.table;
 
 import org.agrona.BitUtil;
-import org.agrona.UnsafeApi;
 
 import static io.pageowner.table.OwnerTableDescriptor.ADDRESS_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.BUCKET_LENGTH;
@@ -112,11 +111,11 @@ public abstract class OwnerTableReader
 
         final int length = requiredLength(capacity);
         allocatedLength = (long)length + CACHE_LINE_LENGTH;
-        allocatedAddress = UnsafeApi.allocateMemory(allocatedLength);
+        allocatedAddress = RawMemory.allocateMemory(allocatedLength);
         final long aligned = BitUtil.align(allocatedAddress, CACHE_LINE_LENGTH);
         // NOTE: the header, counters and directory now; the buckets (2 MiB at the default capacity, ~13 ms of
         // start-up to touch on a virtual machine) a 64 KiB region at a time as they are used.
-        UnsafeApi.setMemory(aligned, bucketsOffset, (byte)0);
+        RawMemory.setMemory(aligned, bucketsOffset, (byte)0);
         buckets = new ZeroedOnFirstUse(aligned + bucketsOffset, length - bucketsOffset, ZeroedOnFirstUse.REGION_SHIFT);
         buffer = new TableBuffer(aligned, length);
     }
@@ -268,21 +267,21 @@ public abstract class OwnerTableReader
         final long stateAddress = recordAddress + STATE_OFFSET;
         for (int attempt = 0; attempt < MAX_READ_ATTEMPTS; attempt++)
         {
-            final int state = UnsafeApi.getIntVolatile(null, stateAddress);
+            final int state = RawMemory.getIntVolatile(null, stateAddress);
             if (0 == (state & 1))
             {
                 return false;
             }
 
-            final long address = UnsafeApi.getLong(recordAddress + ADDRESS_OFFSET);
-            final long sizeAndKind = UnsafeApi.getLong(recordAddress + SIZE_AND_KIND_OFFSET);
-            final long timestampNs = UnsafeApi.getLong(recordAddress + TIMESTAMP_OFFSET);
-            final int threadRef = UnsafeApi.getInt(recordAddress + THREAD_REF_OFFSET);
-            final int stackId = UnsafeApi.getInt(recordAddress + STACK_ID_OFFSET);
+            final long address = RawMemory.getLong(recordAddress + ADDRESS_OFFSET);
+            final long sizeAndKind = RawMemory.getLong(recordAddress + SIZE_AND_KIND_OFFSET);
+            final long timestampNs = RawMemory.getLong(recordAddress + TIMESTAMP_OFFSET);
+            final int threadRef = RawMemory.getInt(recordAddress + THREAD_REF_OFFSET);
+            final int stackId = RawMemory.getInt(recordAddress + STACK_ID_OFFSET);
 
             // Keeps the field loads above before the re-check of the state below.
-            UnsafeApi.loadFence();
-            if (UnsafeApi.getInt(stateAddress) == state)
+            RawMemory.loadFence();
+            if (RawMemory.getInt(stateAddress) == state)
             {
                 into.set(
                     address, sizeAndKind & MAX_SIZE, timestampNs, threadRef, stackId, (int)(sizeAndKind >>> SIZE_BITS),
@@ -461,13 +460,13 @@ public abstract class OwnerTableReader
         {
             final int slot = link - 1;
             final long recordAddress = recordAddress(slot);
-            if (OwnerRecord.contains(UnsafeApi.getLong(recordAddress + ADDRESS_OFFSET), sizeAt(recordAddress), address))
+            if (OwnerRecord.contains(RawMemory.getLong(recordAddress + ADDRESS_OFFSET), sizeAt(recordAddress), address))
             {
                 copyLocked(slot, into);
                 found = true;
                 break;
             }
-            link = UnsafeApi.getInt(recordAddress + NEXT_OFFSET);
+            link = RawMemory.getInt(recordAddress + NEXT_OFFSET);
         }
 
         // NOTE: release keeps the reads above inside the lock, and unlocks it.
@@ -499,7 +498,7 @@ public abstract class OwnerTableReader
                 final long recordAddress = recordAddress(slot);
                 if (slot > lastSlot && slot < nextSlot)
                 {
-                    final long address = UnsafeApi.getLong(recordAddress + ADDRESS_OFFSET);
+                    final long address = RawMemory.getLong(recordAddress + ADDRESS_OFFSET);
                     final long lastAddress = OwnerRecord.lastAddress(address, sizeAt(recordAddress));
                     final long firstGranule = address >>> GRANULE_SHIFT;
                     if ((firstGranule >>> shift) == key &&
@@ -510,7 +509,7 @@ public abstract class OwnerTableReader
                         nextSlot = slot;
                     }
                 }
-                link = UnsafeApi.getInt(recordAddress + NEXT_OFFSET);
+                link = RawMemory.getInt(recordAddress + NEXT_OFFSET);
             }
 
             if (Integer.MAX_VALUE != nextSlot)
@@ -551,20 +550,20 @@ public abstract class OwnerTableReader
     final void copyLocked(final int slot, final OwnerRecord into)
     {
         final long recordAddress = recordAddress(slot);
-        final long sizeAndKind = UnsafeApi.getLong(recordAddress + SIZE_AND_KIND_OFFSET);
+        final long sizeAndKind = RawMemory.getLong(recordAddress + SIZE_AND_KIND_OFFSET);
         into.set(
-            UnsafeApi.getLong(recordAddress + ADDRESS_OFFSET),
+            RawMemory.getLong(recordAddress + ADDRESS_OFFSET),
             sizeAndKind & MAX_SIZE,
-            UnsafeApi.getLong(recordAddress + TIMESTAMP_OFFSET),
-            UnsafeApi.getInt(recordAddress + THREAD_REF_OFFSET),
-            UnsafeApi.getInt(recordAddress + STACK_ID_OFFSET),
+            RawMemory.getLong(recordAddress + TIMESTAMP_OFFSET),
+            RawMemory.getInt(recordAddress + THREAD_REF_OFFSET),
+            RawMemory.getInt(recordAddress + STACK_ID_OFFSET),
             (int)(sizeAndKind >>> SIZE_BITS),
             pageShift);
     }
 
     static long sizeAt(final long recordAddress)
     {
-        return UnsafeApi.getLong(recordAddress + SIZE_AND_KIND_OFFSET) & MAX_SIZE;
+        return RawMemory.getLong(recordAddress + SIZE_AND_KIND_OFFSET) & MAX_SIZE;
     }
 
     final int directoryEntryOffset(final int slot)

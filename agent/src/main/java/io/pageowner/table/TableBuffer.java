@@ -1,6 +1,5 @@
 package io.pageowner.table;
 
-import org.agrona.UnsafeApi;
 
 import java.util.Objects;
 
@@ -37,43 +36,43 @@ final class TableBuffer
     int getIntVolatile(final int index)
     {
         boundsCheck(index, SIZE_OF_INT);
-        return UnsafeApi.getIntVolatile(null, address + index);
+        return RawMemory.getIntVolatile(null, address + index);
     }
 
     void putIntRelease(final int index, final int value)
     {
         boundsCheck(index, SIZE_OF_INT);
-        UnsafeApi.putIntRelease(null, address + index, value);
+        RawMemory.putIntRelease(null, address + index, value);
     }
 
     boolean compareAndSetInt(final int index, final int expected, final int value)
     {
         boundsCheck(index, SIZE_OF_INT);
-        return UnsafeApi.compareAndSetInt(null, address + index, expected, value);
+        return RawMemory.compareAndSetInt(null, address + index, expected, value);
     }
 
     long getLong(final int index)
     {
         boundsCheck(index, SIZE_OF_LONG);
-        return UnsafeApi.getLong(null, address + index);
+        return RawMemory.getLong(null, address + index);
     }
 
     long getLongVolatile(final int index)
     {
         boundsCheck(index, SIZE_OF_LONG);
-        return UnsafeApi.getLongVolatile(null, address + index);
+        return RawMemory.getLongVolatile(null, address + index);
     }
 
     boolean compareAndSetLong(final int index, final long expected, final long value)
     {
         boundsCheck(index, SIZE_OF_LONG);
-        return UnsafeApi.compareAndSetLong(null, address + index, expected, value);
+        return RawMemory.compareAndSetLong(null, address + index, expected, value);
     }
 
     long getAndAddLong(final int index, final long delta)
     {
         boundsCheck(index, SIZE_OF_LONG);
-        return UnsafeApi.getAndAddLong(null, address + index, delta);
+        return RawMemory.getAndAddLong(null, address + index, delta);
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.pageowner.table;
 
-import org.agrona.UnsafeApi;
 
 /**
  * One thread's share of a table's live totals (records, bytes, pages): what the records it inserted add, less
@@ -13,9 +12,9 @@ import org.agrona.UnsafeApi;
  */
 public final class ThreadTally
 {
-    private static final long COUNT = UnsafeApi.objectFieldOffset(ThreadTally.class, "count");
-    private static final long BYTES = UnsafeApi.objectFieldOffset(ThreadTally.class, "bytes");
-    private static final long PAGES = UnsafeApi.objectFieldOffset(ThreadTally.class, "pages");
+    private static final long COUNT = RawMemory.objectFieldOffset(ThreadTally.class, "count");
+    private static final long BYTES = RawMemory.objectFieldOffset(ThreadTally.class, "bytes");
+    private static final long PAGES = RawMemory.objectFieldOffset(ThreadTally.class, "pages");
 
     private long count;
     private long bytes;
@@ -36,9 +35,9 @@ public final class ThreadTally
      */
     void add(final long count, final long bytes, final long pages)
     {
-        UnsafeApi.putLongOpaque(this, COUNT, this.count + count);
-        UnsafeApi.putLongOpaque(this, BYTES, this.bytes + bytes);
-        UnsafeApi.putLongOpaque(this, PAGES, this.pages + pages);
+        RawMemory.putLongOpaque(this, COUNT, this.count + count);
+        RawMemory.putLongOpaque(this, BYTES, this.bytes + bytes);
+        RawMemory.putLongOpaque(this, PAGES, this.pages + pages);
     }
 
     /**
@@ -77,7 +76,7 @@ public final class ThreadTally
      */
     long count()
     {
-        return UnsafeApi.getLongOpaque(this, COUNT);
+        return RawMemory.getLongOpaque(this, COUNT);
     }
 
     /**
@@ -87,7 +86,7 @@ public final class ThreadTally
      */
     long bytes()
     {
-        return UnsafeApi.getLongOpaque(this, BYTES);
+        return RawMemory.getLongOpaque(this, BYTES);
     }
 
     /**
@@ -97,6 +96,6 @@ public final class ThreadTally
      */
     long pages()
     {
-        return UnsafeApi.getLongOpaque(this, PAGES);
+        return RawMemory.getLongOpaque(this, PAGES);
     }
 }

@@ -1,6 +1,5 @@
 package io.pageowner.table;
 
-import org.agrona.UnsafeApi;
 
 import java.util.Arrays;
 
@@ -66,7 +65,7 @@ final class ZeroedOnFirstUse
             zero(region);
         }
         // NOTE: acquire: the caller's reads of the region come after the flag's, and so see its zeroes.
-        UnsafeApi.loadFence();
+        RawMemory.loadFence();
     }
 
     /**
@@ -78,7 +77,7 @@ final class ZeroedOnFirstUse
     boolean isReady(final int region)
     {
         final boolean result = ready[region];
-        UnsafeApi.loadFence();
+        RawMemory.loadFence();
         return result;
     }
 
@@ -128,9 +127,9 @@ final class ZeroedOnFirstUse
     {
         if (!ready[region])
         {
-            UnsafeApi.setMemory(address + regionStart(region), regionLength(region), (byte)0);
+            RawMemory.setMemory(address + regionStart(region), regionLength(region), (byte)0);
             // NOTE: release: whoever sees the flag set sees the zeroes too.
-            UnsafeApi.storeFence();
+            RawMemory.storeFence();
             ready[region] = true;
         }
     }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -201,11 +202,24 @@ public final class Weaving
     private static void retransform(final Instrumentation inst, final Set<String> targets, final List<String> pools)
         throws UnmodifiableClassException
     {
+        // NOTE: the few names made binary once, not each of the ~1 200 loaded classes' names made internal: at
+        // start this loop runs in the interpreter, and its String.replace calls had the JIT compile replace thrice.
+        final Set<String> binaryTargets = new HashSet<>();
+        for (final String target : targets)
+        {
+            binaryTargets.add(target.replace('/', '.'));
+        }
+        final List<String> binaryPools = new ArrayList<>(pools.size());
+        for (final String pool : pools)
+        {
+            binaryPools.add(pool.replace('/', '.'));
+        }
         final List<Class<?>> loaded = new ArrayList<>();
         for (final Class<?> type : inst.getAllLoadedClasses())
         {
-            final String name = type.getName().replace('.', '/');
-            if ((targets.contains(name) || CachingTransformer.isPool(pools, name)) && inst.isModifiableClass(type))
+            final String name = type.getName();
+            if ((binaryTargets.contains(name) || CachingTransformer.isPool(binaryPools, name, '.')) &&
+                inst.isModifiableClass(type))
             {
                 loaded.add(type);
             }

@@ -13,7 +13,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.File;
 import java.io.FileInputStream;
-import java.io.FileNotFoundException;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,21 +42,19 @@ import java.util.stream.Stream;
  * Woven class bytes of earlier starts, on disk, so that a later start applies them without loading
  * Byte Buddy. An entry is found by a hash of the agent's build, the class name, the JDK's identity and
  * the original bytes the JVM hands the transformer, and used only if the class name and JDK identity it
- * holds are equal to these and the original bytes' length, CRC32 and Adler-32 too (see {@link CacheFrame.Original}):
- * a different JDK build or a different agent build never gets another class's bytes, nor does a hash
- * collision of file names. A second kind of entry holds what the advice
- * matched in one JDK's class files (the start-up report), keyed by that JDK's identity.
+ * holds are equal to these and the original bytes' length, CRC32 and Adler-32 too (see
+ * {@link CacheFrame.Original}): a different JDK build or a different agent build never gets another class's
+ * bytes, nor does a collision of file names. A second kind of entry holds what the advice matched in one JDK's
+ * class files (the start-up report), keyed by that JDK's identity.
  * <p>
- * Layout: {@code <dir>/<build>/<hash>.class} and {@code <dir>/<build>/<hash>.advice}, where
- * {@code <build>} is a hash of the agent's build id; each file is written to an exclusive temporary
- * name and renamed, with owner-only permissions, and ends with a CRC32 of its content: a torn or
- * corrupt entry is ignored (and rewritten by the next start that weaves). An entry is read from its file
- * the first time it is asked for (a warm start reads the few files it needs, not the directory: entries of
- * other JDKs and other class variants share it), and new ones are written by {@link #flush()}, outside any
- * class file transformer: a transformer only reads. The cache directory must be
- * the user's own and writable by no one else, or it is not used; when it cannot be created (a
- * read-only home) the agent weaves as without a cache. Only the eight most recently used builds are
- * kept.
+ * Layout: {@code <dir>/<build>/<jdk>/<hash>.class} and {@code .../<hash>.advice}, where {@code <build>} is a
+ * hash of the agent's build id and {@code <jdk>} of the JDK's identity ({@link Weaving#jdkIdentity()}); each
+ * file is written to an exclusive temporary name and renamed, with owner-only permissions, and ends with a
+ * CRC32 of its content: a torn or corrupt entry is ignored (and rewritten by the next start that weaves). A
+ * start reads its own JDK's few entries into memory when the cache is opened; new ones are written by
+ * {@link #flush()}: a class file transformer never does file I/O, it only looks entries up. The cache
+ * directory must be the user's own and writable by no one else, or it is not used; when it cannot be created
+ * (a read-only home) the agent weaves as without a cache. Only the eight most recently used builds are kept.
  * <p>
  * Files are read and written with {@code java.io} streams, never NIO channels: a channel's temporary
  * direct buffer would stay cached on the thread that loads the class, an application thread.
@@ -69,10 +66,9 @@ public final class WovenCache
     private static final int ADVICE_MAGIC = 0x504F4144;
     private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
 
-    /** Bounds what one entry's file may hold; a class entry is a few hundred KiB at most. */
+    /** Bounds what is read at start: one JDK's entries are a few hundred KiB. */
+    private static final int MAX_ENTRIES = 512;
     private static final int MAX_ENTRY_BYTES = 8 << 20;
-    /** What {@link #entries} holds for an entry that has no file. */
-    private static final byte[] ABSENT = new byte[0];
     private static final long FNV_PRIME = 0x100000001b3L;
 
     private final Path dir;
@@ -111,9 +107,14 @@ public final class WovenCache
                 AgentLog.warn("woven-class cache " + root + " not used: " + problem);
                 return null;
             }
-            final Path dir = root.resolve(hex(hash(buildId.getBytes(StandardCharsets.UTF_8), null, null)));
+            final Path build = root.resolve(hex(hash(buildId.getBytes(StandardCharsets.UTF_8), null, null)));
+            PrivateDirectory.create(build);
+            final Path dir = build.resolve(
+                hex(hash(Weaving.jdkIdentity().getBytes(StandardCharsets.UTF_8), null, null)));
             PrivateDirectory.create(dir);
-            return new WovenCache(dir, buildId);
+            final WovenCache cache = new WovenCache(dir, buildId);
+            cache.loadEntries();
+            return cache;
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -336,41 +337,49 @@ public final class WovenCache
      * Reads this build's entries into memory, once, at start: afterwards the transformer only looks them up.
      */
     /**
-     * An entry's framed bytes: from memory, else from its file, read once.
+     * An entry's framed bytes, from memory: what this JDK's directory held when the cache was opened, and what
+     * was woven since.
      *
      * @param name the entry's file name.
-     * @return the bytes, or null when there is no such entry (or its file cannot be read, or is too big).
+     * @return the bytes, or null when there is no such entry.
      */
     private byte[] entry(final String name)
     {
-        byte[] framed = entries.get(name);
-        if (null == framed)
-        {
-            framed = readEntry(dir.resolve(name).toFile());
-            final byte[] earlier = entries.putIfAbsent(name, framed);
-            if (null != earlier)
-            {
-                framed = earlier;
-            }
-        }
-        return ABSENT == framed ? null : framed;
+        return entries.get(name);
     }
 
-    private static byte[] readEntry(final File file)
+    private void loadEntries()
     {
-        try (InputStream in = new FileInputStream(file))
+        // NOTE: java.io.File's list, plain string checks, no NIO directory stream (a dozen classes of its own, locks
+        // included), no java.util.stream nor regex: this runs at every start.
+        final File directory = dir.toFile();
+        final String[] names = directory.list();
+        if (null == names)
         {
-            final byte[] all = in.readNBytes(MAX_ENTRY_BYTES + 1);
-            return all.length <= MAX_ENTRY_BYTES ? all : ABSENT;
+            AgentLog.debug("could not list the woven-class cache " + dir);
+            return;
         }
-        catch (final FileNotFoundException ex)
+        int read = 0;
+        for (final String name : names)
         {
-            return ABSENT;
-        }
-        catch (final IOException ex)
-        {
-            AgentLog.debug("could not read " + file + ": " + ex);
-            return ABSENT;
+            if (read < MAX_ENTRIES && isHex16(name, name.indexOf('.')) &&
+                (name.endsWith(".class") || name.endsWith(".advice")))
+            {
+                read++;
+                final File file = new File(directory, name);
+                try (InputStream in = new FileInputStream(file))
+                {
+                    final byte[] all = in.readNBytes(MAX_ENTRY_BYTES + 1);
+                    if (all.length <= MAX_ENTRY_BYTES)
+                    {
+                        entries.put(name, all);
+                    }
+                }
+                catch (final IOException ex)
+                {
+                    AgentLog.debug("could not read " + file + ": " + ex);
+                }
+            }
         }
     }
 
@@ -443,9 +452,9 @@ public final class WovenCache
     {
         try
         {
-            Files.setLastModifiedTime(dir, FileTime.fromMillis(System.currentTimeMillis()));
+            Files.setLastModifiedTime(dir.getParent(), FileTime.fromMillis(System.currentTimeMillis()));
             final List<Path> builds;
-            try (Stream<Path> children = Files.list(dir.getParent()))
+            try (Stream<Path> children = Files.list(dir.getParent().getParent()))
             {
                 builds = new ArrayList<>(children.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) &&
                     isHex16(p.getFileName().toString(), p.getFileName().toString().length())).toList());
@@ -453,20 +462,39 @@ public final class WovenCache
             builds.sort(Comparator.comparing(WovenCache::modified).reversed());
             for (final Path old : builds.subList(Math.min(KEEP_BUILDS, builds.size()), builds.size()))
             {
-                try (Stream<Path> files = Files.list(old))
-                {
-                    for (final Path file : files.toList())
-                    {
-                        Files.deleteIfExists(file);
-                    }
-                }
-                Files.deleteIfExists(old);
+                deleteBuild(old);
             }
         }
         catch (final IOException | RuntimeException ex)
         {
             AgentLog.debug("could not prune the woven-class cache: " + ex);
         }
+    }
+
+    /**
+     * Deletes a build's directory: its JDKs' directories and their entries (and the entries of the layout before
+     * them, which sat in the build's directory itself).
+     */
+    private static void deleteBuild(final Path build) throws IOException
+    {
+        try (Stream<Path> children = Files.list(build))
+        {
+            for (final Path child : children.toList())
+            {
+                if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS))
+                {
+                    try (Stream<Path> files = Files.list(child))
+                    {
+                        for (final Path file : files.toList())
+                        {
+                            Files.deleteIfExists(file);
+                        }
+                    }
+                }
+                Files.deleteIfExists(child);
+            }
+        }
+        Files.deleteIfExists(build);
     }
 
     private static long modified(final Path path)

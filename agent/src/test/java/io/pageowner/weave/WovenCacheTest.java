@@ -91,6 +91,8 @@ class WovenCacheTest
         cache.flush();
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("new"))));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(cache.directory())));
+        assertEquals("rwx------",
+            PosixFilePermissions.toString(Files.getPosixFilePermissions(cache.directory().getParent())), "the build's");
         assertEquals("rw-------",
             PosixFilePermissions.toString(Files.getPosixFilePermissions(onlyFile(cache.directory(), ".class"))));
     }
@@ -138,7 +140,7 @@ class WovenCacheTest
             cache.writeAdvice("jdk", List.of());
             cache.flush();
             // NOTE: as if each build had last been used a while after the one before.
-            Files.setLastModifiedTime(cache.directory(), FileTime.fromMillis(1_000_000L * (build + 1)));
+            Files.setLastModifiedTime(cache.directory().getParent(), FileTime.fromMillis(1_000_000L * (build + 1)));
         }
         try (Stream<Path> builds = Files.list(root))
         {

@@ -77,8 +77,8 @@ public final class PageOwnerAgent
             // AgentLoader (to check it is a ClassLoader) whenever this class links, off or on.
             final ClassLoader loader = AgentLoader.create(jar);
 
-            // NOTE: before any agent class initialises: Agrona and the recorder use jdk.internal.misc,
-            // and BootHooks defines the hook classes into that package through a private lookup.
+            // NOTE: before any agent class initialises: the tables and the recorder use jdk.internal.misc,
+            // and BootHooks defines the hook classes into that package with its Unsafe.defineClass.
             final Module javaBase = Object.class.getModule();
             // java.lang is opened (not exported) so that stack capture can read Throwable's backtrace;
             // jdk.internal.vm holds the agent properties through which `on <pid>` learns that the agent started;

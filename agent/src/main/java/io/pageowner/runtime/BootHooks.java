@@ -10,9 +10,10 @@ import java.io.InputStream;
  * <p>
  * The usual alternative, appending a jar to the boot class path, makes HotSpot print "Sharing is
  * only supported for boot loader classes because bootstrap classpath has been appended" and turn
- * off class data sharing for the application's classes: a visible change to the application. A
- * private lookup into {@code jdk.internal.misc} (opened to the agent's loader by
- * {@code PageOwnerAgent}) defines the two classes with the boot loader and no warning. The class
+ * off class data sharing for the application's classes: a visible change to the application.
+ * {@code jdk.internal.misc.Unsafe.defineClass} (the package is exported to the agent's loader by
+ * {@code PageOwnerAgent}) defines the two classes with the boot loader, which puts a class of
+ * {@code jdk.internal.misc} into {@code java.base}, with no warning. The class
  * bytes ship as {@code io/pageowner/boot/*.classdata} so that nothing in the jar sits outside
  * {@code io/pageowner/}.
  */

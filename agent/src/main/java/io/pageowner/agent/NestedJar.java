@@ -25,6 +25,8 @@ final class NestedJar
     private static final int LOCAL_SIZE = 30;
     private static final int STORED = 0;
     private static final int DEFLATED = 8;
+    /** No class or resource of the nested jar comes near this; a garbled size above it is refused, not allocated. */
+    static final int MAX_ENTRY_SIZE = 16 << 20;
 
     private final byte[] bytes;
     private final Map<String, Integer> centralOffsets;
@@ -58,11 +60,15 @@ final class NestedJar
         final Map<String, Integer> offsets = new HashMap<>(count * 2);
         for (int i = 0; i < count; i++)
         {
-            if (at < 0 || at + CENTRAL_SIZE > bytes.length || CENTRAL_SIGNATURE != int32(bytes, at))
+            if (at < 0 || (long)at + CENTRAL_SIZE > bytes.length || CENTRAL_SIGNATURE != int32(bytes, at))
             {
                 throw new ZipException("bad central directory entry " + i);
             }
             final int nameLength = int16(bytes, at + 28);
+            if ((long)at + CENTRAL_SIZE + nameLength > bytes.length)
+            {
+                throw new ZipException("bad name length in central directory entry " + i);
+            }
             final String name = new String(bytes, at + CENTRAL_SIZE, nameLength, StandardCharsets.UTF_8);
             offsets.put(name, at);
             at += CENTRAL_SIZE + nameLength + int16(bytes, at + 30) + int16(bytes, at + 32);
@@ -88,12 +94,13 @@ final class NestedJar
         final int compressedSize = int32(bytes, central + 20);
         final int size = int32(bytes, central + 24);
         final int local = int32(bytes, central + 42);
-        if (local < 0 || local + LOCAL_SIZE > bytes.length || LOCAL_SIGNATURE != int32(bytes, local))
+        if (local < 0 || (long)local + LOCAL_SIZE > bytes.length || LOCAL_SIGNATURE != int32(bytes, local))
         {
             throw new ZipException("bad local header: " + name);
         }
         final int data = local + LOCAL_SIZE + int16(bytes, local + 26) + int16(bytes, local + 28);
-        if (compressedSize < 0 || size < 0 || data + compressedSize > bytes.length)
+        // NOTE: long sums: a garbled offset near 2^31 must not wrap round past the checks.
+        if (compressedSize < 0 || size < 0 || size > MAX_ENTRY_SIZE || (long)data + compressedSize > bytes.length)
         {
             throw new ZipException("bad sizes: " + name);
         }

@@ -72,12 +72,11 @@ public final class AgentRuntime
         // NOTE: first, so that the thread that will register the MBean holds ManagementFactory's lock long before
         // start-up waits for it (see ManagementHold); not when ManagementFactory is loaded already (a late attach),
         // where the application may use it and start-up waits for the registration instead.
-        final Class<?>[] loadedAtStart = inst.getAllLoadedClasses();
-        final ManagementHold hold =
-            loaded(loadedAtStart, "java.lang.management.ManagementFactory") ? null : ManagementHold.take();
+        final ManagementHold hold = loaded(inst.getAllLoadedClasses(), "java.lang.management.ManagementFactory") ?
+            null : ManagementHold.take();
         try
         {
-            start(options, inst, loadedAtStart, hold);
+            start(options, inst, hold);
         }
         catch (final Exception | Error ex)
         {
@@ -89,11 +88,8 @@ public final class AgentRuntime
         }
     }
 
-    private static void start(
-        final AgentOptions options,
-        final Instrumentation inst,
-        final Class<?>[] loadedAtStart,
-        final ManagementHold hold) throws Exception
+    private static void start(final AgentOptions options, final Instrumentation inst, final ManagementHold hold)
+        throws Exception
     {
         // NOTE: from /proc, not ProcessHandle, whose first use sets up the process reaper (10-12 ms).
         final SelfProcess self = SelfProcess.read();
@@ -135,6 +131,9 @@ public final class AgentRuntime
         // advice (from the cache on a warm start: no Byte Buddy class, one pass over the loaded classes, where
         // building the pool specs per class took ~60 ms), before any sink is installed: on a cold start this
         // creates the weaver, whose allocations are no one's.
+        // NOTE: listed here, not with the check for ManagementFactory above: in a late attach the application may
+        // load a pool's class meanwhile.
+        final Class<?>[] loadedAtStart = inst.getAllLoadedClasses();
         final boolean poolClassLoaded = installer.poolClassLoaded(loadedAtStart);
         // NOTE: the JDK's pools now, before any advice: exactly what the agent can never attribute. The
         // agent's own memory is not in them (the table and depots are not buffers), nor is main's.

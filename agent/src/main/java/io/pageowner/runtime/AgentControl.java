@@ -50,12 +50,16 @@ public final class AgentControl implements AgentOperations
     private static final long RSS_POLL_MILLIS = 200;
     /** How long start-up waits for the MBean; a custom MBeanServerBuilder could take longer, or hang. */
     static final long REGISTER_TIMEOUT_SECONDS = 30;
+    private static final long CLOSE_WAIT_SECONDS = 10;
 
     private final Recorder recorder;
     private final DumpParts dumps;
     private final AgentOptions options;
     private final long pid;
     private final ReentrantLock dumpLock = new ReentrantLock();
+    /** Held across a periodic dump and the deletion of the oldest (see {@link #closePeriodic()}). */
+    private final ReentrantLock periodicLock = new ReentrantLock();
+    private volatile boolean periodicClosed;
     /** The stacks' totals at the last {@link #baseline()}, or null: costs memory by stacks, not records. */
     private volatile StackBaseline baseline;
     private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
@@ -186,6 +190,11 @@ public final class AgentControl implements AgentOperations
         if (options.oomDump())
         {
             recorder.onDirectMemoryExhausted(new ControlTask(this, ControlTask.OOM_DUMP));
+        }
+        if (options.intervalMillis() > 0)
+        {
+            Runtime.getRuntime().addShutdownHook(
+                new Thread(new ControlTask(this, ControlTask.CLOSE_PERIODIC), "page-owner-periodic-close"));
         }
         if (options.dumpOnExit())
         {
@@ -550,24 +559,59 @@ public final class AgentControl implements AgentOperations
 
     private void periodicDump()
     {
-        final Path written = dumpAsync("interval");
-        if (null == written)
+        // NOTE: the agent thread is a daemon: the JVM may end it between writing a dump and deleting the oldest,
+        // which left keep + 1 dumps on disk. The JVM's exit waits for the pair to finish (closePeriodic).
+        periodicLock.lock();
+        try
         {
-            return;
+            if (periodicClosed)
+            {
+                return;
+            }
+            final Path written = dumpAsync("interval");
+            if (null == written)
+            {
+                return;
+            }
+            periodicDumps.remove(written);
+            periodicDumps.addLast(written);
+            while (periodicDumps.size() > options.keep())
+            {
+                final Path oldest = periodicDumps.removeFirst();
+                try
+                {
+                    Files.deleteIfExists(oldest);
+                }
+                catch (final IOException ex)
+                {
+                    AgentLog.warn("could not delete old dump " + oldest + ": " + ex);
+                }
+            }
         }
-        periodicDumps.remove(written);
-        periodicDumps.addLast(written);
-        while (periodicDumps.size() > options.keep())
+        finally
         {
-            final Path oldest = periodicDumps.removeFirst();
-            try
+            periodicLock.unlock();
+        }
+    }
+
+    /**
+     * At the JVM's exit (a shutdown hook, only with {@code interval=}): waits for a periodic dump under way and
+     * the deletion of the oldest to finish, and starts no other, so that at most {@code keep} are left. Waits
+     * {@value #CLOSE_WAIT_SECONDS} s at the most, so that a dump that cannot finish never holds the exit up.
+     */
+    void closePeriodic()
+    {
+        periodicClosed = true;
+        try
+        {
+            if (periodicLock.tryLock(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS))
             {
-                Files.deleteIfExists(oldest);
+                periodicLock.unlock();
             }
-            catch (final IOException ex)
-            {
-                AgentLog.warn("could not delete old dump " + oldest + ": " + ex);
-            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
         }
     }
 

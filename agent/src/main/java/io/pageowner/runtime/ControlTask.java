@@ -11,6 +11,7 @@ final class ControlTask implements Runnable
     static final int EXIT_DUMP = 2;
     static final int REGISTER = 3;
     static final int RUN = 4;
+    static final int CLOSE_PERIODIC = 5;
 
     private final AgentControl control;
     private final int what;
@@ -37,6 +38,9 @@ final class ControlTask implements Runnable
                 break;
             case REGISTER:
                 control.registerMBean();
+                break;
+            case CLOSE_PERIODIC:
+                control.closePeriodic();
                 break;
             default:
                 control.run();

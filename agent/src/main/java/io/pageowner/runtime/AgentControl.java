@@ -20,10 +20,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.instrument.Instrumentation;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -50,22 +48,18 @@ public final class AgentControl implements AgentOperations
     private static final long RSS_POLL_MILLIS = 200;
     /** How long start-up waits for the MBean; a custom MBeanServerBuilder could take longer, or hang. */
     static final long REGISTER_TIMEOUT_SECONDS = 30;
-    private static final long CLOSE_WAIT_SECONDS = 10;
 
     private final Recorder recorder;
     private final DumpParts dumps;
     private final AgentOptions options;
     private final long pid;
     private final ReentrantLock dumpLock = new ReentrantLock();
-    /** Held across a periodic dump and the deletion of the oldest (see {@link #closePeriodic()}). */
-    private final ReentrantLock periodicLock = new ReentrantLock();
-    private volatile boolean periodicClosed;
     /** The stacks' totals at the last {@link #baseline()}, or null: costs memory by stacks, not records. */
     private volatile StackBaseline baseline;
     private final BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
     private final AtomicBoolean signalDumpQueued = new AtomicBoolean();
     private final AtomicLong lastOomDump = new AtomicLong(System.nanoTime() - OOM_DUMP_MIN_GAP_NANOS);
-    private final ArrayDeque<Path> periodicDumps = new ArrayDeque<>();
+    private final PeriodicDumps periodicDumps = new PeriodicDumps(this);
     private final AtomicLong dumpsWritten = new AtomicLong();
     private final Weaving installer;
     private final Instrumentation inst;
@@ -515,7 +509,7 @@ public final class AgentControl implements AgentOperations
                 }
                 if (System.currentTimeMillis() >= nextPeriodic)
                 {
-                    periodicDump();
+                    periodicDumps.dump(options.keep());
                     nextPeriodic = System.currentTimeMillis() + interval;
                 }
                 checkResidentMemory();
@@ -557,62 +551,12 @@ public final class AgentControl implements AgentOperations
         }
     }
 
-    private void periodicDump()
-    {
-        // NOTE: the agent thread is a daemon: the JVM may end it between writing a dump and deleting the oldest,
-        // which left keep + 1 dumps on disk. The JVM's exit waits for the pair to finish (closePeriodic).
-        periodicLock.lock();
-        try
-        {
-            if (periodicClosed)
-            {
-                return;
-            }
-            final Path written = dumpAsync("interval");
-            if (null == written)
-            {
-                return;
-            }
-            periodicDumps.remove(written);
-            periodicDumps.addLast(written);
-            while (periodicDumps.size() > options.keep())
-            {
-                final Path oldest = periodicDumps.removeFirst();
-                try
-                {
-                    Files.deleteIfExists(oldest);
-                }
-                catch (final IOException ex)
-                {
-                    AgentLog.warn("could not delete old dump " + oldest + ": " + ex);
-                }
-            }
-        }
-        finally
-        {
-            periodicLock.unlock();
-        }
-    }
-
     /**
-     * At the JVM's exit (a shutdown hook, only with {@code interval=}): waits for a periodic dump under way and
-     * the deletion of the oldest to finish, and starts no other, so that at most {@code keep} are left. Waits
-     * {@value #CLOSE_WAIT_SECONDS} s at the most, so that a dump that cannot finish never holds the exit up.
+     * At the JVM's exit (a shutdown hook, only with {@code interval=}): see {@link PeriodicDumps#close()}.
      */
     void closePeriodic()
     {
-        periodicClosed = true;
-        try
-        {
-            if (periodicLock.tryLock(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS))
-            {
-                periodicLock.unlock();
-            }
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
+        periodicDumps.close();
     }
 
     private <T> T asAgent(final IoWork<T> work) throws IOException

@@ -57,7 +57,8 @@ final class AgentLoader extends URLClassLoader
     private ZipFile zip;
     private boolean zipFailed;
     private final ProtectionDomain domain;
-    private final Object nestedLock = new Object();
+    /** Guards the nested jar and the directly opened one; not the loader's own lock (it is parallel capable). */
+    private final Object lock = new Object();
     // NOTE: softly held: once the agent has woven (a cold start, or a pool class the cache has not seen) the
     // nested jar's ~3 MB would otherwise stay on the application's heap for good; under memory pressure the
     // collector may take it, and a later Byte Buddy class reads it again.
@@ -196,7 +197,7 @@ final class AgentLoader extends URLClassLoader
         }
         finally
         {
-            synchronized (nestedLock)
+            synchronized (lock)
             {
                 // NOTE: no class or resource is read from this jar again: as URLClassLoader after close.
                 zipFailed = true;
@@ -221,7 +222,7 @@ final class AgentLoader extends URLClassLoader
         {
             return null;
         }
-        synchronized (nestedLock)
+        synchronized (lock)
         {
             if (null == zip && !zipFailed)
             {
@@ -258,7 +259,7 @@ final class AgentLoader extends URLClassLoader
      */
     void forgetNested()
     {
-        synchronized (nestedLock)
+        synchronized (lock)
         {
             nested.clear();
         }
@@ -271,7 +272,7 @@ final class AgentLoader extends URLClassLoader
      */
     boolean holdsNested()
     {
-        synchronized (nestedLock)
+        synchronized (lock)
         {
             return null != nested.get();
         }
@@ -280,7 +281,7 @@ final class AgentLoader extends URLClassLoader
     private byte[] readNested(final String entry) throws IOException
     {
         NestedJar jar;
-        synchronized (nestedLock)
+        synchronized (lock)
         {
             jar = nested.get();
             if (null == jar && !nestedAbsent)

@@ -29,7 +29,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import javax.management.ObjectName;
 
 /**
@@ -66,7 +65,6 @@ public final class AgentControl implements AgentOperations
     private final JfrGate jfr;
     /** Null until the registering thread has made it. */
     private volatile PageOwnerMBean mbean;
-    private volatile Supplier<PageOwnerMBean> beanFactory;
     private volatile boolean signalTaken;
     private volatile boolean detached;
     private RssWatch rssWatch;
@@ -168,14 +166,12 @@ public final class AgentControl implements AgentOperations
      * JDK's logging on first use, some 6 ms of start-up otherwise. The thread is started first thing in
      * start-up ({@link ManagementHold}), so it holds the lock long before it is asked to.
      *
-     * @param bean  makes the MBean to register.
      * @param hold  the thread holding {@code ManagementFactory}'s lock, or null when {@code ManagementFactory} was
      *              loaded before the agent started.
      */
-    void start(final Supplier<PageOwnerMBean> bean, final ManagementHold hold)
+    void start(final ManagementHold hold)
     {
         // NOTE: ControlTask and an anonymous Consumer, not lambdas: each lambda bootstraps method handles at start.
-        this.beanFactory = bean;
         if (!"none".equals(options.signal()))
         {
             signalTaken =
@@ -462,7 +458,8 @@ public final class AgentControl implements AgentOperations
         recorder.enterAgentThread();
         try
         {
-            final PageOwnerMBean bean = beanFactory.get();
+            final PageOwnerMBean bean = new PageOwnerMBean(
+                recorder, this, dumps.format(), installer, options.describe(), options.notifyBytes());
             mbean = bean;
             registerIn(ManagementFactory.getPlatformMBeanServer(), bean);
         }

@@ -11,7 +11,6 @@ import io.pageowner.record.PoolSinkAdapter;
 import io.pageowner.record.Recorder;
 import io.pageowner.record.SinkAdapter;
 import io.pageowner.jfr.JfrGate;
-import io.pageowner.jmx.PageOwnerMBean;
 import io.pageowner.log.AgentLog;
 import io.pageowner.table.OwnerTable;
 import io.pageowner.options.AgentOptions;
@@ -181,9 +180,7 @@ public final class AgentRuntime
         final List<String> runtimeArgs = null == vmArgs ? List.of() : List.of(vmArgs);
         final JfrGate jfr = JfrGate.start(recorder, runtimeArgs);
         final AgentControl control = new AgentControl(recorder, dumps, options, pid, installer, inst, jfr);
-        control.start(
-            new MBeanFactory(recorder, control, dumps, installer, options),
-            hold);
+        control.start(hold);
         // NOTE: last, once running: `on <pid>` reads these through the attach mechanism, without JMX (issue 19).
         AttachProperties.publish(VMSupport.getAgentProperties(), options.describe(), poolsOf(jdkPools), runtimeArgs);
         if (!"backtrace".equals(StackCapture.method()))
@@ -202,39 +199,6 @@ public final class AgentRuntime
         public Weaver get()
         {
             return weaver();
-        }
-    }
-
-    /**
-     * Makes the MBean on the thread that registers it (see {@link AgentControl#start}); a class, not a lambda.
-     */
-    private static final class MBeanFactory implements Supplier<PageOwnerMBean>
-    {
-        private final Recorder recorder;
-        private final AgentControl control;
-        private final DumpParts dumps;
-        private final Weaving installer;
-        private final AgentOptions options;
-
-        MBeanFactory(
-            final Recorder recorder,
-            final AgentControl control,
-            final DumpParts dumps,
-            final Weaving installer,
-            final AgentOptions options)
-        {
-            this.recorder = recorder;
-            this.control = control;
-            this.dumps = dumps;
-            this.installer = installer;
-            this.options = options;
-        }
-
-        @Override
-        public PageOwnerMBean get()
-        {
-            return new PageOwnerMBean(
-                recorder, control, dumps.format(), installer, options.describe(), options.notifyBytes());
         }
     }
 

@@ -58,29 +58,13 @@ class ThreadTallyTest
     void shouldKeepEndedThreadsSharesAndFoldThem() throws Exception
     {
         final int threads = 200;
-        for (int i = 0; i < threads; i++)
+        eachOnANewThread(threads, (address) ->
         {
-            final long address = BASE + (i * 4096L);
-            final AtomicReference<Throwable> failure = new AtomicReference<>();
-            final Thread thread = new Thread(() ->
+            if (table.insert(address, 4096, 1, 1, 1, 0, table.tally()) < 0)
             {
-                try
-                {
-                    final ThreadTally own = table.tally();
-                    if (table.insert(address, 4096, 1, 1, 1, 0, own) < 0)
-                    {
-                        throw new AssertionError("table full");
-                    }
-                }
-                catch (final Throwable ex)
-                {
-                    failure.set(ex);
-                }
-            });
-            thread.start();
-            thread.join();
-            assertNull(failure.get());
-        }
+                throw new AssertionError("table full");
+            }
+        });
 
         assertEquals(threads, table.liveCount());
         assertEquals(threads * 4096L, table.liveBytes());
@@ -119,29 +103,14 @@ class ThreadTallyTest
         {
             // Each thread keeps the slot it freed; more threads than slots only fit if ended ones give theirs back.
             final int threads = 200;
-            for (int i = 0; i < threads; i++)
+            eachOnANewThread(threads, (address) ->
             {
-                final long address = BASE + (i * 4096L);
-                final AtomicReference<Throwable> failure = new AtomicReference<>();
-                final Thread thread = new Thread(() ->
+                final ThreadTally own = small.tally();
+                if (small.insert(address, 64, 1, 1, 1, 0, own) < 0 || !small.remove(address, null, own))
                 {
-                    try
-                    {
-                        final ThreadTally own = small.tally();
-                        if (small.insert(address, 64, 1, 1, 1, 0, own) < 0 || !small.remove(address, null, own))
-                        {
-                            throw new AssertionError("no slot for thread " + address);
-                        }
-                    }
-                    catch (final Throwable ex)
-                    {
-                        failure.set(ex);
-                    }
-                });
-                thread.start();
-                thread.join();
-                assertNull(failure.get());
-            }
+                    throw new AssertionError("no slot for thread " + address);
+                }
+            });
             assertEquals(0, small.liveCount());
 
             // The slots still kept are at most one per tally not yet swept; every other slot is free to anyone.
@@ -151,6 +120,34 @@ class ThreadTallyTest
                 inserted++;
             }
             assertTrue(inserted >= small.capacity() - small.tallies.size(), inserted + " of " + small.capacity());
+        }
+    }
+
+    /**
+     * Runs the work for {@code BASE + i * 4096}, i from 0, each on a thread of its own that has ended before the
+     * next starts, and fails with what a thread threw.
+     */
+    private static void eachOnANewThread(final int threads, final java.util.function.LongConsumer work)
+        throws InterruptedException
+    {
+        for (int i = 0; i < threads; i++)
+        {
+            final long address = BASE + (i * 4096L);
+            final AtomicReference<Throwable> failure = new AtomicReference<>();
+            final Thread thread = new Thread(() ->
+            {
+                try
+                {
+                    work.accept(address);
+                }
+                catch (final Throwable ex)
+                {
+                    failure.set(ex);
+                }
+            });
+            thread.start();
+            thread.join();
+            assertNull(failure.get(), "thread " + i);
         }
     }
 }

@@ -40,24 +40,20 @@ public final class RatioProbe
      */
     public static void main(final String[] args) throws Exception
     {
-        if (args.length < 6)
+        final ProbeArguments parsed = ProbeArguments.parse("RatioProbe", args);
+        if (null == parsed)
         {
-            System.err.println("usage: RatioProbe <page-owner.jar> <java> <unsafe|direct|mixed> <rounds> <bound> " +
-                "<name=agent options>...");
             System.exit(1);
+            return;
         }
-        final Path agent = Path.of(args[0]).toAbsolutePath();
-        final String java = args[1];
-        final String workload = args[2];
-        final int rounds = Integer.parseInt(args[3]);
-        final double bound = Double.parseDouble(args[4]);
+        final Path agent = parsed.agent();
+        final String java = parsed.java();
+        final String workload = parsed.workload();
+        final int rounds = parsed.rounds();
+        final double bound = parsed.bound();
         final Map<String, String> modes = new LinkedHashMap<>();
         modes.put("none", null);
-        for (int i = 5; i < args.length; i++)
-        {
-            final int eq = args[i].indexOf('=');
-            modes.put(args[i].substring(0, eq), args[i].substring(eq + 1));
-        }
+        modes.putAll(parsed.modes());
         final List<String> names = new ArrayList<>(modes.keySet());
         final Map<String, double[]> times = new LinkedHashMap<>();
         names.forEach(n -> times.put(n, new double[rounds]));

@@ -58,24 +58,22 @@ public final class SwitchProbe
      */
     public static void main(final String[] args) throws Exception
     {
-        if (args.length < 6)
+        final ProbeArguments parsed = ProbeArguments.parse("SwitchProbe", args);
+        if (null == parsed)
         {
-            System.err.println("usage: SwitchProbe <page-owner.jar> <java> <unsafe|direct|mixed> <rounds> <bound> " +
-                "<name=agent options>...");
             System.exit(1);
+            return;
         }
-        final Path agent = Path.of(args[0]).toAbsolutePath();
-        final String java = args[1];
-        final String workload = args[2];
-        final int rounds = Integer.parseInt(args[3]);
-        final double bound = Double.parseDouble(args[4]);
+        final String java = parsed.java();
+        final String workload = parsed.workload();
+        final int rounds = parsed.rounds();
+        final double bound = parsed.bound();
         final Path self = Path.of(SwitchProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         final Map<String, String[]> modes = new LinkedHashMap<>();
         modes.put(NULL, new String[]{ self.toString(), RETRANSFORMED });
-        for (int i = 5; i < args.length; i++)
+        for (final Map.Entry<String, String> mode : parsed.modes().entrySet())
         {
-            final int eq = args[i].indexOf('=');
-            modes.put(args[i].substring(0, eq), new String[]{ agent.toString(), args[i].substring(eq + 1) });
+            modes.put(mode.getKey(), new String[]{ parsed.agent().toString(), mode.getValue() });
         }
         final List<String> names = new ArrayList<>(modes.keySet());
         final Map<String, double[]> before = new LinkedHashMap<>();

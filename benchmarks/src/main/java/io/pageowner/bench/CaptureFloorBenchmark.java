@@ -25,9 +25,11 @@ import java.util.concurrent.TimeUnit;
  * <li>{@code throwable}: a {@code new Throwable()} two frames below the pair's caller, standing for
  * the two {@code Unsafe.allocateMemory} frames, then the pair. The VM's walk of the same frames,
  * with nothing read from it: no pure-Java way to give every allocation its exact stack costs less
- * on this stack, since the agent's capture is this walk plus its own work. The agent's hook makes
- * its throwable one frame deeper still ({@code PageOwnerHooks.allocated}), so this floor is, if
- * anything, one frame (some 30 ns) low: a conservative bound.</li>
+ * on this stack, since the agent's capture is this walk plus its own work. The stand-ins are small, so the
+ * JIT may inline them where it keeps the real {@code allocateMemory} a frame of its own (JDK 17 at this kind of
+ * call site), and a walk over one physical frame fewer costs less: if anything this floor is low. The
+ * {@code walk floor in place} row of {@code PeerProbe} ({@code FloorAgent}, {@code -javaagent:benchmarks.jar})
+ * makes the throwable inside the real method instead.</li>
  * <li>{@code walker16}: a {@link StackWalker} walk of 16 frames, reading only each frame's class and
  * bytecode index (not even exact: two methods of one class at one index look alike); the cheapest
  * use of the stack-walking API.</li>

@@ -16,8 +16,11 @@ import java.util.stream.Stream;
  * as JMH measures it with what a plain loop measures: forks {@link PeerLoop} under each mode, the modes' order
  * rotating each round, and prints per mode the median nanoseconds per pair inside the loop (after its warm-up
  * rounds), the whole process's median wall time (the peer writes its recording at exit, which a loop's own
- * clock never sees), and the size of that recording. The {@code walk floor} row is no agent with a
- * {@code new Throwable()} where the agent's hook makes its own: what any exact capture of this stack pays.
+ * clock never sees), and the size of that recording. The walk floor rows are what any exact capture of this stack
+ * pays, with no recording: {@code walk floor (no agent)} makes a {@code new Throwable()} in two stand-in frames
+ * for the {@code Unsafe.allocateMemory} frames, {@code walk floor in place} ({@link FloorAgent}) makes it inside the
+ * real {@code allocateMemory}, where full mode makes its own, so that the JIT inlines (or not) that frame as it does
+ * in the other rows; the second is the floor full mode is judged against.
  * <p>
  * Usage: {@code java -cp benchmarks.jar io.pageowner.bench.peer.PeerProbe <page-owner.jar> <java>
  * <libasyncProfiler.so> [forks] [depth] [pairs per round] [rounds]} (defaults 5, 15, 200000, 12; two warm-up
@@ -58,6 +61,8 @@ public final class PeerProbe
         final Map<String, List<String>> modes = new LinkedHashMap<>();
         modes.put("none", List.of());
         modes.put("walk floor (no agent)", List.of());
+        modes.put("walk floor in place", List.of("-javaagent:" + Path.of(PeerProbe.class.getProtectionDomain()
+            .getCodeSource().getLocation().toURI()).toAbsolutePath()));
         modes.put("page-owner full", List.of("-javaagent:" + agent + "=on"));
         modes.put("page-owner sample=512k", List.of("-javaagent:" + agent + "=on,sample=512k"));
         modes.put("asprof nativemem=0", List.of("-agentpath:" + asprof + "=start,nativemem=0,file=" + jfr));
@@ -93,7 +98,7 @@ public final class PeerProbe
                 command.addAll(modes.get(name));
                 command.addAll(List.of("-cp", System.getProperty("java.class.path"), PeerLoop.class.getName(),
                     depth, pairs, rounds, "2"));
-                if (name.startsWith("walk floor"))
+                if ("walk floor (no agent)".equals(name))
                 {
                     command.add("floor");
                 }
@@ -101,16 +106,21 @@ public final class PeerProbe
             }
         }
         System.out.println();
-        System.out.println("| mode | ns per pair in the loop (median) | IQR | added | wall ms (median) | added " +
-            "| recording MiB |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+        // NOTE: the fastest round of each fork as well: the host's other work and a late compilation only ever add
+        // time, so it is the least disturbed reading of a fork, and its median over forks the steadiest figure.
+        System.out.println("| mode | ns per pair in the loop (median) | IQR | added | fastest round (median) | IQR " +
+            "| added | wall ms (median) | added | recording MiB |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         final double noneLoop = quantile(samples.get("none"), 0, 0.5);
+        final double noneFastest = quantile(samples.get("none"), 3, 0.5);
         final double noneWall = quantile(samples.get("none"), 1, 0.5);
         for (final String name : names)
         {
             final List<double[]> s = samples.get(name);
-            System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f-%.0f | %+.0f | %.0f | %+.0f | %.1f |%n", name,
+            System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f-%.0f | %+.0f | %.0f | %.0f-%.0f | %+.0f | %.0f " +
+                "| %+.0f | %.1f |%n", name,
                 quantile(s, 0, 0.5), quantile(s, 0, 0.25), quantile(s, 0, 0.75), quantile(s, 0, 0.5) - noneLoop,
+                quantile(s, 3, 0.5), quantile(s, 3, 0.25), quantile(s, 3, 0.75), quantile(s, 3, 0.5) - noneFastest,
                 quantile(s, 1, 0.5), quantile(s, 1, 0.5) - noneWall, quantile(s, 2, 0.5) / (1 << 20));
         }
         System.out.println();
@@ -138,9 +148,10 @@ public final class PeerProbe
         final String text = LoopFork.run(command);
         final double wall = (System.nanoTime() - start) / 1e6;
         final double loop = LoopFork.figure(text, "LOOP");
+        final double fastest = LoopFork.figure(text, "MIN");
         final double bytes = Files.exists(recording) ? Files.size(recording) : 0;
         Files.deleteIfExists(recording);
-        return new double[]{ loop, wall, bytes };
+        return new double[]{ loop, wall, bytes, fastest };
     }
 
     private static double quantile(final List<double[]> samples, final int column, final double q)

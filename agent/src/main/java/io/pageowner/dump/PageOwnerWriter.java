@@ -2,6 +2,7 @@ package io.pageowner.dump;
 
 import io.pageowner.depot.StackDepot;
 import io.pageowner.record.Counters;
+import io.pageowner.record.RecordClock;
 import io.pageowner.record.Recorder;
 import io.pageowner.table.OwnerRecord;
 import io.pageowner.table.OwnerTableReader;
@@ -401,11 +402,12 @@ public final class PageOwnerWriter
     }
 
     /**
-     * The records' clock now: a record stamped later was made after this instant.
+     * The records' clock now: a record stamped later was made after this instant (the clock full mode publishes
+     * while a thread allocates fast is moved past it).
      */
     private long now()
     {
-        return System.nanoTime() - zeroNanos;
+        return RecordClock.fence() - zeroNanos;
     }
 
     private Summary writeRecords(final Writer out, final KindTotals kinds)

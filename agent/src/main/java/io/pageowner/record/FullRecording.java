@@ -8,6 +8,9 @@ import io.pageowner.table.LiveSizes;
  */
 final class FullRecording extends Recording
 {
+    /** Every record's time: read for each, or published by a ticking thread while a thread allocates fast. */
+    private final RecordClock clock = RecordClock.shared();
+
     FullRecording(final Recorder recorder)
     {
         super(recorder);
@@ -70,6 +73,12 @@ final class FullRecording extends Recording
     void restore(final ThreadState state, final long address)
     {
         putBack(state);
+    }
+
+    @Override
+    long stamp(final ThreadState state)
+    {
+        return clock.stamp(state);
     }
 
     @Override

@@ -111,6 +111,14 @@ abstract class Recording
     abstract long nextInterval(ThreadState state);
 
     /**
+     * The time to stamp a record with, with the guard held.
+     *
+     * @param state of the recording thread.
+     * @return a {@code System.nanoTime()} value: full mode's {@link RecordClock}, sampled mode's own reading.
+     */
+    abstract long stamp(ThreadState state);
+
+    /**
      * Whether the hooks may take each allocation's stack: full mode only.
      *
      * @return true if every allocation is recorded with its stack.
@@ -172,7 +180,7 @@ abstract class Recording
         {
             capture.clear();
         }
-        final long timestamp = System.nanoTime() - zeroNanos;
+        final long timestamp = stamp(state) - zeroNanos;
         if (table.insert(address, bytes, timestamp, threadRef(state), stackId, kind, state.tally) < 0)
         {
             counters.tableFull(kind, bytes);

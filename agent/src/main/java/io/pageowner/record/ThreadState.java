@@ -70,6 +70,10 @@ final class ThreadState
     private long poolCount;
     /** Pools' sampled mode: the bytes of {@link #poolCount}'s buffers. */
     private long poolBytes;
+    /** Full mode: the last time {@link RecordClock} read for this thread, to tell whether it allocates fast. */
+    long lastStampNanos;
+    /** Full mode: readings in a row, each soon after the one before; see {@link RecordClock}. */
+    int busyStamps;
     /** Whether {@link PoolLive} sums this thread's {@link #poolCount} and {@link #poolBytes}. */
     boolean poolCounted;
 

@@ -58,8 +58,10 @@ public final class RecordClock
 
     /** Set by the thread that starts the ticking, cleared by the ticker when it stops. */
     private volatile boolean wanted;
+    /** The ticking thread, made by {@link #prepare()}, started at the first start. */
     private volatile Thread ticker;
-    /** Set when a ticking thread could not be made: then every record reads the time itself. */
+    private volatile boolean running;
+    /** Set when the ticking thread could not run: then every record reads the time itself. */
     private volatile boolean broken;
     private volatile long starts;
 
@@ -90,7 +92,26 @@ public final class RecordClock
      */
     static RecordClock shared()
     {
+        SHARED.prepare();
         return SHARED;
+    }
+
+    /**
+     * Makes the ticking thread, not yet started, unless made already: called where full mode's recorder is built
+     * (at the agent's start, on a stack of the JDK's and the agent's frames), never inside an allocation, so that the
+     * thread holds nothing of the application's: no inheritable thread-local, no context class loader, and on JDKs
+     * with a security manager no access-control context naming the application's classes, which would keep their
+     * class loader alive for good.
+     */
+    synchronized void prepare()
+    {
+        if (null == ticker)
+        {
+            final Thread thread = new Thread(null, new Ticker(this), "page-owner-clock", 0, false);
+            thread.setDaemon(true);
+            thread.setContextClassLoader(null);
+            ticker = thread;
+        }
     }
 
     /**
@@ -161,7 +182,7 @@ public final class RecordClock
     }
 
     /**
-     * Starts the ticking, unless it runs or a start is under way. Never throws: if no thread can be made, the
+     * Starts the ticking, unless it runs or a start is under way. Never throws: if the thread cannot run, the
      * clock stays exact for good.
      */
     private void start()
@@ -170,13 +191,18 @@ public final class RecordClock
         {
             return;
         }
+        final Thread thread = ticker;
         try
         {
-            Thread thread = ticker;
+            // NOTE: one start at a time: only the winner of the flag gets here, and the ticker clears it only once
+            // it runs.
             if (null == thread)
             {
-                thread = newTicker();
-                ticker = thread;
+                broken = true;
+            }
+            else if (!running)
+            {
+                running = true;
                 thread.start();
             }
             else
@@ -188,16 +214,6 @@ public final class RecordClock
         {
             broken = true;
         }
-    }
-
-    private Thread newTicker()
-    {
-        // NOTE: made on an application thread inside an allocation: it must inherit neither the thread's inheritable
-        // thread-locals (which would keep the application's values alive) nor its context class loader.
-        final Thread thread = new Thread(null, new Ticker(this), "page-owner-clock", 0, false);
-        thread.setDaemon(true);
-        thread.setContextClassLoader(null);
-        return thread;
     }
 
     private void tickForever()

@@ -182,10 +182,6 @@ final class SampledRecording extends Recording
         }
     }
 
-    /**
-     * Exponential with mean {@link #sampleBytes}, from the thread's own xorshift generator (no shared
-     * state, no allocation).
-     */
     @Override
     long stamp(final ThreadState state)
     {
@@ -193,6 +189,10 @@ final class SampledRecording extends Recording
         return System.nanoTime();
     }
 
+    /**
+     * Exponential with mean {@link #sampleBytes}, from the thread's own xorshift generator (no shared
+     * state, no allocation).
+     */
     @Override
     long nextInterval(final ThreadState state)
     {

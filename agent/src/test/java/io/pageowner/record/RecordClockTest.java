@@ -20,7 +20,7 @@ class RecordClockTest
     void shouldReadTheTimeForEachRecordWhileNoThreadIsBusy()
     {
         // NOTE: a gap of 0 ns counts as not busy: no thread ever starts the ticking.
-        final RecordClock clock = new RecordClock(0, 4, 1_000_000, 10);
+        final RecordClock clock = clock(0, 4, 1_000_000, 10);
         final ThreadState state = state();
         for (int i = 0; i < 1000; i++)
         {
@@ -36,7 +36,7 @@ class RecordClockTest
     @Test
     void shouldTickWhileAThreadIsBusyThenStopByItselfAndStartAgain()
     {
-        final RecordClock clock = new RecordClock(Long.MAX_VALUE, 8, 1_000_000, 20);
+        final RecordClock clock = clock(Long.MAX_VALUE, 8, 1_000_000, 20);
         final ThreadState state = state();
         for (int i = 0; i < 7; i++)
         {
@@ -74,7 +74,7 @@ class RecordClockTest
     void shouldStampRecordsMadeAfterAFenceLaterThanIt()
     {
         // NOTE: one tick, then a 30 s sleep before stopping: the published time stays a tick old meanwhile.
-        final RecordClock clock = new RecordClock(Long.MAX_VALUE, 1, 30_000_000_000L, 1);
+        final RecordClock clock = clock(Long.MAX_VALUE, 1, 30_000_000_000L, 1);
         final ThreadState state = state();
         clock.stamp(state);
         await(clock::ticking, "one stamp starts it");
@@ -89,7 +89,7 @@ class RecordClockTest
     @Test
     void shouldLeaveTheTimeReadWhenAFenceComesWhileStopped()
     {
-        final RecordClock clock = new RecordClock(0, 4, 1_000_000, 10);
+        final RecordClock clock = clock(0, 4, 1_000_000, 10);
         final ThreadState state = state();
         final long fence = clock.fenceNow();
         assertFalse(clock.ticking(), "a fence does not start the clock");
@@ -103,6 +103,27 @@ class RecordClockTest
         assertEquals(RecordClock.BUSY_GAP_NANOS, RecordClock.busyGap("2us"));
         assertEquals(0, RecordClock.busyGap("-5"));
         assertEquals(1_000_000_000L, RecordClock.busyGap(" 1000000000 "));
+    }
+
+    @Test
+    void shouldStayExactWhenItsThreadWasNeverMade()
+    {
+        final RecordClock clock = new RecordClock(Long.MAX_VALUE, 1, 1_000_000, 10);
+        final ThreadState state = state();
+        for (int i = 0; i < 100; i++)
+        {
+            final long before = System.nanoTime();
+            assertTrue(clock.stamp(state) >= before, "read now");
+        }
+        assertFalse(clock.ticking());
+        assertEquals(0, clock.starts());
+    }
+
+    private static RecordClock clock(final long busyGap, final int busyRun, final long tick, final int ticks)
+    {
+        final RecordClock clock = new RecordClock(busyGap, busyRun, tick, ticks);
+        clock.prepare();
+        return clock;
     }
 
     private static ThreadState state()

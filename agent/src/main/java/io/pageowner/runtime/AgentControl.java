@@ -5,6 +5,7 @@ import io.pageowner.dump.DumpPaths;
 import io.pageowner.dump.MemoryFigures;
 import io.pageowner.dump.PageOwnerWriter;
 import io.pageowner.dump.StackBaseline;
+import io.pageowner.record.RecordClock;
 import io.pageowner.record.Recorder;
 import io.pageowner.jfr.JfrGate;
 import io.pageowner.jmx.AgentOperations;
@@ -490,6 +491,11 @@ public final class AgentControl implements AgentOperations
     void run()
     {
         recorder.enterAgentThread();
+        if (0 == options.sampleBytes())
+        {
+            // NOTE: full mode's clock thread is made here, off start-up's path and outside any allocation.
+            RecordClock.prepareShared();
+        }
         final long interval = options.intervalMillis();
         long nextPeriodic = interval > 0 ? System.currentTimeMillis() + interval : Long.MAX_VALUE;
         while (true)

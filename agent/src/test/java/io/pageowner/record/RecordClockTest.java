@@ -106,7 +106,7 @@ class RecordClockTest
     }
 
     @Test
-    void shouldStayExactWhenItsThreadWasNeverMade()
+    void shouldStayExactUntilItsThreadIsMade()
     {
         final RecordClock clock = new RecordClock(Long.MAX_VALUE, 1, 1_000_000, 10);
         final ThreadState state = state();
@@ -117,6 +117,9 @@ class RecordClockTest
         }
         assertFalse(clock.ticking());
         assertEquals(0, clock.starts());
+        clock.prepare();
+        clock.stamp(state);
+        await(clock::ticking, "made later, the next busy run starts it");
     }
 
     private static RecordClock clock(final long busyGap, final int busyRun, final long tick, final int ticks)

@@ -26,6 +26,11 @@ public final class PoolSinkAdapter extends PoolSink implements StackFlag
     private final ThreadStates states;
     /** The cheap path of sampled mode, or null: full mode, or a pool class was loaded before the agent started. */
     private final PoolLive live;
+    /**
+     * {@link #live} while its path is taken and recording is not paused, else null: the one field an unsampled
+     * buffer's events read to choose their path (set by the recorder through {@link #paused(boolean)}).
+     */
+    private volatile PoolLive running;
     /** Classes of chunk memory known to be direct ({@code DirectByteBuffer}, a direct {@code ByteBuf}), or null. */
     private Class<?> directType;
     private Class<?> directType2;
@@ -72,14 +77,30 @@ public final class PoolSinkAdapter extends PoolSink implements StackFlag
     }
 
     @Override
+    public void paused(final boolean paused)
+    {
+        running = null != live && live.active() && !paused ? live : null;
+    }
+
+    @Override
     public void acquired(final Object memory, final int offset, final int bytes, final Throwable stack)
     {
-        final PoolLive cheap = live;
-        if (null != cheap && cheap.fast)
+        final PoolLive cheap = running;
+        if (null != cheap)
         {
             if (bytes > 0 && direct(memory))
             {
                 acquiredSampled(cheap, memory, offset, bytes);
+            }
+            return;
+        }
+        final PoolLive stopped = live;
+        if (null != stopped && stopped.fast)
+        {
+            // NOTE: paused: indexed apart, out of the totals.
+            if (bytes > 0 && direct(memory))
+            {
+                sampleOrCountOff(stopped, states.current(), memory, offset, bytes);
             }
             return;
         }
@@ -116,8 +137,11 @@ public final class PoolSinkAdapter extends PoolSink implements StackFlag
     @Override
     public void releasing(final Object memory, final int offset, final int bytes)
     {
-        final PoolLive cheap = live;
-        if (null != cheap && cheap.fast)
+        // NOTE: a release takes the cheap path while it is taken, paused or not: `running`, the field an acquire
+        // reads, answers the common case with one read; only when it is null is the path itself asked.
+        final PoolLive fast = running;
+        final PoolLive cheap = null != fast ? fast : live;
+        if (null != fast || (null != cheap && cheap.fast))
         {
             if (bytes > 0 && direct(memory))
             {
@@ -172,17 +196,15 @@ public final class PoolSinkAdapter extends PoolSink implements StackFlag
     }
 
     /**
-     * Sampled mode's cheap path, acquire: an unsampled buffer is counted on its thread and nothing more.
+     * Sampled mode's cheap path, acquire: an unsampled buffer is counted on its thread and nothing more. The guard
+     * is not looked at: a buffer is counted on acquire as its release is, whatever the thread does (the agent's own
+     * work never acquires from an application's pool).
      */
     private void acquiredSampled(final PoolLive cheap, final Object memory, final int offset, final int bytes)
     {
         final ThreadState state = states.current();
-        if (state.held())
-        {
-            return;
-        }
         final long left = state.untilSample - bytes;
-        if (left > 0 && !recorder.paused())
+        if (left > 0)
         {
             state.untilSample = left;
             cheap.count(state, 1, bytes);
@@ -202,6 +224,9 @@ public final class PoolSinkAdapter extends PoolSink implements StackFlag
         final ThreadState guard = main.state();
         if (0 == base || !guard.enter())
         {
+            // NOTE: neither recorded nor indexed (the chunk's address could not be read, which is counted, or the
+            // agent's own work holds the guard): counted like an unsampled buffer, as its release will be.
+            cheap.count(state, 1, bytes);
             return;
         }
         state.enter();

@@ -404,6 +404,7 @@ public final class Recorder
         if (null != stackFlag)
         {
             stackFlag.takeStack(mode.recordsEveryStack() && recording && !paused && StackCapture.readsThrowable());
+            stackFlag.paused(paused);
         }
     }
 
@@ -530,6 +531,8 @@ public final class Recorder
         if (null != live)
         {
             live.stop();
+            // NOTE: the adapter's cheap path reads one field, which is set here from the stopped path.
+            syncTakeStack();
         }
         final Recorder follower = pools;
         if (null != follower)

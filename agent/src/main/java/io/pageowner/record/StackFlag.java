@@ -13,4 +13,14 @@ interface StackFlag
      * @param take true to have the hooks make a throwable for each allocation's stack.
      */
     void takeStack(boolean take);
+
+    /**
+     * Tells the adapter whether recording is paused, after {@link #takeStack(boolean)} and under the same lock, so
+     * that the pools' adapter can fold the pause into the one field its cheap path reads.
+     *
+     * @param paused true while paused.
+     */
+    default void paused(final boolean paused)
+    {
+    }
 }

@@ -93,6 +93,34 @@ class PoolLiveTest
     }
 
     @Test
+    void shouldCountABufferAcquiredWhileTheGuardIsHeldAsItsReleaseIsCounted() throws Exception
+    {
+        final PoolSinkAdapter adapter = new PoolSinkAdapter(pools, main, true);
+        main.follow(pools);
+        final PoolLive live = pools.poolLive();
+        // NOTE: a thread inside the agent's own work (the guard held) acquires, another releases: the acquire is
+        // counted as the release is, so the totals come back to 0 rather than going negative.
+        main.asAgent(() ->
+        {
+            for (int i = 0; i < 200; i++)
+            {
+                adapter.acquired(chunk, i * 1024, 1024, null);
+            }
+            return null;
+        });
+        assertEquals(200, live.count());
+        assertEquals(200 * 1024L, live.bytes());
+        for (int i = 0; i < 200; i++)
+        {
+            adapter.releasing(chunk, i * 1024, 1024);
+        }
+        assertEquals(0, live.count());
+        assertEquals(0, live.bytes());
+        assertEquals(0, poolTable.liveCount(), "nothing recorded while the guard was held");
+        assertEquals(0, Arrays.stream(live.filter).sum());
+    }
+
+    @Test
     void shouldCountBuffersAcquiredWhilePausedApartAndTheirReleasesAsBeforeStart()
     {
         final PoolSinkAdapter adapter = new PoolSinkAdapter(pools, main, true);

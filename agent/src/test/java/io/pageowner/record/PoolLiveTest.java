@@ -98,8 +98,8 @@ class PoolLiveTest
         final PoolSinkAdapter adapter = new PoolSinkAdapter(pools, main, true);
         main.follow(pools);
         final PoolLive live = pools.poolLive();
-        // NOTE: a thread inside the agent's own work (the guard held) acquires, another releases: the acquire is
-        // counted as the release is, so the totals come back to 0 rather than going negative.
+        // NOTE: acquired inside the agent's own work (the guard held), released outside it: each acquire is
+        // counted as its release is, so the totals come back to 0 rather than going negative.
         main.asAgent(() ->
         {
             for (int i = 0; i < 200; i++)

@@ -110,6 +110,8 @@ public final class NettyFloorProbe
         }
     }
 
+    // NOTE: each variant is a loop of its own with its work written out in it, not shared helpers around one loop:
+    // the JIT then compiles each as the agent's advice is compiled, into the code around the pair.
     private static long run(final int variant, final ByteBufAllocator allocator, final int pairs)
     {
         switch (variant)

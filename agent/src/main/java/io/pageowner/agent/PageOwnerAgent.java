@@ -6,8 +6,6 @@ import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationTargetException;
 import java.net.URL;
 import java.util.Arrays;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * The jar's entry points: {@code premain} and {@code agentmain} for the agent, {@code main} for the
@@ -76,22 +74,8 @@ public final class PageOwnerAgent
             // NOTE: through a static method typed ClassLoader: with `new AgentLoader` here, the verifier would load
             // AgentLoader (to check it is a ClassLoader) whenever this class links, off or on.
             final ClassLoader loader = AgentLoader.create(jar);
-
-            // NOTE: before any agent class initialises: the tables and the recorder use jdk.internal.misc,
-            // and BootHooks defines the hook classes into that package with its Unsafe.defineClass.
-            final Module javaBase = Object.class.getModule();
-            // java.lang is opened (not exported) so that stack capture can read Throwable's backtrace;
-            // jdk.internal.vm holds the agent properties through which `on <pid>` learns that the agent started;
-            // jdk.internal.access the direct buffer pool, read at start without loading FileChannelImpl.
-            final Set<Module> agent = Set.of(loader.getUnnamedModule());
-            inst.redefineModule(
-                javaBase,
-                Set.of(),
-                Map.of("jdk.internal.misc", agent, "jdk.internal.vm", agent, "jdk.internal.access", agent),
-                Map.of("jdk.internal.misc", agent, "java.lang", agent),
-                Set.of(),
-                Map.of());
-
+            // NOTE: AgentCore opens java.base's internals to its loader itself, while a thread of its own reads what
+            // start-up reads from files.
             final Class<?> core = Class.forName(CORE_CLASS, true, loader);
             core.getMethod("start", String.class, Instrumentation.class).invoke(null, args, inst);
         }

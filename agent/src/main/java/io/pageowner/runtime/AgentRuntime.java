@@ -18,7 +18,6 @@ import io.pageowner.options.AttachProperties;
 import io.pageowner.weave.AdviceInfo;
 import io.pageowner.weave.Weaver;
 import io.pageowner.weave.Weaving;
-import io.pageowner.weave.WovenCache;
 import jdk.internal.misc.PageOwnerHooks;
 import jdk.internal.vm.VMSupport;
 
@@ -27,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -54,9 +52,10 @@ public final class AgentRuntime
      *
      * @param options the agent options, known to parse and to say {@code on}.
      * @param inst the JVM's instrumentation.
+     * @param prelude the process's figures and the woven-class cache, being read meanwhile.
      * @throws Exception if the agent cannot start; nothing is installed then.
      */
-    static void start(final AgentOptions options, final Instrumentation inst) throws Exception
+    static void start(final AgentOptions options, final Instrumentation inst, final Prelude prelude) throws Exception
     {
         if (null != PageOwnerHooks.class.getClassLoader())
         {
@@ -75,7 +74,7 @@ public final class AgentRuntime
             null : ManagementHold.take();
         try
         {
-            start(options, inst, hold);
+            start(options, inst, hold, prelude);
         }
         catch (final Exception | Error ex)
         {
@@ -87,15 +86,16 @@ public final class AgentRuntime
         }
     }
 
-    private static void start(final AgentOptions options, final Instrumentation inst, final ManagementHold hold)
+    private static void start(
+        final AgentOptions options, final Instrumentation inst, final ManagementHold hold, final Prelude prelude)
         throws Exception
     {
-        // NOTE: from /proc, not ProcessHandle, whose first use sets up the process reaper (10-12 ms).
-        final SelfProcess self = SelfProcess.read();
-        final long pid = self.pid;
         final int pageShift = OwnerTable.pageShift(jdk.internal.misc.Unsafe.getUnsafe().pageSize());
         final OwnerTable table = new OwnerTable(options.maxRecords(), pageShift);
-        final long zeroNanos = zeroNanos(self.sinceStartMillis);
+        // NOTE: as late as start-up can: the reads ran while java.base was opened and this table made.
+        final Prelude read = prelude.await();
+        final long pid = read.self().pid;
+        final long zeroNanos = read.zeroNanos();
         final Recorder recorder = new Recorder(
             table,
             new StackDepot(MAX_STACKS),
@@ -124,7 +124,7 @@ public final class AgentRuntime
 
         // NOTE: the weaver (Byte Buddy) is created only if the cache cannot answer, or when a pool's class
         // loads: a warm start of a program without Netty never loads it.
-        final Weaving installer = new Weaving(new WeaverFactory(), openCache(options), new AgentGuard(recorder));
+        final Weaving installer = new Weaving(new WeaverFactory(), read.cache(), new AgentGuard(recorder));
         // NOTE: a pool class loaded already (a late attach) may have buffers out that were never seen: then the
         // pools' sampled mode keeps its exact index rather than counting buffers as they come and go. Asked of the
         // advice (from the cache on a warm start: no Byte Buddy class, one pass over the loaded classes, where
@@ -254,55 +254,5 @@ public final class AgentRuntime
             }
         }
         return false;
-    }
-
-    private static WovenCache openCache(final AgentOptions options)
-    {
-        if ("off".equals(options.cache()))
-        {
-            return null;
-        }
-        final java.nio.file.Path root =
-            options.cache().isEmpty() ? WovenCache.defaultRoot() : java.nio.file.Path.of(options.cache());
-        final String build = buildId();
-        if (null == build)
-        {
-            AgentLog.debug("no build id in the agent's jar: woven classes are not cached");
-            return null;
-        }
-        return WovenCache.open(root, build);
-    }
-
-    /**
-     * The agent's build id: its version and the time it was built, from a resource the build writes.
-     *
-     * @return the id, or null outside a built jar.
-     */
-    private static String buildId()
-    {
-        try (java.io.InputStream in = AgentRuntime.class.getResourceAsStream("/io/pageowner/build-id"))
-        {
-            if (null == in)
-            {
-                return null;
-            }
-            final String id = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
-            return id.isEmpty() || id.contains("${") ? null : id;
-        }
-        catch (final java.io.IOException ex)
-        {
-            return null;
-        }
-    }
-
-    /**
-     * The {@link System#nanoTime()} value at which the JVM started, so that timestamps read as ns
-     * since JVM start, like the kernel's ns since boot.
-     *
-     * @param sinceStartMillis how long ago the process started, or -1 if unknown (then: now).
-     */
-    private static long zeroNanos(final long sinceStartMillis)
-    {
-        return System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(Math.max(0, sinceStartMillis));
     }
 }

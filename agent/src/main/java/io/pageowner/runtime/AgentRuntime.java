@@ -64,6 +64,15 @@ public final class AgentRuntime
         if (null != PageOwnerHooks.sink())
         {
             AgentLog.warn("already running; options '" + options.text() + "' ignored");
+            // NOTE: its reads are not needed, but its thread ends before this start does, as in every start.
+            try
+            {
+                prelude.await();
+            }
+            catch (final Exception ex)
+            {
+                AgentLog.debug("start-up's reads failed, and were not needed: " + ex);
+            }
             return;
         }
 

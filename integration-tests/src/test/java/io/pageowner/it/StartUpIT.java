@@ -49,4 +49,22 @@ class StartUpIT
         }
         assertEquals(records, dump.records(), "nothing else is recorded");
     }
+
+    @Test
+    void shouldTrackOnceWhenTheAgentIsGivenTwice() throws Exception
+    {
+        // NOTE: a second -javaagent with the jar (a launcher script and JAVA_TOOL_OPTIONS both adding it): its start
+        // opens java.base to a loader of its own and reads start-up's files, then finds the first running and stops.
+        final ForkedJvm.Probed run = ForkedJvm.main(StartProbe.class)
+            .agent("on")
+            .jvmArgs("-javaagent:" + ForkedJvm.agentJar() + "=on,depth=4")
+            .runProbe("start-alloc", "3");
+
+        final String stderr = run.result().stderr();
+        assertTrue(stderr.contains("[page-owner] already running; options 'on,depth=4' ignored"), stderr);
+        final Dump dump = run.dump();
+        final List<Dump.Record> records = dump.having("DIRECT", "StartProbe.main(");
+        assertEquals(3, records.size(), "each buffer recorded once: " + records);
+        assertEquals(records, dump.records(), "nothing else is recorded");
+    }
 }

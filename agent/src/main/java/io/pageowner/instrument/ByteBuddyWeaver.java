@@ -19,6 +19,7 @@ import net.bytebuddy.pool.TypePool;
 import net.bytebuddy.utility.JavaModule;
 
 import java.lang.instrument.ClassFileTransformer;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -26,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.nameEndsWith;
@@ -49,7 +49,8 @@ public final class ByteBuddyWeaver implements Weaver
     private final List<PoolSpec> pools;
     private final Map<String, Integer> poolClasses = new ConcurrentHashMap<>();
     private final Map<String, String> poolRejected = new ConcurrentHashMap<>();
-    private volatile Consumer<String> poolPackages = ByteBuddyWeaver::ignore;
+    /** Pool classes just left alone, by loader and internal name, until the transformer's caller takes them. */
+    private final Map<Map.Entry<ClassLoader, String>, String> rejections = new ConcurrentHashMap<>();
     private final int feature;
     private final AtomicLong errors = new AtomicLong();
     private ClassFileTransformer transformer;
@@ -237,21 +238,6 @@ public final class ByteBuddyWeaver implements Weaver
         return builder.makeRaw();
     }
 
-    /**
-     * Sets what learns the package of each pool class instrumented (the stack capture, which leaves a pool's
-     * leading frames out).
-     *
-     * @param listener called with e.g. {@code io.netty.buffer}, on the thread that loads the class.
-     */
-    public void onPoolPackage(final Consumer<String> listener)
-    {
-        poolPackages = listener;
-    }
-
-    private static void ignore(final String packageName)
-    {
-    }
-
     private DynamicType.Builder<?> applyPool(
         final DynamicType.Builder<?> builder,
         final TypeDescription type,
@@ -268,14 +254,13 @@ public final class ByteBuddyWeaver implements Weaver
         {
             final String reason = type.getName() + " (loader " + loader + ") lacks " + String.join(", ", missing);
             poolRejected.put(pool.name() + " " + type.getName(), reason);
-            AgentLog.warn("pool " + pool.name() + ": " + reason + ": a version page-owner does not know, its " +
-                "buffers are not tracked");
+            // NOTE: the caller (the caching transformer) warns, from this or from the cache on a later start.
+            rejections.put(new AbstractMap.SimpleImmutableEntry<>(loader, type.getInternalName()),
+                pool.name() + '\t' + String.join(", ", missing));
             return builder;
         }
-        if (null != type.getPackage())
-        {
-            poolPackages.accept(type.getPackage().getName());
-        }
+        // NOTE: the caller (the caching transformer) tells the stack capture the class's package, from the woven
+        // bytes or from the cache on a later start.
         DynamicType.Builder<?> result = builder;
         for (final AsmVisitorWrapper wrapper : pool.advice(handler))
         {
@@ -283,6 +268,12 @@ public final class ByteBuddyWeaver implements Weaver
         }
         poolClasses.merge(pool.name(), 1, Integer::sum);
         return result;
+    }
+
+    @Override
+    public String takePoolRejection(final String className, final ClassLoader loader)
+    {
+        return rejections.remove(new AbstractMap.SimpleImmutableEntry<>(loader, className));
     }
 
     /**

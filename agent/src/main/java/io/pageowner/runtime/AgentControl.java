@@ -220,6 +220,7 @@ public final class AgentControl implements AgentOperations
         final Thread thread = new Thread(new ControlTask(this, ControlTask.RUN), "page-owner");
         thread.setDaemon(true);
         thread.start();
+        installer.onNewEntries(new ControlTask(this, ControlTask.WAKE));
     }
 
     /**
@@ -552,6 +553,14 @@ public final class AgentControl implements AgentOperations
             dumpAsync("rss_dump: resident memory " + rss + " bytes, " + (first ?
                 "at rss_dump=" + watch.threshold() : "grown by rss_step=" + watch.step() + " since the last"));
         }
+    }
+
+    /**
+     * Has the agent's thread run a round now (it writes new cache entries after each task), from any thread.
+     */
+    void wake()
+    {
+        tasks.offer(new ControlTask(this, ControlTask.NOTHING));
     }
 
     /**

@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -133,7 +134,8 @@ public final class AgentRuntime
 
         // NOTE: the weaver (Byte Buddy) is created only if the cache cannot answer, or when a pool's class
         // loads: a warm start of a program without Netty never loads it.
-        final Weaving installer = new Weaving(new WeaverFactory(), read.cache(), new AgentGuard(recorder));
+        final Weaving installer =
+            new Weaving(new WeaverFactory(), read.cache(), new AgentGuard(recorder), new PoolPackages());
         // NOTE: a pool class loaded already (a late attach) may have buffers out that were never seen: then the
         // pools' sampled mode keeps its exact index rather than counting buffers as they come and go. Asked of the
         // advice (from the cache on a warm start: no Byte Buddy class, one pass over the loaded classes, where
@@ -232,10 +234,20 @@ public final class AgentRuntime
 
     private static Weaver weaver()
     {
-        final ByteBuddyWeaver weaver =
-            new ByteBuddyWeaver(Instrumentations.all(), Instrumentations.pools(), Runtime.version().feature());
-        weaver.onPoolPackage(StackCapture::skipLeadingPackage);
-        return weaver;
+        return new ByteBuddyWeaver(Instrumentations.all(), Instrumentations.pools(), Runtime.version().feature());
+    }
+
+    /**
+     * Tells the stack capture the package of each pool class woven (from the cache or the weaver), whose leading
+     * frames a pooled buffer's stack leaves out.
+     */
+    private static final class PoolPackages implements Consumer<String>
+    {
+        @Override
+        public void accept(final String packageName)
+        {
+            StackCapture.skipLeadingPackage(packageName);
+        }
     }
 
     private static Map<String, long[]> poolsOf(final Map<String, Long> figures)

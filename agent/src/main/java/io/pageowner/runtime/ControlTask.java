@@ -12,6 +12,10 @@ final class ControlTask implements Runnable
     static final int REGISTER = 3;
     static final int RUN = 4;
     static final int CLOSE_PERIODIC = 5;
+    /** Wakes the agent's thread, which writes the woven-class cache's new entries after every task. */
+    static final int WAKE = 6;
+    /** Nothing: what {@link #WAKE} hands the agent's thread. */
+    static final int NOTHING = 7;
 
     private final AgentControl control;
     private final int what;
@@ -41,6 +45,11 @@ final class ControlTask implements Runnable
                 break;
             case CLOSE_PERIODIC:
                 control.closePeriodic();
+                break;
+            case WAKE:
+                control.wake();
+                break;
+            case NOTHING:
                 break;
             default:
                 control.run();

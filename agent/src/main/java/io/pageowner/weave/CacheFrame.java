@@ -3,6 +3,8 @@ package io.pageowner.weave;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.zip.Adler32;
 import java.util.zip.CRC32;
 
@@ -12,10 +14,17 @@ import java.util.zip.CRC32;
  */
 final class CacheFrame
 {
-    /** 2: the original bytes as their length, CRC32 and Adler-32, no longer in full. */
-    static final int FORMAT = 2;
+    /**
+     * 2: the original bytes as their length, CRC32 and Adler-32, no longer in full; 3: a class entry's flags byte
+     * (woven bytes, a pool's note) where a boolean was.
+     */
+    static final int FORMAT = 3;
     /** Magic and format, before an entry's content. */
     static final int FRAME_HEAD = 8;
+    /** A class entry's flags: woven bytes follow. */
+    static final int CHANGED = 1;
+    /** A class entry's flags: a note follows the bytes, if any. */
+    static final int NOTED = 2;
 
     private CacheFrame()
     {
@@ -110,5 +119,43 @@ final class CacheFrame
             throw new IllegalStateException(ex);
         }
         return bytes.toByteArray();
+    }
+
+    /**
+     * The end of a class entry, after its name, JDK and sums: its flags, then the woven bytes and the note each
+     * flag says follow, each as a length and its bytes.
+     *
+     * @param all the entry's file.
+     * @param at  where the flags byte is.
+     * @param end where the content ends (before the CRC).
+     * @return the entry, or null if the rest is not exactly that.
+     */
+    static WovenCache.Woven classTail(final byte[] all, final int at, final int end)
+    {
+        int next = at;
+        final int flags = all[next++];
+        byte[] woven = null;
+        if (0 != (flags & CHANGED))
+        {
+            final int length = next + 4 > end ? -1 : int32(all, next);
+            if (length < 0 || next + 4 + length > end)
+            {
+                return null;
+            }
+            woven = Arrays.copyOfRange(all, next + 4, next + 4 + length);
+            next += 4 + length;
+        }
+        String note = null;
+        if (0 != (flags & NOTED))
+        {
+            final int length = next + 4 > end ? -1 : int32(all, next);
+            if (length < 0 || next + 4 + length > end)
+            {
+                return null;
+            }
+            note = new String(all, next + 4, length, StandardCharsets.UTF_8);
+            next += 4 + length;
+        }
+        return next == end ? new WovenCache.Woven(woven, note) : null;
     }
 }

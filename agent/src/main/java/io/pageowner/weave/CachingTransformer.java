@@ -7,14 +7,20 @@ import java.security.ProtectionDomain;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.concurrent.Callable;
 
 /**
- * The one transformer the agent installs: for the classes the advice applies to (by internal name), the
- * cached woven bytes when the cache holds exactly these original bytes, else what the weaver makes of
- * them, kept for the next start. Every other class costs one set lookup. It never throws into class
- * loading: a failure is counted and logged, and the class stays as it was.
+ * The one transformer the agent installs: for the classes the advice applies to (by internal name) and the pools'
+ * classes (by name suffix, shaded copies too), the cached woven bytes when the cache holds exactly these original
+ * bytes, else what the weaver makes of them, kept for the next start. Every other class costs one set lookup and a
+ * few suffix checks. It never throws into class loading: a failure is counted and logged, and the class stays as
+ * it was.
+ * <p>
+ * A pool's class has effects beyond its bytes, and they come with it from the cache as from the weaver: woven, its
+ * package is told to the stack capture (whose pool frames are left out); left alone (a version whose internals
+ * differ), the warning that names it.
  */
 final class CachingTransformer implements ClassFileTransformer
 {
@@ -23,13 +29,15 @@ final class CachingTransformer implements ClassFileTransformer
     private final WovenCache cache;
     private final Supplier<Weaver> weaver;
     private final Weaving.Guard guard;
+    private final Consumer<String> poolPackage;
     private final AtomicLong fromCache = new AtomicLong();
     private final AtomicLong woven = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
 
     CachingTransformer(final Set<String> targets, final List<String> pools, final WovenCache cache,
-        final Supplier<Weaver> weaver, final Weaving.Guard guard)
+        final Supplier<Weaver> weaver, final Weaving.Guard guard, final Consumer<String> poolPackage)
     {
+        this.poolPackage = poolPackage;
         this.targets = Set.copyOf(targets);
         this.pools = List.copyOf(pools);
         this.cache = cache;
@@ -57,17 +65,14 @@ final class CachingTransformer implements ClassFileTransformer
         }
         try
         {
-            // NOTE: a pool's class is always woven: weaving it has effects a cached copy would skip.
             // NOTE: an anonymous class, not a lambda: a lambda bootstraps method handles at start.
             return guard.call(new Callable<byte[]>()
             {
                 @Override
                 public byte[] call() throws Exception
                 {
-                    return pool ?
-                        weaver.get().transformer().transform(module, loader, className, classBeingRedefined,
-                            protectionDomain, classfileBuffer) :
-                        weave(module, loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
+                    return weave(module, loader, className, classBeingRedefined, protectionDomain, classfileBuffer,
+                        pool);
                 }
             });
         }
@@ -85,7 +90,8 @@ final class CachingTransformer implements ClassFileTransformer
         final String className,
         final Class<?> classBeingRedefined,
         final ProtectionDomain protectionDomain,
-        final byte[] original) throws Exception
+        final byte[] original,
+        final boolean pool) throws Exception
     {
         if (null != cache)
         {
@@ -95,20 +101,49 @@ final class CachingTransformer implements ClassFileTransformer
                 fromCache.incrementAndGet();
                 AgentLog.debug("instrumented " + className.replace('/', '.') + " from the cache" +
                     (null == classBeingRedefined ? "" : " (retransformed)"));
+                if (pool)
+                {
+                    poolEffects(className, loader, entry.bytes(), entry.note());
+                }
                 return entry.bytes();
             }
         }
+        final Weaver made = weaver.get();
         final byte[] result =
-            weaver.get().transformer().transform(module, loader, className, classBeingRedefined, protectionDomain,
-                original);
+            made.transformer().transform(module, loader, className, classBeingRedefined, protectionDomain, original);
         woven.incrementAndGet();
         AgentLog.debug("wove " + className.replace('/', '.') + (null == classBeingRedefined ? "" : " (retransformed)") +
             ", " + original.length + " bytes");
+        final String note = pool ? made.takePoolRejection(className, loader) : null;
+        if (pool)
+        {
+            poolEffects(className, loader, result, note);
+        }
         if (null != cache)
         {
-            cache.writeClass(className, original, result);
+            cache.writeClass(className, original, result, note);
         }
         return result;
+    }
+
+    /**
+     * What a pool's class brings beside its bytes: its package to the stack capture when it was woven, or the
+     * warning that names what it lacks when it was left alone.
+     */
+    private void poolEffects(final String className, final ClassLoader loader, final byte[] bytes, final String note)
+    {
+        if (null != note)
+        {
+            final int tab = note.indexOf('\t');
+            AgentLog.warn("pool " + note.substring(0, Math.max(0, tab)) + ": " + className.replace('/', '.') +
+                " (loader " + loader + ") lacks " + note.substring(tab + 1) + ": a version page-owner does not know, " +
+                "its buffers are not tracked");
+        }
+        else if (null != bytes)
+        {
+            final int slash = className.lastIndexOf('/');
+            poolPackage.accept(slash < 0 ? "" : className.substring(0, slash).replace('/', '.'));
+        }
     }
 
     /**

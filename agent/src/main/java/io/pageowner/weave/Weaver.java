@@ -38,4 +38,18 @@ public interface Weaver
      * @return the count.
      */
     long errors();
+
+    /**
+     * Why the weaver has just left a pool's class alone, if it did (a version whose fields or methods differ from
+     * what the pool's advice needs), taken back so that each is told once: the caller warns with it, and keeps it
+     * with the class's entry in the cache, so that a later start warns alike without the weaver.
+     *
+     * @param className the class's internal name, as the transformer was given it.
+     * @param loader    the class's loader, as the transformer was given it.
+     * @return the pool's name, a tab and what the class lacks; or null if it was woven, or is no pool's.
+     */
+    default String takePoolRejection(final String className, final ClassLoader loader)
+    {
+        return null;
+    }
 }

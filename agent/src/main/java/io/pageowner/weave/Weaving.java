@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -27,6 +28,7 @@ public final class Weaving
     private final Supplier<Weaver> weaverFactory;
     private final WovenCache cache;
     private final Guard guard;
+    private final Consumer<String> poolPackage;
     private Weaver weaver;
     private List<AdviceInfo> advice;
     /** Whether {@link #advice} is in the cache: read from it, or written there by {@link #install}. */
@@ -43,9 +45,32 @@ public final class Weaving
      */
     public Weaving(final Supplier<Weaver> weaverFactory, final WovenCache cache, final Guard guard)
     {
+        this(weaverFactory, cache, guard, null);
+    }
+
+    /**
+     * Prepares the weaving, telling whom a pool's package goes to; nothing is installed yet.
+     *
+     * @param weaverFactory makes the weaver, called at most once and only when needed.
+     * @param cache         the woven-class cache, or null for none.
+     * @param guard         runs the transformer's work with the recorder's guard held.
+     * @param poolPackage   learns the package of each pool class woven, from the cache or the weaver, or null.
+     */
+    public Weaving(
+        final Supplier<Weaver> weaverFactory, final WovenCache cache, final Guard guard,
+        final Consumer<String> poolPackage)
+    {
         this.weaverFactory = weaverFactory;
         this.cache = cache;
         this.guard = guard;
+        this.poolPackage = null != poolPackage ? poolPackage : new Consumer<>()
+        {
+            @Override
+            public void accept(final String packageName)
+            {
+                // NOTE: nobody to tell.
+            }
+        };
     }
 
     /**
@@ -89,7 +114,7 @@ public final class Weaving
             {
                 return weaver();
             }
-        }, guard);
+        }, guard, poolPackage);
         inst.addTransformer(installed, true);
         try
         {
@@ -135,6 +160,21 @@ public final class Weaving
                 // NOTE: the class is then woven when it loads, as without a cache.
                 AgentLog.debug("could not weave " + name + " ahead: " + ex);
             }
+        }
+    }
+
+    /**
+     * Sets what is told when the transformer has woven a class whose bytes wait to be written (a pool's class the
+     * application loads), so that the agent's thread writes them at once rather than at its next round: a program
+     * that ends a second later has them cached for its next start all the same.
+     *
+     * @param listener to tell, on the loading thread; it must only hand the work over.
+     */
+    public void onNewEntries(final Runnable listener)
+    {
+        if (null != cache)
+        {
+            cache.onPending(listener);
         }
     }
 

@@ -78,6 +78,8 @@ public final class WovenCache
     private final Map<String, byte[]> entries = new ConcurrentHashMap<>();
     private final Queue<String> pending = new ConcurrentLinkedQueue<>();
     private final AtomicLong tempNames = new AtomicLong();
+    /** Told when an entry waits to be written, so that whoever flushes need not wait for its next round; or null. */
+    private volatile Runnable onPending;
 
     private WovenCache(final Path dir, final String buildId)
     {
@@ -178,16 +180,7 @@ public final class WovenCache
         {
             return null;
         }
-        final boolean changed = 0 != all[at++];
-        if (!changed)
-        {
-            return at == end ? new Woven(null) : null;
-        }
-        if (at + 4 > end || at + 4 + int32(all, at) != end || int32(all, at) < 0)
-        {
-            return null;
-        }
-        return new Woven(Arrays.copyOfRange(all, at + 4, end));
+        return CacheFrame.classTail(all, at, end);
     }
 
     /**
@@ -199,6 +192,19 @@ public final class WovenCache
      */
     void writeClass(final String className, final byte[] original, final byte[] woven)
     {
+        writeClass(className, original, woven, null);
+    }
+
+    /**
+     * Keeps the woven bytes of a class for later starts, with what the weaver said of it.
+     *
+     * @param className the class's internal name.
+     * @param original  the bytes the JVM handed the transformer.
+     * @param woven     what the weaver made of them, or null when it left the class alone.
+     * @param note      why it left a pool's class alone ({@link Weaver#takePoolRejection}), or null.
+     */
+    void writeClass(final String className, final byte[] original, final byte[] woven, final String note)
+    {
         final CacheFrame.Original sums = new CacheFrame.Original(original);
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream(null == woven ? 128 : woven.length + 128);
         try (DataOutputStream out = new DataOutputStream(bytes))
@@ -208,10 +214,14 @@ public final class WovenCache
             out.writeInt(original.length);
             out.writeInt(sums.crc);
             out.writeInt(sums.adler);
-            out.writeBoolean(null != woven);
+            out.writeByte((null != woven ? CacheFrame.CHANGED : 0) | (null != note ? CacheFrame.NOTED : 0));
             if (null != woven)
             {
                 writeBytes(out, woven);
+            }
+            if (null != note)
+            {
+                writeBytes(out, note.getBytes(StandardCharsets.UTF_8));
             }
         }
         catch (final IOException ex)
@@ -404,6 +414,22 @@ public final class WovenCache
     {
         entries.put(name, frame(magic, content));
         pending.add(name);
+        final Runnable listener = onPending;
+        if (null != listener)
+        {
+            listener.run();
+        }
+    }
+
+    /**
+     * Sets what is told when an entry waits to be written (by {@link #flush()}): it must do no file I/O itself, as
+     * it runs where the entry was made, on a thread loading a class.
+     *
+     * @param listener to tell, or null.
+     */
+    void onPending(final Runnable listener)
+    {
+        onPending = listener;
     }
 
     private void write(final Path file, final byte[] framed)
@@ -547,7 +573,13 @@ public final class WovenCache
      *
      * @param bytes woven bytes, or null.
      */
-    record Woven(byte[] bytes)
+    /**
+     * A class's entry.
+     *
+     * @param bytes the woven bytes, or null: the weaver left the class alone.
+     * @param note  why it left a pool's class alone, or null.
+     */
+    record Woven(byte[] bytes, String note)
     {
     }
 }

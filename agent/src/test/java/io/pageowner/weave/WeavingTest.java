@@ -107,18 +107,23 @@ class WeavingTest
     }
 
     @Test
-    void shouldAlwaysWeaveAPoolsClassAndItsShadedCopiesButNothingElse() throws Exception
+    void shouldServeAPoolsClassesFromTheCacheWithTheirPackagesAndRejections() throws Exception
     {
         final AtomicInteger created = new AtomicInteger();
         final List<String> woven = new ArrayList<>();
+        final byte[] oldOriginal = { 0x0C, 0x0A, 0x0F, 0x0F };
         for (int start = 0; start < 2; start++)
         {
             final FakeInstrumentation inst = new FakeInstrumentation();
+            final List<String> packages = new ArrayList<>();
+            final AtomicInteger wakes = new AtomicInteger();
             final Weaving weaving = new Weaving(() ->
             {
                 created.incrementAndGet();
                 return new FakeWeaver()
                 {
+                    private String rejected;
+
                     @Override
                     public ClassFileTransformer transformer()
                     {
@@ -129,23 +134,54 @@ class WeavingTest
                                 final ProtectionDomain domain, final byte[] bytes)
                             {
                                 woven.add(name);
+                                if (name.startsWith("old/"))
+                                {
+                                    rejected = "Some pool\tfield int offset";
+                                    return null;
+                                }
                                 return WOVEN.clone();
                             }
                         };
                     }
+
+                    @Override
+                    public String takePoolRejection(final String className, final ClassLoader loader)
+                    {
+                        final String taken = rejected;
+                        rejected = null;
+                        return taken;
+                    }
                 };
-            }, WovenCache.open(root, "build"), Work::call);
+            }, WovenCache.open(root, "build"), Work::call, packages::add);
             weaving.install(inst);
+            weaving.onNewEntries(wakes::incrementAndGet);
             woven.clear();
             assertArrayEquals(WOVEN, inst.load("lib/buffer/Pool", ORIGINAL));
             assertArrayEquals(WOVEN, inst.load("shaded/lib/buffer/Pool", ORIGINAL));
+            assertNull(inst.load("old/lib/buffer/Pool", oldOriginal), "a version the advice does not fit");
             assertNull(inst.load("lib/buffer/OtherPool", ORIGINAL));
             assertNull(inst.load("lib/buffer/Pool2", ORIGINAL));
-            assertEquals(List.of("lib/buffer/Pool", "shaded/lib/buffer/Pool"), woven, "woven at every start");
+            assertEquals(List.of("lib.buffer", "shaded.lib.buffer"), packages,
+                "the stack capture learns a woven pool's package, from the weaver or the cache alike");
             assertFalse(weaving.matches().containsKey("Some pool"), "not a JDK advice");
             assertFalse(weaving.unmatched().contains("Some pool"), "not reported as matching nothing");
+            if (0 == start)
+            {
+                assertEquals(List.of("lib/buffer/Pool", "shaded/lib/buffer/Pool", "old/lib/buffer/Pool"), woven);
+                assertEquals(3, wakes.get(), "each new entry has the agent's thread write it at once");
+                weaving.flushCache();
+            }
+            else
+            {
+                assertEquals(List.of(), woven, "a later start serves the pool's classes from the cache");
+                assertEquals(0, wakes.get(), "nothing new to write");
+                assertTrue(weaving.describeCache().endsWith("4 classes from it, 0 woven"), weaving.describeCache());
+            }
         }
-        assertEquals(2, created.get(), "the weaver is created for a pool's class even on a warm start");
+        assertEquals(1, created.get(), "the weaver is created by the first start only");
+        final WovenCache.Woven rejected = WovenCache.open(root, "build").readClass("old/lib/buffer/Pool", oldOriginal);
+        assertNull(rejected.bytes(), "left alone");
+        assertEquals("Some pool\tfield int offset", rejected.note(), "and why, for the warning of a later start");
     }
 
     @Test

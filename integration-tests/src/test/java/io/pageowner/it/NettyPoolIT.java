@@ -3,11 +3,15 @@ package io.pageowner.it;
 import io.pageowner.it.apps.NettyPoolProbe;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -56,6 +60,17 @@ class NettyPoolIT
     }
 
     @Test
+    void shouldOwnPooledBuffersAlikeWhenNettysWovenClassesComeFromTheCache() throws Exception
+    {
+        // NOTE: a cache of its own: the first start weaves Netty's classes and the agent's thread writes them at
+        // once; the second takes them from the cache, with their effects (the stack capture leaves Netty's frames
+        // out), and loads no Byte Buddy. Whichever way a start gets them, what it records must be the same.
+        final String options = "on,cache=" + fresh(ForkedJvm.workDir().resolve("netty-cache"));
+        check("netty42-cold", "pageowner.it.netty42", "-", "adaptive", options);
+        check("netty42-warm", "pageowner.it.netty42", "-", "adaptive", options);
+    }
+
+    @Test
     void shouldKeepExactPooledTotalsInSampledMode() throws Exception
     {
         final ForkedJvm.Probed run = probe("netty-sampled", "on,sample=64k", "pageowner.it.netty41", "-", "pooled");
@@ -96,8 +111,30 @@ class NettyPoolIT
     private static void check(final String name, final String classPath, final String prefix, final String pool)
         throws Exception
     {
+        check(name, classPath, prefix, pool, "on");
+    }
+
+    private static Path fresh(final Path dir) throws IOException
+    {
+        if (Files.exists(dir))
+        {
+            try (Stream<Path> paths = Files.walk(dir))
+            {
+                for (final Path path : paths.sorted(Comparator.reverseOrder()).collect(Collectors.toList()))
+                {
+                    Files.delete(path);
+                }
+            }
+        }
+        return dir;
+    }
+
+    private static void check(
+        final String name, final String classPath, final String prefix, final String pool, final String options)
+        throws Exception
+    {
         final boolean adaptive = "adaptive".equals(pool);
-        final ForkedJvm.Probed run = probe(name, "on", classPath, prefix, pool);
+        final ForkedJvm.Probed run = probe(name, options, classPath, prefix, pool);
         final Dump dump = run.dump();
         final Truth truth = run.truth();
         assertFalse(run.result().stderr().contains("[page-owner]"), run.result().stderr());

@@ -1,14 +1,19 @@
 package io.pageowner.bench.startup;
 
+import io.netty.buffer.ByteBuf;
+
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
@@ -26,6 +32,9 @@ import java.util.stream.Stream;
  * program and mode, the median wall time of the whole process, the median time from fork to the first
  * statement of {@code main}, the interquartile range, the difference of medians to no agent, and the
  * classes loaded (one extra, untimed run with {@code -Xlog:class+load}).
+ * <p>
+ * Programs: {@link HelloMain}, {@link DirectMain} (direct buffers, a channel's read, a mapping) and {@link NettyMain}
+ * (direct buffers and Netty's pooled and adaptive allocators; Netty's classes are on its class path alone).
  * <p>
  * Modes: {@code none} (no agent), {@code empty} (an agent whose premain does nothing: the floor of any
  * {@code -javaagent}), {@code off} (page-owner loaded, not on), {@code on} (warm cache), {@code on-cold}
@@ -45,7 +54,7 @@ import java.util.stream.Stream;
 public final class StartUpRunner
 {
     private static final String[] MODES = { "none", "empty", "off", "on", "on-cold", "on-nocache", "sampled" };
-    private static final Class<?>[] PROGRAMS = { HelloMain.class, DirectMain.class };
+    private static final Class<?>[] PROGRAMS = { HelloMain.class, DirectMain.class, NettyMain.class };
     private static final String BEFORE = "before-";
 
     private StartUpRunner()
@@ -114,7 +123,10 @@ public final class StartUpRunner
             }
         }
         final Path work = Files.createTempDirectory("startup-bench");
-        final Path programs = jar(work.resolve("programs.jar"), null, HelloMain.class, DirectMain.class);
+        final Path programs =
+            jar(work.resolve("programs.jar"), null, HelloMain.class, DirectMain.class, NettyMain.class);
+        // NOTE: only NettyMain's class path has Netty: the others start as they did before it was added.
+        final Path netty = nettyJar(work.resolve("netty.jar"));
         final Path empty = jar(work.resolve("empty-agent.jar"), EmptyAgent.class.getName(), EmptyAgent.class);
         final Jars jars = new Jars(agent, before, empty, work);
 
@@ -125,12 +137,13 @@ public final class StartUpRunner
         {
             // NOTE: fills the warm caches: the first start weaves; a second may still weave what the first had
             // not written when it exited (seen on a loaded host); the third finds every class.
+            final String classPath = classPath(programs, netty, program);
             for (int i = 0; i < 3; i++)
             {
-                run(command(java, "on", jars, programs, program, null));
+                run(command(java, "on", jars, classPath, program, null));
                 if (null != before)
                 {
-                    run(command(java, BEFORE + "on", jars, programs, program, null));
+                    run(command(java, BEFORE + "on", jars, classPath, program, null));
                 }
             }
             final Map<String, List<long[]>> samples = new LinkedHashMap<>();
@@ -144,7 +157,7 @@ public final class StartUpRunner
                 {
                     // NOTE: the order rotates each round, so no mode always follows the same one.
                     final String mode = modes.get((m + round) % modes.size());
-                    samples.get(mode).add(run(command(java, mode, jars, programs, program, null)));
+                    samples.get(mode).add(run(command(java, mode, jars, classPath, program, null)));
                 }
             }
             System.out.println();
@@ -158,7 +171,7 @@ public final class StartUpRunner
             {
                 final List<long[]> s = samples.get(mode);
                 final Path log = work.resolve("classes-" + mode + ".txt");
-                run(command(java, mode, jars, programs, program, log));
+                run(command(java, mode, jars, classPath, program, log));
                 final long classes;
                 try (Stream<String> lines = Files.lines(log))
                 {
@@ -195,7 +208,7 @@ public final class StartUpRunner
         final String java,
         final String mode,
         final Jars jars,
-        final Path programs,
+        final String classPath,
         final Class<?> program,
         final Path classLog) throws IOException
     {
@@ -232,7 +245,7 @@ public final class StartUpRunner
         {
             command.add("-Xlog:class+load:file=" + classLog);
         }
-        command.addAll(List.of("-cp", programs.toString(), program.getName()));
+        command.addAll(List.of("-cp", classPath, program.getName()));
         return command;
     }
 
@@ -300,6 +313,39 @@ public final class StartUpRunner
                     jar.write(in.readAllBytes());
                 }
                 jar.closeEntry();
+            }
+        }
+        return file;
+    }
+
+    private static String classPath(final Path programs, final Path netty, final Class<?> program)
+    {
+        return NettyMain.class == program ? programs + File.pathSeparator + netty : programs.toString();
+    }
+
+    /**
+     * Netty's classes and resources as this runner has them (from the benchmarks jar, which shades Netty's
+     * {@code buffer} and {@code common} modules in), copied into a jar of their own for {@link NettyMain}.
+     */
+    private static Path nettyJar(final Path file) throws IOException, URISyntaxException
+    {
+        final Path source = Path.of(ByteBuf.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        try (JarFile from = new JarFile(source.toFile());
+             OutputStream out = Files.newOutputStream(file);
+             JarOutputStream jar = new JarOutputStream(out))
+        {
+            for (final JarEntry entry : Collections.list(from.entries()))
+            {
+                final String name = entry.getName();
+                if (!entry.isDirectory() && (name.startsWith("io/netty/") || name.startsWith("META-INF/io.netty")))
+                {
+                    jar.putNextEntry(new JarEntry(name));
+                    try (InputStream in = from.getInputStream(entry))
+                    {
+                        in.transferTo(jar);
+                    }
+                    jar.closeEntry();
+                }
             }
         }
         return file;

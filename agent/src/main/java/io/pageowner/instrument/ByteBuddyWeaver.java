@@ -21,7 +21,6 @@ import net.bytebuddy.utility.JavaModule;
 import java.lang.instrument.ClassFileTransformer;
 import java.util.AbstractMap;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,8 +46,6 @@ public final class ByteBuddyWeaver implements Weaver
     private final List<AdviceSpec> specs;
     private final List<AdviceSpec> skipped;
     private final List<PoolSpec> pools;
-    private final Map<String, Integer> poolClasses = new ConcurrentHashMap<>();
-    private final Map<String, String> poolRejected = new ConcurrentHashMap<>();
     /** Pool classes just left alone, by loader and internal name, until the transformer's caller takes them. */
     private final Map<Map.Entry<ClassLoader, String>, String> rejections = new ConcurrentHashMap<>();
     private final int feature;
@@ -86,10 +83,6 @@ public final class ByteBuddyWeaver implements Weaver
     public ByteBuddyWeaver(final List<AdviceSpec> specs, final List<PoolSpec> pools, final int feature)
     {
         this.pools = List.copyOf(pools);
-        for (final PoolSpec pool : this.pools)
-        {
-            poolClasses.put(pool.name(), 0);
-        }
         final List<AdviceSpec> applicable = new ArrayList<>();
         final List<AdviceSpec> notApplicable = new ArrayList<>();
         for (final AdviceSpec spec : specs)
@@ -252,8 +245,6 @@ public final class ByteBuddyWeaver implements Weaver
         final List<String> missing = pool.missing(type);
         if (!missing.isEmpty())
         {
-            final String reason = type.getName() + " (loader " + loader + ") lacks " + String.join(", ", missing);
-            poolRejected.put(pool.name() + " " + type.getName(), reason);
             // NOTE: the caller (the caching transformer) warns, from this or from the cache on a later start.
             rejections.put(new AbstractMap.SimpleImmutableEntry<>(loader, type.getInternalName()),
                 pool.name() + '\t' + String.join(", ", missing));
@@ -266,7 +257,6 @@ public final class ByteBuddyWeaver implements Weaver
         {
             result = result.visit(wrapper);
         }
-        poolClasses.merge(pool.name(), 1, Integer::sum);
         return result;
     }
 
@@ -274,26 +264,6 @@ public final class ByteBuddyWeaver implements Weaver
     public String takePoolRejection(final String className, final ClassLoader loader)
     {
         return rejections.remove(new AbstractMap.SimpleImmutableEntry<>(loader, className));
-    }
-
-    /**
-     * Pool classes instrumented, per pool: 0 until the application loads one.
-     *
-     * @return pool name to the number of classes (one per loader or shaded copy) its advice went into.
-     */
-    public Map<String, Integer> poolClasses()
-    {
-        return Collections.unmodifiableMap(new LinkedHashMap<>(poolClasses));
-    }
-
-    /**
-     * Pool classes left alone because their internals differ from what the pool's advice needs.
-     *
-     * @return pool name and class name to the reason.
-     */
-    public Map<String, String> poolsRejected()
-    {
-        return Collections.unmodifiableMap(new LinkedHashMap<>(poolRejected));
     }
 
     private static DynamicType.Builder<?> apply(

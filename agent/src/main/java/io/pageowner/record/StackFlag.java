@@ -1,9 +1,10 @@
 package io.pageowner.record;
 
 /**
- * Where the {@link Recorder} sets whether the hooks take each allocation's stack themselves: the
- * {@link SinkAdapter}'s {@code takeStack}. An interface so that the recorder never names the boot
- * sink, and a unit test can watch the flag without one.
+ * Where the {@link Recorder} sets what its adapter's hot path reads instead of asking it: whether the hooks take
+ * each allocation's stack themselves (the {@link SinkAdapter}'s and {@link PoolSinkAdapter}'s {@code takeStack}),
+ * and whether recording is paused (which the pools' adapter folds into the one field its cheap path reads). An
+ * interface so that the recorder never names the boot sink, and a unit test can watch the flags without one.
  */
 interface StackFlag
 {

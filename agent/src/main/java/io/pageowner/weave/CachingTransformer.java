@@ -37,12 +37,12 @@ final class CachingTransformer implements ClassFileTransformer
     CachingTransformer(final Set<String> targets, final List<String> pools, final WovenCache cache,
         final Supplier<Weaver> weaver, final Weaving.Guard guard, final Consumer<String> poolPackage)
     {
-        this.poolPackage = poolPackage;
         this.targets = Set.copyOf(targets);
         this.pools = List.copyOf(pools);
         this.cache = cache;
         this.weaver = weaver;
         this.guard = guard;
+        this.poolPackage = poolPackage;
     }
 
     @Override

@@ -42,19 +42,7 @@ public final class Weaving
      * @param weaverFactory makes the weaver, called at most once and only when needed.
      * @param cache         the woven-class cache, or null for none.
      * @param guard         runs the transformer's work with the recorder's guard held.
-     */
-    public Weaving(final Supplier<Weaver> weaverFactory, final WovenCache cache, final Guard guard)
-    {
-        this(weaverFactory, cache, guard, null);
-    }
-
-    /**
-     * Prepares the weaving, telling whom a pool's package goes to; nothing is installed yet.
-     *
-     * @param weaverFactory makes the weaver, called at most once and only when needed.
-     * @param cache         the woven-class cache, or null for none.
-     * @param guard         runs the transformer's work with the recorder's guard held.
-     * @param poolPackage   learns the package of each pool class woven, from the cache or the weaver, or null.
+     * @param poolPackage   learns the package of each pool class woven, from the cache or the weaver.
      */
     public Weaving(
         final Supplier<Weaver> weaverFactory, final WovenCache cache, final Guard guard,
@@ -63,14 +51,7 @@ public final class Weaving
         this.weaverFactory = weaverFactory;
         this.cache = cache;
         this.guard = guard;
-        this.poolPackage = null != poolPackage ? poolPackage : new Consumer<>()
-        {
-            @Override
-            public void accept(final String packageName)
-            {
-                // NOTE: nobody to tell.
-            }
-        };
+        this.poolPackage = poolPackage;
     }
 
     /**

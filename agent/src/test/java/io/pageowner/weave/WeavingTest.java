@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.jar.JarFile;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -38,6 +39,11 @@ class WeavingTest
         new AdviceInfo("Later.only", "java.lang.Later", "99+", false, 0, false),
         AdviceInfo.pool("Some pool", "lib.buffer.Pool"));
 
+    /** Where a pool's package goes when a case has no pool class. */
+    private static final Consumer<String> NO_POOLS = packageName ->
+    {
+    };
+
     @TempDir
     Path root;
 
@@ -50,7 +56,7 @@ class WeavingTest
         {
             created.incrementAndGet();
             return new FakeWeaver();
-        }, WovenCache.open(root, "build"), Work::call);
+        }, WovenCache.open(root, "build"), Work::call, NO_POOLS);
         first.install(cold);
         assertEquals(1, created.get());
         assertEquals(List.of(StringBuilder.class), cold.retransformed, "only the advised, loaded class");
@@ -62,7 +68,7 @@ class WeavingTest
         final Weaving second = new Weaving(() ->
         {
             throw new AssertionError("a warm start must not create the weaver");
-        }, WovenCache.open(root, "build"), Work::call);
+        }, WovenCache.open(root, "build"), Work::call, NO_POOLS);
         second.install(warm);
         assertArrayEquals(WOVEN, warm.load(TARGET, ORIGINAL));
         assertEquals(Map.of("StringBuilder.append", 2), second.matches());
@@ -80,7 +86,7 @@ class WeavingTest
     @Test
     void shouldTellWhetherAPoolsClassIsLoadedWithoutTheWeaverOnAWarmStart() throws Exception
     {
-        final Weaving cold = new Weaving(FakeWeaver::new, WovenCache.open(root, "build"), Work::call);
+        final Weaving cold = new Weaving(FakeWeaver::new, WovenCache.open(root, "build"), Work::call, NO_POOLS);
         final FakeInstrumentation first = new FakeInstrumentation();
         assertFalse(cold.poolClassLoaded(first), "only JDK classes loaded");
         // NOTE: asked before install on a cold start, the advice must still be written by install.
@@ -92,7 +98,7 @@ class WeavingTest
         final Weaving warm = new Weaving(() ->
         {
             throw new AssertionError("a warm start must not create the weaver to ask");
-        }, WovenCache.open(root, "build"), Work::call);
+        }, WovenCache.open(root, "build"), Work::call, NO_POOLS);
         assertFalse(warm.poolClassLoaded(late), "names that only look alike");
         late.loaded.add(loadedClassNamed("shaded.lib.buffer.Pool"));
         assertTrue(warm.poolClassLoaded(late), "a shaded copy of the pool's class");
@@ -195,7 +201,7 @@ class WeavingTest
             {
                 created.incrementAndGet();
                 return new FakeWeaver();
-            }, null, Work::call);
+            }, null, Work::call, NO_POOLS);
             weaving.install(inst);
             assertArrayEquals(WOVEN, inst.load(TARGET, ORIGINAL));
             assertEquals("cache: off", weaving.describeCache());
@@ -222,7 +228,7 @@ class WeavingTest
                     }
                 };
             }
-        }, null, Work::call);
+        }, null, Work::call, NO_POOLS);
         weaving.install(inst);
         assertNull(inst.load(TARGET, ORIGINAL));
         assertEquals(2, weaving.transformErrors(), "the retransformation and the load");

@@ -12,20 +12,24 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * What exact totals cost at the least on a Netty acquire/release pair (issue 16, sampled mode's 5 % bound), and what
- * page-owner costs beside that, in one JVM: {@link NettyPoolBenchmark}'s loop ({@code directBuffer(256)} +
- * {@code release()}) runs in rounds of each variant, in an order that rotates, and the probe prints each variant's
- * fastest and median round and what it adds per pair over the plain loop:
+ * What exact totals cost at the least on a Netty acquire/release pair (issue 16, sampled mode's 5 % bound), what
+ * sampling alone costs, and what page-owner costs beside them, in one JVM: {@link NettyPoolBenchmark}'s loop
+ * ({@code directBuffer(256)} + {@code release()}) runs in rounds of each variant, in an order that rotates, and the
+ * probe prints each variant's fastest and median round and what it adds per pair over the plain loop:
  * <ul>
  * <li>{@code plain}: the pair alone;</li>
- * <li>{@code counts}: the pair, and on each side the current thread's state found the way the agent finds it (the
- * thread id, a 1 024-slot cache, the state's id checked) and its live count and bytes kept in two opaque stores:
- * what exact per-thread totals need at the least;</li>
- * <li>{@code count-down}: {@code counts} with sampled mode's count-down by bytes on acquire;</li>
- * <li>{@code floor}: {@code count-down} with the counting filter's read on release (identity hash of a long-lived
- * object standing for the chunk, plus the offset; one array element): the least work per pair of any design that
- * keeps exact totals and samples by bytes, written straight into the loop, with no advice, no call and no check
- * of the agent's state;</li>
+ * <li>{@code floor}: the pair, and the least work any design adds that keeps exact totals and samples by bytes,
+ * written straight into the loop with no advice, no call and no check of the agent's state. On acquire: the current
+ * thread's state found the way the agent finds it (the thread id, a 1 024-slot cache, the state's id checked), the
+ * count-down by bytes, the live count and bytes in two opaque stores. On release: the counting filter's read
+ * (identity hash of a long-lived object standing for the chunk, plus the offset; one array element), the state
+ * again and the two stores;</li>
+ * <li>{@code split}: {@code floor} with acquisitions and releases counted apart, each in two figures that only grow,
+ * and the acquired bytes doubling as the count-down's clock: one field fewer written on acquire, and no store of an
+ * acquire read back by its release;</li>
+ * <li>{@code sampling-only}: {@code floor} without the exact totals: the count-down on acquire, the filter's read on
+ * release, no state found on release and no count kept. What sampling alone costs, with totals estimated from the
+ * samples as other profilers do;</li>
  * <li>{@code page-owner}, only under {@code -javaagent:page-owner.jar=on,sample=...}: the agent's own path. For every
  * other variant the pool hooks' sink is taken out, so they run Netty's woven code with the advice's null check
  * only (which costs nothing measurable, RESULTS.md); for this one it is put back.</li>
@@ -42,9 +46,14 @@ public final class NettyFloorProbe
 {
     private static final VarHandle COUNT = handle("count");
     private static final VarHandle BYTES = handle("bytes");
+    private static final VarHandle ACQ_BYTES = handle("acqBytes");
+    private static final VarHandle ACQ_COUNT = handle("acqCount");
+    private static final VarHandle REL_BYTES = handle("relBytes");
+    private static final VarHandle REL_COUNT = handle("relCount");
     private static final int CACHE = 1024;
+    private static final int PAGE_OWNER = 4;
     private static final int FILTER_BITS = 14;
-    private static final String[] VARIANTS = { "plain", "counts", "count-down", "floor", "page-owner" };
+    private static final String[] VARIANTS = { "plain", "floor", "split", "sampling-only", "page-owner" };
 
     private static final PerThread[] STATES = new PerThread[CACHE];
     private static final int[] FILTER = new int[1 << FILTER_BITS];
@@ -78,7 +87,7 @@ public final class NettyFloorProbe
                 final int v = (k + r) % variants;
                 if (null != hooks)
                 {
-                    hooks.install(4 == v);
+                    hooks.install(PAGE_OWNER == v);
                 }
                 final long start = System.nanoTime();
                 sink += run(v, allocator, pairs);
@@ -91,7 +100,8 @@ public final class NettyFloorProbe
         }
         final PerThread state = OWN.get();
         System.out.printf(Locale.ROOT, "%s, %d rounds of %d pairs (%d warm-up), live count %d bytes %d (sink %d)%n",
-            args[0], rounds, pairs, warmUp, state.count, state.bytes, sink & 1);
+            args[0], rounds, pairs, warmUp, state.count + state.acqCount - state.relCount,
+            state.bytes + state.acqBytes - state.relBytes, sink & 1);
         System.out.println("| variant | fastest ns/pair | median ns/pair | added, fastest | added, median |");
         System.out.println("|---|---:|---:|---:|---:|");
         final double plainMin = min(perPair[0]);
@@ -119,11 +129,11 @@ public final class NettyFloorProbe
             case 0:
                 return plain(allocator, pairs);
             case 1:
-                return counts(allocator, pairs);
-            case 2:
-                return countDown(allocator, pairs);
-            case 3:
                 return floor(allocator, pairs);
+            case 2:
+                return split(allocator, pairs);
+            case 3:
+                return samplingOnly(allocator, pairs);
             default:
                 return plain(allocator, pairs);
         }
@@ -137,39 +147,6 @@ public final class NettyFloorProbe
             final ByteBuf buffer = allocator.directBuffer(256);
             sum += buffer.capacity();
             buffer.release();
-        }
-        return sum;
-    }
-
-    private static long countDown(final ByteBufAllocator allocator, final int pairs)
-    {
-        long sum = 0;
-        for (int i = 0; i < pairs; i++)
-        {
-            final ByteBuf buffer = allocator.directBuffer(256);
-            final int bytes = buffer.capacity();
-            final PerThread acquirer = current();
-            final long left = acquirer.untilSample - bytes;
-            acquirer.untilSample = left > 0 ? left : 512 * 1024;
-            count(acquirer, 1, bytes);
-            sum += bytes;
-            buffer.release();
-            count(current(), -1, -bytes);
-        }
-        return sum;
-    }
-
-    private static long counts(final ByteBufAllocator allocator, final int pairs)
-    {
-        long sum = 0;
-        for (int i = 0; i < pairs; i++)
-        {
-            final ByteBuf buffer = allocator.directBuffer(256);
-            final int bytes = buffer.capacity();
-            count(current(), 1, bytes);
-            sum += bytes;
-            buffer.release();
-            count(current(), -1, -bytes);
         }
         return sum;
     }
@@ -203,6 +180,65 @@ public final class NettyFloorProbe
                 FILTER[slot]--;
             }
             count(releaser, -1, -bytes);
+        }
+        return sum;
+    }
+
+    private static long samplingOnly(final ByteBufAllocator allocator, final int pairs)
+    {
+        long sum = 0;
+        for (int i = 0; i < pairs; i++)
+        {
+            final ByteBuf buffer = allocator.directBuffer(256);
+            final int bytes = buffer.capacity();
+            final PerThread acquirer = current();
+            final long left = acquirer.untilSample - bytes;
+            if (left > 0)
+            {
+                acquirer.untilSample = left;
+            }
+            else
+            {
+                acquirer.untilSample = 512 * 1024;
+                FILTER[slot(allocator, bytes)]++;
+            }
+            sum += bytes;
+            final int slot = slot(allocator, bytes);
+            buffer.release();
+            if (0 != FILTER[slot])
+            {
+                FILTER[slot]--;
+            }
+        }
+        return sum;
+    }
+
+    private static long split(final ByteBufAllocator allocator, final int pairs)
+    {
+        long sum = 0;
+        for (int i = 0; i < pairs; i++)
+        {
+            final ByteBuf buffer = allocator.directBuffer(256);
+            final int bytes = buffer.capacity();
+            final PerThread acquirer = current();
+            final long acquired = acquirer.acqBytes + bytes;
+            ACQ_BYTES.setOpaque(acquirer, acquired);
+            ACQ_COUNT.setOpaque(acquirer, acquirer.acqCount + 1);
+            if (acquired >= acquirer.nextSample)
+            {
+                acquirer.nextSample = acquired + 512 * 1024;
+                FILTER[slot(allocator, bytes)]++;
+            }
+            sum += bytes;
+            final int slot = slot(allocator, bytes);
+            buffer.release();
+            if (0 != FILTER[slot])
+            {
+                FILTER[slot]--;
+            }
+            final PerThread releaser = current();
+            REL_BYTES.setOpaque(releaser, releaser.relBytes + bytes);
+            REL_COUNT.setOpaque(releaser, releaser.relCount + 1);
         }
         return sum;
     }
@@ -262,6 +298,11 @@ public final class NettyFloorProbe
         long untilSample = 512 * 1024;
         long count;
         long bytes;
+        long acqBytes;
+        long acqCount;
+        long nextSample = 512 * 1024;
+        long relBytes;
+        long relCount;
     }
 
     /**

@@ -159,17 +159,7 @@ public final class NettyFloorProbe
             final ByteBuf buffer = allocator.directBuffer(256);
             final int bytes = buffer.capacity();
             final PerThread acquirer = current();
-            final long left = acquirer.untilSample - bytes;
-            if (left > 0)
-            {
-                acquirer.untilSample = left;
-            }
-            else
-            {
-                // NOTE: sampled: here only its filter slot is marked; the agent would also capture its stack.
-                acquirer.untilSample = 512 * 1024;
-                FILTER[slot(allocator, bytes)]++;
-            }
+            countDown(acquirer, allocator, bytes);
             count(acquirer, 1, bytes);
             sum += bytes;
             final int slot = slot(allocator, bytes);
@@ -191,17 +181,7 @@ public final class NettyFloorProbe
         {
             final ByteBuf buffer = allocator.directBuffer(256);
             final int bytes = buffer.capacity();
-            final PerThread acquirer = current();
-            final long left = acquirer.untilSample - bytes;
-            if (left > 0)
-            {
-                acquirer.untilSample = left;
-            }
-            else
-            {
-                acquirer.untilSample = 512 * 1024;
-                FILTER[slot(allocator, bytes)]++;
-            }
+            countDown(current(), allocator, bytes);
             sum += bytes;
             final int slot = slot(allocator, bytes);
             buffer.release();
@@ -241,6 +221,24 @@ public final class NettyFloorProbe
             REL_COUNT.setOpaque(releaser, releaser.relCount + 1);
         }
         return sum;
+    }
+
+    /**
+     * Sampled mode's count-down by bytes on acquire; a sampled buffer here only has its filter slot marked (the agent
+     * would also capture its stack). Small enough to be inlined into each variant's loop.
+     */
+    private static void countDown(final PerThread acquirer, final Object chunk, final int bytes)
+    {
+        final long left = acquirer.untilSample - bytes;
+        if (left > 0)
+        {
+            acquirer.untilSample = left;
+        }
+        else
+        {
+            acquirer.untilSample = 512 * 1024;
+            FILTER[slot(chunk, bytes)]++;
+        }
     }
 
     private static int slot(final Object chunk, final int offset)

@@ -13,9 +13,12 @@ import java.util.List;
  * often than the JDK's off-heap blocks: an index of every live buffer ({@code LiveSizes}, a put and a remove per
  * buffer) cost sampled mode some 30 % of a Netty acquire/release pair. Here no unsampled buffer is indexed:
  * <ul>
- * <li>the exact live count and bytes of {@code POOLED} are per-thread sums ({@link ThreadState#pool(long, long)}),
- * added up when a dump or the MBean asks; a release knows its buffer's size from the buffer itself, so it needs no
- * lookup;</li>
+ * <li>the exact live count and bytes of {@code POOLED} are per-thread sums, acquisitions
+ * ({@link ThreadState#poolAcquire(long)}) less releases ({@link ThreadState#poolRelease(long)}), each only growing
+ * and added up when a dump or the MBean asks, releases first, so that a buffer handed between threads while they are
+ * read is never taken off without being added (the figure never falls below the buffers live throughout the
+ * reading, nor below 0); a release knows its buffer's size from the buffer itself, so it needs no lookup, and the
+ * acquired bytes are sampling's count-down too;</li>
  * <li>whether a released buffer was sampled (has a record to end) is told by a counting filter keyed by a hash of
  * the chunk and the offset: a slot is non-zero only while a sampled buffer (or one acquired while paused) hashing
  * to it is live, so an unsampled release reads one array element and, unless it collides, goes no further.</li>
@@ -102,19 +105,36 @@ public final class PoolLive
     }
 
     /**
-     * Counts a buffer acquired or released on a thread, and has the thread's figures summed from then on.
+     * Counts a buffer acquired on a thread, and has the thread's figures summed from then on. The common path
+     * counts with {@link ThreadState#poolAcquire(long)} straight away: a thread's first acquisition always reaches
+     * {@link #register(ThreadState)} too, its {@link ThreadState#poolSampleAt} being 0 until then.
      *
      * @param state the thread's state.
-     * @param count +1 or -1.
-     * @param bytes the buffer's size, negative for a release.
+     * @param bytes the buffer's size.
      */
-    void count(final ThreadState state, final long count, final long bytes)
+    void acquired(final ThreadState state, final long bytes)
     {
         if (!state.poolCounted)
         {
             register(state);
         }
-        state.pool(count, bytes);
+        state.poolAcquire(bytes);
+    }
+
+    /**
+     * Counts a buffer released on a thread (or one acquired that is taken out of the totals again), and has the
+     * thread's figures summed from then on.
+     *
+     * @param state the thread's state.
+     * @param bytes the buffer's size.
+     */
+    void released(final ThreadState state, final long bytes)
+    {
+        if (!state.poolCounted)
+        {
+            register(state);
+        }
+        state.poolRelease(bytes);
     }
 
     /**
@@ -137,36 +157,55 @@ public final class PoolLive
     }
 
     /**
-     * Live pooled buffers now.
+     * Live pooled buffers now: exact while no buffer is acquired or released; while they are, at least every buffer
+     * live throughout the reading, and never below 0.
      *
      * @return acquired less released, over every thread, dead ones included.
      */
     public synchronized long count()
     {
-        long sum = retiredCount;
+        // NOTE: every thread's releases are read before any thread's acquisitions: a release seen had its
+        // acquisition happen before it, so that is seen too, and a buffer handed from thread to thread meanwhile is
+        // never taken off without having been added. A thread registers under this lock, so none joins meanwhile.
+        long released = 0;
         for (int i = 0; i < threads.size(); i++)
         {
-            sum += threads.get(i).state.poolCount();
+            released += threads.get(i).state.poolReleased();
         }
-        return sum;
+        long acquired = 0;
+        for (int i = 0; i < threads.size(); i++)
+        {
+            acquired += threads.get(i).state.poolAcquired();
+        }
+        return retiredCount + acquired - released;
     }
 
     /**
-     * Bytes of the live pooled buffers now.
+     * Bytes of the live pooled buffers now, read as {@link #count()} is.
      *
      * @return bytes acquired less bytes released, over every thread, dead ones included.
      */
     public synchronized long bytes()
     {
-        long sum = retiredBytes;
+        long released = 0;
         for (int i = 0; i < threads.size(); i++)
         {
-            sum += threads.get(i).state.poolBytes();
+            released += threads.get(i).state.poolReleasedBytes();
         }
-        return sum;
+        long acquired = 0;
+        for (int i = 0; i < threads.size(); i++)
+        {
+            acquired += threads.get(i).state.poolAcquiredBytes();
+        }
+        return retiredBytes + acquired - released;
     }
 
-    private synchronized void register(final ThreadState state)
+    /**
+     * Has a thread's figures summed from now on, and sets its first sampling point.
+     *
+     * @param state the thread's state, on its own thread.
+     */
+    synchronized void register(final ThreadState state)
     {
         if (state.poolCounted)
         {
@@ -178,6 +217,9 @@ public final class PoolLive
             sweepAt = Math.max(64, 2 * threads.size());
         }
         threads.add(new Counted(state, new WeakReference<>(Thread.currentThread())));
+        // NOTE: the interval the state drew when it was made, counted from the thread's first acquired byte: no
+        // acquisition is counted before its thread registers but the one that registers it.
+        state.poolSampleAt = state.untilSample;
         state.poolCounted = true;
     }
 
@@ -193,8 +235,8 @@ public final class PoolLive
             final Thread thread = counted.thread.get();
             if (null == thread || !thread.isAlive())
             {
-                retiredCount += counted.state.poolCount();
-                retiredBytes += counted.state.poolBytes();
+                retiredCount += counted.state.poolAcquired() - counted.state.poolReleased();
+                retiredBytes += counted.state.poolAcquiredBytes() - counted.state.poolReleasedBytes();
                 threads.remove(i);
             }
         }

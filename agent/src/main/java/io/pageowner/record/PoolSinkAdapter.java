@@ -12,8 +12,9 @@ import io.pageowner.table.LiveSizes;
  * Only direct memory is recorded: a heap arena's chunk (a {@code byte[]}, a heap {@code ByteBuf}) is ignored.
  * <p>
  * In sampled mode, when the agent started before any pool class was loaded, an unsampled buffer takes the cheap
- * path of {@link PoolLive}: a thread-state lookup, a count-down and two counts on acquire, a hash, one array read,
- * a thread-state lookup and two counts on release; no address is read, no guard taken and nothing indexed.
+ * path of {@link PoolLive}: a thread-state lookup and two counts on acquire (the bytes acquired are the sampling
+ * count-down too), a hash, one array read, a thread-state lookup and two counts on release; no address is read, no
+ * guard taken and nothing indexed.
  */
 public final class PoolSinkAdapter extends PoolSink implements StackFlag
 {
@@ -100,7 +101,7 @@ public final class PoolSinkAdapter extends PoolSink implements StackFlag
             // NOTE: paused: indexed apart, out of the totals.
             if (bytes > 0 && direct(memory))
             {
-                sampleOrCountOff(stopped, states.current(), memory, offset, bytes);
+                sampleOrCountOff(stopped, states.current(), memory, offset, bytes, false);
             }
             return;
         }
@@ -196,37 +197,54 @@ public final class PoolSinkAdapter extends PoolSink implements StackFlag
     }
 
     /**
-     * Sampled mode's cheap path, acquire: an unsampled buffer is counted on its thread and nothing more. The guard
-     * is not looked at: a buffer is counted on acquire as its release is, whatever the thread does (the agent's own
-     * work never acquires from an application's pool).
+     * Sampled mode's cheap path, acquire: an unsampled buffer is counted on its thread and nothing more; the bytes
+     * the thread has acquired, which the count keeps, tell whether it is the one sampled. The guard is not looked
+     * at: a buffer is counted on acquire as its release is, whatever the thread does (the agent's own work never
+     * acquires from an application's pool).
      */
     private void acquiredSampled(final PoolLive cheap, final Object memory, final int offset, final int bytes)
     {
         final ThreadState state = states.current();
-        final long left = state.untilSample - bytes;
-        if (left > 0)
+        if (state.poolAcquire(bytes) >= state.poolSampleAt)
         {
-            state.untilSample = left;
-            cheap.count(state, 1, bytes);
-            return;
+            sampleOrCountOff(cheap, state, memory, offset, bytes, true);
         }
-        sampleOrCountOff(cheap, state, memory, offset, bytes);
     }
 
     /**
-     * The cheap path's rare acquire: the buffer is the one sampled (recorded with its stack, its filter slot
-     * marked), or recording is paused (indexed apart, not in the totals).
+     * The cheap path's rare acquire: the thread's first (whose figures are summed from then on), the buffer
+     * sampled (recorded with its stack, its filter slot marked), or recording is paused (indexed apart, not in the
+     * totals).
+     *
+     * @param counted whether the buffer was counted already (the cheap path), or is to be counted here if it
+     *                belongs in the totals (the path taken while paused).
      */
     private void sampleOrCountOff(
-        final PoolLive cheap, final ThreadState state, final Object memory, final int offset, final int bytes)
+        final PoolLive cheap,
+        final ThreadState state,
+        final Object memory,
+        final int offset,
+        final int bytes,
+        final boolean counted)
     {
+        if (counted && !state.poolCounted)
+        {
+            cheap.register(state);
+            if (state.poolAcquiredBytes() < state.poolSampleAt)
+            {
+                return;
+            }
+        }
         final long base = base(memory);
         final ThreadState guard = main.state();
         if (0 == base || !guard.enter())
         {
             // NOTE: neither recorded nor indexed (the chunk's address could not be read, which is counted, or the
             // agent's own work holds the guard): counted like an unsampled buffer, as its release will be.
-            cheap.count(state, 1, bytes);
+            if (!counted)
+            {
+                cheap.acquired(state, bytes);
+            }
             return;
         }
         state.enter();
@@ -241,12 +259,21 @@ public final class PoolSinkAdapter extends PoolSink implements StackFlag
                 final long stale = recorder.liveSizes().put(base + offset, LiveSizes.pack(bytes, 0, false));
                 if (LiveSizes.FULL == stale)
                 {
-                    // NOTE: its release cannot be told from one of a counted buffer, so it is counted now: the
-                    // totals stay exact about what is live, and the table_full count says one was not indexed.
+                    // NOTE: its release cannot be told from one of a counted buffer, so it is counted: the totals
+                    // stay exact about what is live, and the table_full count says one was not indexed.
                     recorder.counters.tableFull(Kind.POOLED, bytes);
-                    cheap.count(state, 1, bytes);
+                    if (!counted)
+                    {
+                        cheap.acquired(state, bytes);
+                    }
+                    return;
                 }
-                else if (LiveSizes.NONE == stale)
+                if (counted)
+                {
+                    // NOTE: recording was paused after this acquisition took the cheap path: taken out again.
+                    cheap.released(state, bytes);
+                }
+                if (LiveSizes.NONE == stale)
                 {
                     // NOTE: its slot is marked like a sampled buffer's, so that only releases at marked slots look
                     // it up, rather than every release while one such buffer is out.
@@ -255,8 +282,11 @@ public final class PoolSinkAdapter extends PoolSink implements StackFlag
                 }
                 return;
             }
-            state.untilSample = recorder.mode().nextInterval(state);
-            cheap.count(state, 1, bytes);
+            if (!counted)
+            {
+                cheap.acquired(state, bytes);
+            }
+            state.poolSampleAt = state.poolAcquiredBytes() + recorder.mode().nextInterval(state);
             if (recorder.recording() && recorder.mode().record(state, base + offset, bytes, Kind.POOLED, null))
             {
                 cheap.mark(PoolLive.slot(memory, offset));
@@ -283,7 +313,7 @@ public final class PoolSinkAdapter extends PoolSink implements StackFlag
         final ThreadState state = states.current();
         if (!cheap.marked(slot))
         {
-            cheap.count(state, -1, -bytes);
+            cheap.released(state, bytes);
             return;
         }
         releasingMarked(cheap, state, memory, offset, bytes, slot);
@@ -322,7 +352,7 @@ public final class PoolSinkAdapter extends PoolSink implements StackFlag
                 recorder.counters.beforeStart.incrementAndGet();
                 return;
             }
-            cheap.count(state, -1, -bytes);
+            cheap.released(state, bytes);
         }
         catch (final Throwable ex)
         {

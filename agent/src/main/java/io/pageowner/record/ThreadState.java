@@ -25,8 +25,10 @@ final class ThreadState
     static final String ATTACH_LISTENER = "Attach Listener";
 
     private static final Unsafe UNSAFE = Unsafe.getUnsafe();
-    private static final long POOL_COUNT = UNSAFE.objectFieldOffset(ThreadState.class, "poolCount");
-    private static final long POOL_BYTES = UNSAFE.objectFieldOffset(ThreadState.class, "poolBytes");
+    private static final long POOL_ACQUIRED = UNSAFE.objectFieldOffset(ThreadState.class, "poolAcquired");
+    private static final long POOL_ACQUIRED_BYTES = UNSAFE.objectFieldOffset(ThreadState.class, "poolAcquiredBytes");
+    private static final long POOL_RELEASED = UNSAFE.objectFieldOffset(ThreadState.class, "poolReleased");
+    private static final long POOL_RELEASED_BYTES = UNSAFE.objectFieldOffset(ThreadState.class, "poolReleasedBytes");
 
     final StackCapture capture;
     /** This thread's share of the owner table's live totals: an insert or remove through it adds no atomics. */
@@ -63,18 +65,29 @@ final class ThreadState
     private int nextTemp;
 
     /**
-     * Pools' sampled mode ({@link PoolLive}): pooled buffers this thread acquired less those it released (a buffer
-     * released by another thread counts there, so one thread's figure may be negative; the sum over threads is
-     * exact). Written by this thread only, read by a dump on another.
+     * Pools' sampled mode ({@link PoolLive}): pooled buffers this thread acquired, ever. Acquisitions and releases
+     * are counted apart, each figure only growing (a buffer released by another thread counts there), so that a
+     * dump that reads every thread's releases before any acquisition never finds more released than acquired;
+     * the acquired bytes are also sampling's count-down ({@link #poolSampleAt}). Written by this thread only,
+     * read by a dump on another.
      */
-    private long poolCount;
-    /** Pools' sampled mode: the bytes of {@link #poolCount}'s buffers. */
-    private long poolBytes;
+    private long poolAcquired;
+    /** Pools' sampled mode: the bytes of {@link #poolAcquired}'s buffers. */
+    private long poolAcquiredBytes;
+    /** Pools' sampled mode: pooled buffers this thread released, ever. */
+    private long poolReleased;
+    /** Pools' sampled mode: the bytes of {@link #poolReleased}'s buffers. */
+    private long poolReleasedBytes;
+    /**
+     * Pools' sampled mode: the figure of {@link #poolAcquiredBytes} at which this thread's next pooled buffer is
+     * sampled; 0 until {@link PoolLive} has the thread, so that its first acquisition takes the rare path.
+     */
+    long poolSampleAt;
     /** Full mode: the last time {@link RecordClock} read for this thread, to tell whether it allocates fast. */
     long lastStampNanos;
     /** Full mode: readings in a row, each soon after the one before; see {@link RecordClock}. */
     int busyStamps;
-    /** Whether {@link PoolLive} sums this thread's {@link #poolCount} and {@link #poolBytes}. */
+    /** Whether {@link PoolLive} sums this thread's pool figures. */
     boolean poolCounted;
 
     ThreadState(final StackCapture capture, final ThreadTally tally, final long tid, final long seed)
@@ -228,35 +241,70 @@ final class ThreadState
     }
 
     /**
-     * Counts a pooled buffer acquired (+1) or released (-1) by this thread. Opaque stores: a plain {@code mov} on
-     * x86, which the compiler may neither drop nor sink out of a loop, so a dump on another thread sees them.
+     * Counts a pooled buffer this thread acquired. Opaque stores: a plain {@code mov} on x86, which the compiler may
+     * neither drop nor sink out of a loop, so a dump on another thread sees them.
      *
-     * @param count +1 or -1.
-     * @param bytes the buffer's size, negative for a release.
+     * @param bytes the buffer's size.
+     * @return the bytes this thread has acquired, this buffer's included.
      */
-    void pool(final long count, final long bytes)
+    long poolAcquire(final long bytes)
     {
-        UNSAFE.putLongOpaque(this, POOL_COUNT, poolCount + count);
-        UNSAFE.putLongOpaque(this, POOL_BYTES, poolBytes + bytes);
+        final long total = poolAcquiredBytes + bytes;
+        UNSAFE.putLongOpaque(this, POOL_ACQUIRED_BYTES, total);
+        UNSAFE.putLongOpaque(this, POOL_ACQUIRED, poolAcquired + 1);
+        return total;
     }
 
     /**
-     * This thread's pooled buffers, read from another thread.
+     * Counts a pooled buffer this thread released, or one it acquired that is taken out of the totals again.
+     * Release stores (a plain {@code mov} on x86 too): a dump that reads them with acquire loads also sees the
+     * acquisition of every buffer whose release it sees, which happened before it.
      *
-     * @return acquired less released.
+     * @param bytes the buffer's size.
      */
-    long poolCount()
+    void poolRelease(final long bytes)
     {
-        return UNSAFE.getLongOpaque(this, POOL_COUNT);
+        UNSAFE.putLongRelease(this, POOL_RELEASED_BYTES, poolReleasedBytes + bytes);
+        UNSAFE.putLongRelease(this, POOL_RELEASED, poolReleased + 1);
     }
 
     /**
-     * The bytes of {@link #poolCount()}'s buffers, read from another thread.
+     * Pooled buffers this thread acquired, read from another thread after its releases.
      *
-     * @return bytes acquired less bytes released.
+     * @return the count, ever.
      */
-    long poolBytes()
+    long poolAcquired()
     {
-        return UNSAFE.getLongOpaque(this, POOL_BYTES);
+        return UNSAFE.getLongOpaque(this, POOL_ACQUIRED);
+    }
+
+    /**
+     * The bytes of {@link #poolAcquired()}'s buffers, read from another thread after its releases.
+     *
+     * @return the bytes, ever.
+     */
+    long poolAcquiredBytes()
+    {
+        return UNSAFE.getLongOpaque(this, POOL_ACQUIRED_BYTES);
+    }
+
+    /**
+     * Pooled buffers this thread released, read from another thread.
+     *
+     * @return the count, ever.
+     */
+    long poolReleased()
+    {
+        return UNSAFE.getLongAcquire(this, POOL_RELEASED);
+    }
+
+    /**
+     * The bytes of {@link #poolReleased()}'s buffers, read from another thread.
+     *
+     * @return the bytes, ever.
+     */
+    long poolReleasedBytes()
+    {
+        return UNSAFE.getLongAcquire(this, POOL_RELEASED_BYTES);
     }
 }

@@ -8,8 +8,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -90,6 +95,106 @@ class PoolLiveTest
         }
         assertEquals(0, main.counters().untracked());
         assertEquals(0, main.counters().suppressedErrors());
+    }
+
+    @Test
+    void shouldNeverReadTotalsBelowTheBuffersLiveThroughoutWhileOthersChangeThreads() throws Exception
+    {
+        final PoolSinkAdapter adapter = new PoolSinkAdapter(pools, main, true);
+        main.follow(pools);
+        final PoolLive live = pools.poolLive();
+        final int kept = 64;
+        final int size = 64;
+        for (int i = 0; i < kept; i++)
+        {
+            adapter.acquired(chunk, i * size, size, null);
+        }
+        // NOTE: each producer acquires buffers and hands them through a queue to a consumer that releases them, as
+        // an event loop releases what the application acquired; offsets come round only long after their release.
+        final int pairs = 2;
+        final int perProducer = 100_000;
+        final int ring = 4096;
+        final AtomicBoolean done = new AtomicBoolean();
+        final List<Thread> workers = new ArrayList<>();
+        for (int p = 0; p < pairs; p++)
+        {
+            final int first = kept + p * ring;
+            final BlockingQueue<Integer> handed = new ArrayBlockingQueue<>(ring / 4);
+            workers.add(new Thread(() ->
+            {
+                for (int i = 0; i < perProducer; i++)
+                {
+                    final int offset = (first + i % ring) * size;
+                    adapter.acquired(chunk, offset, size, null);
+                    putUninterruptibly(handed, offset);
+                }
+                putUninterruptibly(handed, -1);
+            }, "producer-" + p));
+            workers.add(new Thread(() ->
+            {
+                for (int offset = takeUninterruptibly(handed); offset >= 0; offset = takeUninterruptibly(handed))
+                {
+                    adapter.releasing(chunk, offset, size);
+                }
+            }, "consumer-" + p));
+        }
+        final long[] lowest = { Long.MAX_VALUE, Long.MAX_VALUE };
+        final long[] reads = new long[1];
+        final Thread reader = new Thread(() ->
+        {
+            while (!done.get())
+            {
+                lowest[0] = Math.min(lowest[0], live.count());
+                lowest[1] = Math.min(lowest[1], live.bytes());
+                reads[0]++;
+            }
+        }, "reader");
+        reader.start();
+        workers.forEach(Thread::start);
+        for (final Thread worker : workers)
+        {
+            worker.join();
+        }
+        done.set(true);
+        reader.join();
+        assertTrue(reads[0] > 0);
+        assertTrue(lowest[0] >= kept, "read below the " + kept + " buffers live throughout: " + lowest[0]);
+        assertTrue(lowest[1] >= (long)kept * size, "bytes read below what stays live: " + lowest[1]);
+        assertEquals(kept, live.count(), "exact once nothing changes");
+        assertEquals((long)kept * size, live.bytes());
+        for (int i = 0; i < kept; i++)
+        {
+            adapter.releasing(chunk, i * size, size);
+        }
+        assertEquals(0, live.count());
+        assertEquals(0, live.bytes());
+        assertEquals(0, poolTable.liveCount(), "every sampled buffer's record ended with its release");
+        assertEquals(0, main.counters().untracked());
+        assertEquals(0, main.counters().suppressedErrors());
+    }
+
+    private static void putUninterruptibly(final BlockingQueue<Integer> queue, final int value)
+    {
+        try
+        {
+            queue.put(value);
+        }
+        catch (final InterruptedException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static int takeUninterruptibly(final BlockingQueue<Integer> queue)
+    {
+        try
+        {
+            return queue.take();
+        }
+        catch (final InterruptedException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
     }
 
     @Test

@@ -28,11 +28,14 @@ import static io.pageowner.table.OwnerTableDescriptor.SIZE_BITS;
 import static io.pageowner.table.OwnerTableDescriptor.STACK_ID_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.STALE_REPLACED_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.STATE_OFFSET;
-import static io.pageowner.table.OwnerTableDescriptor.STRIPE_BYTES_OFFSET;
-import static io.pageowner.table.OwnerTableDescriptor.STRIPE_COUNT_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.STRIPE_FREE_LIST_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.STRIPE_INSERTED_BYTES_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.STRIPE_INSERTED_COUNT_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.STRIPE_INSERTED_PAGES_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.STRIPE_LENGTH;
-import static io.pageowner.table.OwnerTableDescriptor.STRIPE_PAGES_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.STRIPE_REMOVED_BYTES_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.STRIPE_REMOVED_COUNT_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.STRIPE_REMOVED_PAGES_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.THREAD_REF_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.TIMESTAMP_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.segmentCount;
@@ -70,6 +73,9 @@ import static org.agrona.BitUtil.SIZE_OF_LONG;
  * keeps one slot it freed for its next insert, which then neither pops nor pushes a free list: so while up to one
  * slot per thread with a tally is kept, an insert on another thread may find the table full that much earlier.
  * The slot of an ended thread goes back to a free list when the tallies are next swept ({@link ThreadTallies}).
+ * Stripes and tallies count insertions and removals apart, and {@link #liveCount()} and the other totals read every
+ * removal before any insertion, so that records inserted and removed on different threads while they read never
+ * make a total fall below the records live throughout the reading.
  * <p>
  * <b>Index.</b> Records are chained under a key made of an index level and the start of the record, so that
  * {@link #remove(long, OwnerRecord)} finds a record from its start address alone, while
@@ -689,8 +695,16 @@ public final class OwnerTable extends OwnerTableReader implements AutoCloseable
             return;
         }
 
-        buffer.getAndAddLong(stripe + STRIPE_COUNT_OFFSET, count);
-        buffer.getAndAddLong(stripe + STRIPE_BYTES_OFFSET, bytes);
-        buffer.getAndAddLong(stripe + STRIPE_PAGES_OFFSET, pages);
+        // NOTE: insertions and removals apart, each only growing (see OwnerTableDescriptor#STRIPE_LENGTH).
+        if (count > 0)
+        {
+            buffer.getAndAddLong(stripe + STRIPE_INSERTED_COUNT_OFFSET, count);
+            buffer.getAndAddLong(stripe + STRIPE_INSERTED_BYTES_OFFSET, bytes);
+            buffer.getAndAddLong(stripe + STRIPE_INSERTED_PAGES_OFFSET, pages);
+            return;
+        }
+        buffer.getAndAddLong(stripe + STRIPE_REMOVED_COUNT_OFFSET, -count);
+        buffer.getAndAddLong(stripe + STRIPE_REMOVED_BYTES_OFFSET, -bytes);
+        buffer.getAndAddLong(stripe + STRIPE_REMOVED_PAGES_OFFSET, -pages);
     }
 }

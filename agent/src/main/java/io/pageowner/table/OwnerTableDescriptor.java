@@ -287,22 +287,34 @@ public final class OwnerTableDescriptor
      *   0                   1                   2                   3
      *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
      *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
-     *  |                          Live records                         |
+     *  |                        Records inserted                       |
      *  |                                                               |
      *  +---------------------------------------------------------------+
-     *  |                           Live bytes                          |
+     *  |                         Bytes inserted                        |
      *  |                                                               |
      *  +---------------------------------------------------------------+
-     *  |                           Live pages                          |
+     *  |                         Pages inserted                        |
      *  |                                                               |
      *  +---------------------------------------------------------------+
      *  |                Free list top (slot + 1, 0 = empty)            |
      *  +---------------------------------------------------------------+
      *  |                Free list ABA tag (pop/push count)             |
      *  +---------------------------------------------------------------+
+     *  |                        Records removed                        |
+     *  |                                                               |
+     *  +---------------------------------------------------------------+
+     *  |                         Bytes removed                         |
+     *  |                                                               |
+     *  +---------------------------------------------------------------+
+     *  |                         Pages removed                         |
+     *  |                                                               |
+     *  +---------------------------------------------------------------+
      *  |                     ... pad to 64 bytes ...                  ...
      *  +---------------------------------------------------------------+
      * </pre>
+     * The figures only grow: a reader of the live totals sums every removal (here and in the threads' tallies)
+     * before any insertion, so that a record inserted by one thread and removed by another while it reads is never
+     * taken off without being added, and the totals never read below the records live throughout the reading.
      * A free list head is a single long so that the top slot and its ABA tag change in one compare-and-set, as in a
      * Treiber stack. A slot freed by one thread and needed by another moves between stripes: an insert whose own
      * list is empty takes from the other stripes' lists before it claims a slot never used.
@@ -310,24 +322,39 @@ public final class OwnerTableDescriptor
     public static final int STRIPE_LENGTH = CACHE_LINE_LENGTH;
 
     /**
-     * Offset within a stripe of its live record count ({@code long}).
+     * Offset within a stripe of the records inserted through it ({@code long}).
      */
-    public static final int STRIPE_COUNT_OFFSET = 0;
+    public static final int STRIPE_INSERTED_COUNT_OFFSET = 0;
 
     /**
-     * Offset within a stripe of its live byte total ({@code long}).
+     * Offset within a stripe of the bytes inserted through it ({@code long}).
      */
-    public static final int STRIPE_BYTES_OFFSET = STRIPE_COUNT_OFFSET + SIZE_OF_LONG;
+    public static final int STRIPE_INSERTED_BYTES_OFFSET = STRIPE_INSERTED_COUNT_OFFSET + SIZE_OF_LONG;
 
     /**
-     * Offset within a stripe of its live page total ({@code long}).
+     * Offset within a stripe of the pages inserted through it ({@code long}).
      */
-    public static final int STRIPE_PAGES_OFFSET = STRIPE_BYTES_OFFSET + SIZE_OF_LONG;
+    public static final int STRIPE_INSERTED_PAGES_OFFSET = STRIPE_INSERTED_BYTES_OFFSET + SIZE_OF_LONG;
 
     /**
      * Offset within a stripe of its free list head ({@code long}: ABA tag in the high half, slot + 1 in the low).
      */
-    public static final int STRIPE_FREE_LIST_OFFSET = STRIPE_PAGES_OFFSET + SIZE_OF_LONG;
+    public static final int STRIPE_FREE_LIST_OFFSET = STRIPE_INSERTED_PAGES_OFFSET + SIZE_OF_LONG;
+
+    /**
+     * Offset within a stripe of the records removed through it ({@code long}).
+     */
+    public static final int STRIPE_REMOVED_COUNT_OFFSET = STRIPE_FREE_LIST_OFFSET + SIZE_OF_LONG;
+
+    /**
+     * Offset within a stripe of the bytes removed through it ({@code long}).
+     */
+    public static final int STRIPE_REMOVED_BYTES_OFFSET = STRIPE_REMOVED_COUNT_OFFSET + SIZE_OF_LONG;
+
+    /**
+     * Offset within a stripe of the pages removed through it ({@code long}).
+     */
+    public static final int STRIPE_REMOVED_PAGES_OFFSET = STRIPE_REMOVED_BYTES_OFFSET + SIZE_OF_LONG;
 
     /**
      * Offset of the first stripe from the start of the table memory.

@@ -6,8 +6,6 @@ import static io.pageowner.table.OwnerTableDescriptor.ADDRESS_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.BUCKET_LENGTH;
 import static io.pageowner.table.OwnerTableDescriptor.BUCKET_LINK_MASK;
 import static io.pageowner.table.OwnerTableDescriptor.BUCKET_LOCK_BIT;
-import static io.pageowner.table.OwnerTableDescriptor.COUNTERS_OFFSET;
-import static io.pageowner.table.OwnerTableDescriptor.COUNTER_STRIPES;
 import static io.pageowner.table.OwnerTableDescriptor.DIRECTORY_ENTRY_LENGTH;
 import static io.pageowner.table.OwnerTableDescriptor.DIRECTORY_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.GRANULE_SHIFT;
@@ -24,10 +22,6 @@ import static io.pageowner.table.OwnerTableDescriptor.SIZE_BITS;
 import static io.pageowner.table.OwnerTableDescriptor.STACK_ID_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.STALE_REPLACED_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.STATE_OFFSET;
-import static io.pageowner.table.OwnerTableDescriptor.STRIPE_BYTES_OFFSET;
-import static io.pageowner.table.OwnerTableDescriptor.STRIPE_COUNT_OFFSET;
-import static io.pageowner.table.OwnerTableDescriptor.STRIPE_LENGTH;
-import static io.pageowner.table.OwnerTableDescriptor.STRIPE_PAGES_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.THREAD_REF_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.TIMESTAMP_OFFSET;
 import static io.pageowner.table.OwnerTableDescriptor.bucketCount;
@@ -296,35 +290,35 @@ public abstract class OwnerTableReader
     }
 
     /**
-     * Number of live records, summed over stripes and threads' tallies: exact when no writer is active,
-     * approximate otherwise.
+     * Number of live records, summed over stripes and threads' tallies: exact when no writer is active, otherwise
+     * at least every record live throughout the reading ({@link ThreadTallies#live(TableBuffer, int)}).
      *
      * @return number of live records.
      */
     public long liveCount()
     {
-        return sumStripes(STRIPE_COUNT_OFFSET) + tallies.sum(ThreadTallies.COUNT);
+        return tallies.live(buffer, ThreadTallies.COUNT);
     }
 
     /**
-     * Total size in bytes of the live records, summed over stripes and tallies: exact when no writer is active.
+     * Total size in bytes of the live records, summed as {@link #liveCount()} is.
      *
      * @return total size of the live records.
      */
     public long liveBytes()
     {
-        return sumStripes(STRIPE_BYTES_OFFSET) + tallies.sum(ThreadTallies.BYTES);
+        return tallies.live(buffer, ThreadTallies.BYTES);
     }
 
     /**
-     * Sum of the page spans of the live records, summed over stripes and tallies: exact when no writer is active.
-     * A page shared by several records counts once per record.
+     * Sum of the page spans of the live records, summed as {@link #liveCount()} is. A page shared by several records
+     * counts once per record.
      *
      * @return sum of the page counts of the live records.
      */
     public long livePages()
     {
-        return sumStripes(STRIPE_PAGES_OFFSET) + tallies.sum(ThreadTallies.PAGES);
+        return tallies.live(buffer, ThreadTallies.PAGES);
     }
 
     /**
@@ -575,16 +569,5 @@ public abstract class OwnerTableReader
     final long recordAddress(final int slot)
     {
         return buffer.getLong(directoryEntryOffset(slot)) + recordOffset(slot & segmentMask);
-    }
-
-    private long sumStripes(final int fieldOffset)
-    {
-        long sum = 0;
-        for (int i = 0; i < COUNTER_STRIPES; i++)
-        {
-            sum += buffer.getLongVolatile(COUNTERS_OFFSET + (i * STRIPE_LENGTH) + fieldOffset);
-        }
-
-        return sum;
     }
 }

@@ -102,6 +102,11 @@ final class RawMemory
         return UNSAFE.getLongOpaque(base, offset);
     }
 
+    static long getLongAcquire(final Object base, final long offset)
+    {
+        return UNSAFE.getLongAcquire(base, offset);
+    }
+
     static void putLongRelease(final Object base, final long offset, final long value)
     {
         UNSAFE.putLongRelease(base, offset, value);

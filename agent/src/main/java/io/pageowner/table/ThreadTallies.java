@@ -4,6 +4,16 @@ import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.pageowner.table.OwnerTableDescriptor.COUNTERS_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.COUNTER_STRIPES;
+import static io.pageowner.table.OwnerTableDescriptor.STRIPE_INSERTED_BYTES_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.STRIPE_INSERTED_COUNT_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.STRIPE_INSERTED_PAGES_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.STRIPE_LENGTH;
+import static io.pageowner.table.OwnerTableDescriptor.STRIPE_REMOVED_BYTES_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.STRIPE_REMOVED_COUNT_OFFSET;
+import static io.pageowner.table.OwnerTableDescriptor.STRIPE_REMOVED_PAGES_OFFSET;
+
 /**
  * The {@link ThreadTally} of every thread that has one for a table, summed when a dump or the MBean asks for the
  * live totals. The tallies of threads that have ended are folded into retired sums when the list has doubled since
@@ -19,6 +29,13 @@ final class ThreadTallies
     static final int BYTES = 1;
     /** Index of the pages in a sum. */
     static final int PAGES = 2;
+
+    /** Per total ({@link #COUNT}, {@link #BYTES}, {@link #PAGES}), its removals' offset in a stripe. */
+    private static final int[] STRIPE_REMOVED =
+        { STRIPE_REMOVED_COUNT_OFFSET, STRIPE_REMOVED_BYTES_OFFSET, STRIPE_REMOVED_PAGES_OFFSET };
+    /** Per total, its insertions' offset in a stripe. */
+    private static final int[] STRIPE_INSERTED =
+        { STRIPE_INSERTED_COUNT_OFFSET, STRIPE_INSERTED_BYTES_OFFSET, STRIPE_INSERTED_PAGES_OFFSET };
 
     private final List<Entry> entries = new ArrayList<>();
     private final long[] retired = new long[3];
@@ -43,19 +60,54 @@ final class ThreadTallies
     }
 
     /**
-     * One of the totals over every tally, the retired ones included.
+     * One of a table's live totals, over its stripes and every tally: every removal is read before any insertion
+     * (the stripes' removals, then the tallies' under this lock, their insertions, then the stripes'). A removal
+     * seen came after its record's insertion, through the stripes or a tally, on this thread or another, and so that
+     * is seen too: the figure is exact while no writer is active, and otherwise never below the records live
+     * throughout the reading (nor below 0), above them by at most what was inserted meanwhile.
+     *
+     * @param buffer the table's memory, whose stripes are read with volatile loads.
+     * @param which  {@link #COUNT}, {@link #BYTES} or {@link #PAGES}.
+     * @return inserted less removed.
+     */
+    long live(final TableBuffer buffer, final int which)
+    {
+        final long removed = sumStripes(buffer, STRIPE_REMOVED[which]);
+        final long tallied = sum(which);
+        return sumStripes(buffer, STRIPE_INSERTED[which]) - removed + tallied;
+    }
+
+    private static long sumStripes(final TableBuffer buffer, final int fieldOffset)
+    {
+        long sum = 0;
+        for (int i = 0; i < COUNTER_STRIPES; i++)
+        {
+            sum += buffer.getLongVolatile(COUNTERS_OFFSET + (i * STRIPE_LENGTH) + fieldOffset);
+        }
+        return sum;
+    }
+
+    /**
+     * One of the totals over every tally, the retired ones included: every tally's removals are read before any
+     * tally's insertions ({@link #live(TableBuffer, int)}). Registration and the sweep take this lock too, so no
+     * tally joins or retires between the two reads.
      *
      * @param which {@link #COUNT}, {@link #BYTES} or {@link #PAGES}.
-     * @return the sum.
+     * @return the sum: inserted less removed.
      */
     synchronized long sum(final int which)
     {
-        long sum = retired[which];
+        long removed = 0;
         for (int i = 0; i < entries.size(); i++)
         {
-            sum += value(entries.get(i).tally, which);
+            removed += removed(entries.get(i).tally, which);
         }
-        return sum;
+        long inserted = 0;
+        for (int i = 0; i < entries.size(); i++)
+        {
+            inserted += inserted(entries.get(i).tally, which);
+        }
+        return retired[which] + inserted - removed;
     }
 
     /**
@@ -78,7 +130,7 @@ final class ThreadTallies
             {
                 for (int which = COUNT; which <= PAGES; which++)
                 {
-                    retired[which] += value(entry.tally, which);
+                    retired[which] += inserted(entry.tally, which) - removed(entry.tally, which);
                 }
                 entries.remove(i);
                 final int slot = entry.tally.takeSlot();
@@ -90,9 +142,14 @@ final class ThreadTallies
         }
     }
 
-    private static long value(final ThreadTally tally, final int which)
+    private static long inserted(final ThreadTally tally, final int which)
     {
-        return COUNT == which ? tally.count() : BYTES == which ? tally.bytes() : tally.pages();
+        return COUNT == which ? tally.inserted() : BYTES == which ? tally.insertedBytes() : tally.insertedPages();
+    }
+
+    private static long removed(final ThreadTally tally, final int which)
+    {
+        return COUNT == which ? tally.removed() : BYTES == which ? tally.removedBytes() : tally.removedPages();
     }
 
     private static final class Entry

@@ -3,6 +3,11 @@ package io.pageowner.table;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,6 +45,111 @@ class ThreadTallyTest
         assertEquals(0, table.liveCount());
         assertEquals(0, table.liveBytes());
         assertEquals(0, table.livePages());
+    }
+
+    @Test
+    void shouldNeverReadTotalsBelowTheRecordsLiveThroughoutWhileOthersEndOnOtherThreads() throws Exception
+    {
+        try (OwnerTable big = new OwnerTable(1 << 15, PAGE_SHIFT))
+        {
+            final int kept = 64;
+            for (int i = 0; i < kept; i++)
+            {
+                assertTrue(big.insert(BASE + (i * 4096L), 4096, 1, 1, 1, 0) >= 0);
+            }
+            // NOTE: each producer inserts records and hands them through a queue to a consumer that removes them, as
+            // the JDK's cleaner thread frees what application threads allocated; the first pair counts both sides
+            // in tallies, the second inserts through the stripes and removes through a tally, the third the other
+            // way round. Addresses come round only long after their removal.
+            final int pairs = 3;
+            final int perProducer = 100_000;
+            final int ring = 4096;
+            final AtomicBoolean done = new AtomicBoolean();
+            final List<Thread> workers = new ArrayList<>();
+            for (int p = 0; p < pairs; p++)
+            {
+                final long first = BASE + ((kept + (long)p * ring) * 4096L);
+                final boolean producerTally = 2 != p;
+                final boolean consumerTally = 1 != p;
+                final BlockingQueue<Long> handed = new ArrayBlockingQueue<>(ring / 4);
+                workers.add(new Thread(() ->
+                {
+                    final ThreadTally tally = producerTally ? big.tally() : null;
+                    for (int i = 0; i < perProducer; i++)
+                    {
+                        final long address = first + ((i % ring) * 4096L);
+                        if (big.insert(address, 4096, 1, 1, 1, 0, tally) < 0)
+                        {
+                            throw new AssertionError("table full");
+                        }
+                        put(handed, address);
+                    }
+                    put(handed, -1L);
+                }, "producer-" + p));
+                workers.add(new Thread(() ->
+                {
+                    final ThreadTally tally = consumerTally ? big.tally() : null;
+                    for (long address = take(handed); address >= 0; address = take(handed))
+                    {
+                        if (!big.remove(address, null, tally))
+                        {
+                            throw new AssertionError("not found: " + address);
+                        }
+                    }
+                }, "consumer-" + p));
+            }
+            final long[] lowest = { Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE };
+            final long[] reads = new long[1];
+            final Thread reader = new Thread(() ->
+            {
+                while (!done.get())
+                {
+                    lowest[0] = Math.min(lowest[0], big.liveCount());
+                    lowest[1] = Math.min(lowest[1], big.liveBytes());
+                    lowest[2] = Math.min(lowest[2], big.livePages());
+                    reads[0]++;
+                }
+            }, "reader");
+            reader.start();
+            workers.forEach(Thread::start);
+            for (final Thread worker : workers)
+            {
+                worker.join();
+            }
+            done.set(true);
+            reader.join();
+            assertTrue(reads[0] > 0);
+            assertTrue(lowest[0] >= kept, "read below the " + kept + " records live throughout: " + lowest[0]);
+            assertTrue(lowest[1] >= kept * 4096L, "bytes read below what stays live: " + lowest[1]);
+            assertTrue(lowest[2] >= kept, "pages read below what stays live: " + lowest[2]);
+            assertEquals(kept, big.liveCount(), "exact once nothing changes");
+            assertEquals(kept * 4096L, big.liveBytes());
+            assertEquals(kept, big.livePages());
+        }
+    }
+
+    private static void put(final BlockingQueue<Long> queue, final long value)
+    {
+        try
+        {
+            queue.put(value);
+        }
+        catch (final InterruptedException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static long take(final BlockingQueue<Long> queue)
+    {
+        try
+        {
+            return queue.take();
+        }
+        catch (final InterruptedException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.pageowner.record;
 
 import io.pageowner.depot.StackDepot;
 import io.pageowner.depot.ThreadDepot;
+import io.pageowner.table.ConcurrentReads;
 import io.pageowner.table.OwnerRecord;
 import io.pageowner.table.OwnerTable;
 import org.junit.jupiter.api.AfterEach;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -114,7 +114,6 @@ class PoolLiveTest
         final int pairs = 2;
         final int perProducer = 100_000;
         final int ring = 4096;
-        final AtomicBoolean done = new AtomicBoolean();
         final List<Thread> workers = new ArrayList<>();
         for (int p = 0; p < pairs; p++)
         {
@@ -126,38 +125,21 @@ class PoolLiveTest
                 {
                     final int offset = (first + i % ring) * size;
                     adapter.acquired(chunk, offset, size, null);
-                    putUninterruptibly(handed, offset);
+                    ConcurrentReads.put(handed, offset);
                 }
-                putUninterruptibly(handed, -1);
+                ConcurrentReads.put(handed, -1);
             }, "producer-" + p));
             workers.add(new Thread(() ->
             {
-                for (int offset = takeUninterruptibly(handed); offset >= 0; offset = takeUninterruptibly(handed))
+                int offset = ConcurrentReads.take(handed);
+                while (offset >= 0)
                 {
                     adapter.releasing(chunk, offset, size);
+                    offset = ConcurrentReads.take(handed);
                 }
             }, "consumer-" + p));
         }
-        final long[] lowest = { Long.MAX_VALUE, Long.MAX_VALUE };
-        final long[] reads = new long[1];
-        final Thread reader = new Thread(() ->
-        {
-            while (!done.get())
-            {
-                lowest[0] = Math.min(lowest[0], live.count());
-                lowest[1] = Math.min(lowest[1], live.bytes());
-                reads[0]++;
-            }
-        }, "reader");
-        reader.start();
-        workers.forEach(Thread::start);
-        for (final Thread worker : workers)
-        {
-            worker.join();
-        }
-        done.set(true);
-        reader.join();
-        assertTrue(reads[0] > 0);
+        final long[] lowest = ConcurrentReads.lowestWhile(workers, live::count, live::bytes);
         assertTrue(lowest[0] >= kept, "read below the " + kept + " buffers live throughout: " + lowest[0]);
         assertTrue(lowest[1] >= (long)kept * size, "bytes read below what stays live: " + lowest[1]);
         assertEquals(kept, live.count(), "exact once nothing changes");
@@ -171,30 +153,6 @@ class PoolLiveTest
         assertEquals(0, poolTable.liveCount(), "every sampled buffer's record ended with its release");
         assertEquals(0, main.counters().untracked());
         assertEquals(0, main.counters().suppressedErrors());
-    }
-
-    private static void putUninterruptibly(final BlockingQueue<Integer> queue, final int value)
-    {
-        try
-        {
-            queue.put(value);
-        }
-        catch (final InterruptedException ex)
-        {
-            throw new IllegalStateException(ex);
-        }
-    }
-
-    private static int takeUninterruptibly(final BlockingQueue<Integer> queue)
-    {
-        try
-        {
-            return queue.take();
-        }
-        catch (final InterruptedException ex)
-        {
-            throw new IllegalStateException(ex);
-        }
     }
 
     @Test

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -64,7 +63,6 @@ class ThreadTallyTest
             final int pairs = 3;
             final int perProducer = 100_000;
             final int ring = 4096;
-            final AtomicBoolean done = new AtomicBoolean();
             final List<Thread> workers = new ArrayList<>();
             for (int p = 0; p < pairs; p++)
             {
@@ -82,73 +80,31 @@ class ThreadTallyTest
                         {
                             throw new AssertionError("table full");
                         }
-                        put(handed, address);
+                        ConcurrentReads.put(handed, address);
                     }
-                    put(handed, -1L);
+                    ConcurrentReads.put(handed, -1L);
                 }, "producer-" + p));
                 workers.add(new Thread(() ->
                 {
                     final ThreadTally tally = consumerTally ? big.tally() : null;
-                    for (long address = take(handed); address >= 0; address = take(handed))
+                    long address = ConcurrentReads.take(handed);
+                    while (address >= 0)
                     {
                         if (!big.remove(address, null, tally))
                         {
                             throw new AssertionError("not found: " + address);
                         }
+                        address = ConcurrentReads.take(handed);
                     }
                 }, "consumer-" + p));
             }
-            final long[] lowest = { Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE };
-            final long[] reads = new long[1];
-            final Thread reader = new Thread(() ->
-            {
-                while (!done.get())
-                {
-                    lowest[0] = Math.min(lowest[0], big.liveCount());
-                    lowest[1] = Math.min(lowest[1], big.liveBytes());
-                    lowest[2] = Math.min(lowest[2], big.livePages());
-                    reads[0]++;
-                }
-            }, "reader");
-            reader.start();
-            workers.forEach(Thread::start);
-            for (final Thread worker : workers)
-            {
-                worker.join();
-            }
-            done.set(true);
-            reader.join();
-            assertTrue(reads[0] > 0);
+            final long[] lowest = ConcurrentReads.lowestWhile(workers, big::liveCount, big::liveBytes, big::livePages);
             assertTrue(lowest[0] >= kept, "read below the " + kept + " records live throughout: " + lowest[0]);
             assertTrue(lowest[1] >= kept * 4096L, "bytes read below what stays live: " + lowest[1]);
             assertTrue(lowest[2] >= kept, "pages read below what stays live: " + lowest[2]);
             assertEquals(kept, big.liveCount(), "exact once nothing changes");
             assertEquals(kept * 4096L, big.liveBytes());
             assertEquals(kept, big.livePages());
-        }
-    }
-
-    private static void put(final BlockingQueue<Long> queue, final long value)
-    {
-        try
-        {
-            queue.put(value);
-        }
-        catch (final InterruptedException ex)
-        {
-            throw new IllegalStateException(ex);
-        }
-    }
-
-    private static long take(final BlockingQueue<Long> queue)
-    {
-        try
-        {
-            return queue.take();
-        }
-        catch (final InterruptedException ex)
-        {
-            throw new IllegalStateException(ex);
         }
     }
 

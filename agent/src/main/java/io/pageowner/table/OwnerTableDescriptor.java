@@ -315,6 +315,7 @@ public final class OwnerTableDescriptor
      * The figures only grow: a reader of the live totals sums every removal (here and in the threads' tallies)
      * before any insertion, so that a record inserted by one thread and removed by another while it reads is never
      * taken off without being added, and the totals never read below the records live throughout the reading.
+     * <p>
      * A free list head is a single long so that the top slot and its ABA tag change in one compare-and-set, as in a
      * Treiber stack. A slot freed by one thread and needed by another moves between stripes: an insert whose own
      * list is empty takes from the other stripes' lists before it claims a slot never used.

@@ -28,7 +28,9 @@ import java.util.concurrent.TimeUnit;
  * JDK's client refuses it before signalling, and so do we: {@link PerfDataCapabilities}), and a way to send
  * the signal (the JDK's own, or a {@code kill} command on the path). If anything is not so, or the socket does
  * not appear within a second, nothing is lost: the JDK's attach does its own handshake as before (and refuses a
- * JVM without attach, with its own message). The trigger file is always removed.
+ * JVM without attach, with its own message). The trigger file is always removed. A socket file older than the
+ * target is an earlier process's with the same pid ({@link TargetProcess#predates(Path, long)}) and is removed
+ * first.
  */
 final class AttachHandshake
 {
@@ -53,7 +55,21 @@ final class AttachHandshake
         final Path socket = proc.resolve("root/tmp/.java_pid" + pid);
         if (Files.exists(socket))
         {
-            return true;
+            if (!TargetProcess.predates(socket, pid))
+            {
+                return true;
+            }
+            // NOTE: an earlier process's with this pid, on which no listener answers: neither this command nor the
+            // JDK's client would ever signal the target while it lies there, and connecting to it is refused. It
+            // is removed, as HotSpot removes it too when its listener starts; then the checks below decide.
+            try
+            {
+                Files.deleteIfExists(socket);
+            }
+            catch (final IOException | SecurityException ex)
+            {
+                return false;
+            }
         }
         final String status = TargetProcess.read(proc.resolve("status"));
         final String self = TargetProcess.read(Path.of("/proc/self/status"));

@@ -79,7 +79,9 @@ final class TargetJvm implements AutoCloseable
         }
         catch (final IOException ex)
         {
-            throw new CliException(ExitStatus.FAILURE, "cannot attach to " + pid + ": " + message(ex), ex);
+            final String hint = String.valueOf(ex.getMessage()).contains("Connection refused") ?
+                " (no attach listener answers on /tmp/.java_pid" + pid + "; if it is not this JVM's, remove it)" : "";
+            throw new CliException(ExitStatus.FAILURE, "cannot attach to " + pid + ": " + message(ex) + hint, ex);
         }
     }
 

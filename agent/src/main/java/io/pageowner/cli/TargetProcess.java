@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -22,6 +24,11 @@ final class TargetProcess
 {
     /** SIGQUIT is signal 3: bit 2 of the {@code SigCgt} mask. */
     private static final long SIGQUIT_MASK = 1L << (3 - 1);
+    /**
+     * How much older than its process an attach socket must be to be taken for an earlier process's: a process's
+     * start as the JDK reports it is whole seconds of boot time plus clock ticks, so it may be up to a second off.
+     */
+    static final Duration STALE_MARGIN = Duration.ofSeconds(2);
 
     private final long pid;
     private final String command;
@@ -125,10 +132,41 @@ final class TargetProcess
         return pid;
     }
 
-    /** The JVM's attach socket, where HotSpot creates it: {@code /tmp/.java_pid<pid>} in its own root. */
+    /**
+     * The JVM's attach socket, where HotSpot creates it: {@code /tmp/.java_pid<pid>} in its own root; one that
+     * predates the process is not its ({@link #predates(Path, long)}).
+     */
     private static boolean hasAttachSocket(final Path proc, final String status, final long pid)
     {
-        return Files.exists(proc.resolve("root/tmp/.java_pid" + namespacePid(status, pid)));
+        final Path socket = proc.resolve("root/tmp/.java_pid" + namespacePid(status, pid));
+        return Files.exists(socket) && !predates(socket, pid);
+    }
+
+    /**
+     * Whether an attach socket file was made before its process started: it was left by an earlier process with
+     * the same pid that was killed before it could remove it (a JVM killed by the kernel's OOM killer, say, and the
+     * pid given again, as a container's JVM gets the same low pid at every restart). No listener answers on it, and
+     * connecting to it is refused.
+     *
+     * @param socket the socket file.
+     * @param pid    the process it is named for.
+     * @return true only if both times can be read and the file is older than the process by {@link #STALE_MARGIN}.
+     */
+    static boolean predates(final Path socket, final long pid)
+    {
+        final Optional<Instant> started = ProcessHandle.of(pid).flatMap(handle -> handle.info().startInstant());
+        if (started.isEmpty())
+        {
+            return false;
+        }
+        try
+        {
+            return Files.getLastModifiedTime(socket).toInstant().isBefore(started.get().minus(STALE_MARGIN));
+        }
+        catch (final IOException | SecurityException ex)
+        {
+            return false;
+        }
     }
 
     private static boolean isRoot()

@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -96,6 +99,65 @@ class TargetProcessTest
         }
         finally
         {
+            sleep.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void shouldTakeASocketOlderThanItsProcessForAnEarlierProcesss() throws Exception
+    {
+        final long self = ProcessHandle.current().pid();
+        final Instant started = ProcessHandle.current().info().startInstant().orElse(null);
+        assumeTrue(null != started, "the platform gives a process's start");
+        final Path socket = Files.createTempFile("java_pid", "");
+        try
+        {
+            Files.setLastModifiedTime(socket, FileTime.from(started.minus(Duration.ofHours(1))));
+            assertTrue(TargetProcess.predates(socket, self), "an hour older than the process");
+            Files.setLastModifiedTime(socket, FileTime.from(Instant.now()));
+            assertFalse(TargetProcess.predates(socket, self), "made since the process started");
+            Files.setLastModifiedTime(socket, FileTime.from(started.minusMillis(500)));
+            assertFalse(TargetProcess.predates(socket, self), "within the margin the start's precision needs");
+            Files.setLastModifiedTime(socket, FileTime.from(started.minus(Duration.ofHours(1))));
+            assertFalse(TargetProcess.predates(socket.resolveSibling("none"), self), "no file");
+            final Process process = new ProcessBuilder("true").start();
+            process.waitFor();
+            assertFalse(TargetProcess.predates(socket, process.pid()), "no process");
+        }
+        finally
+        {
+            Files.deleteIfExists(socket);
+        }
+    }
+
+    @Test
+    void shouldRefuseAProcessThatSigQuitWouldKillThoughASocketOfAnEarlierProcessHasItsPid() throws Exception
+    {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self")), "Linux /proc");
+        final Process sleep = new ProcessBuilder("sleep", "30").start();
+        final Path socket = Path.of("/proc", Long.toString(sleep.pid()), "root/tmp/.java_pid" + sleep.pid());
+        try
+        {
+            final Path comm = Path.of("/proc", Long.toString(sleep.pid()), "comm");
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!"sleep".equals(Files.readString(comm).strip()) && System.nanoTime() < deadline)
+            {
+                Thread.sleep(5);
+            }
+            if (!Files.exists(socket))
+            {
+                Files.createFile(socket);
+            }
+            Files.setLastModifiedTime(socket, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+            // NOTE: a socket of the JVM's own would let the check by (attaching then sends no signal); an earlier
+            // process's must not, or attaching would signal the sleep and kill it.
+            final CliException ex = assertThrows(CliException.class, () -> TargetProcess.check(sleep.pid()));
+            assertTrue(ex.getMessage().contains("is not a JVM ready for attach"), ex.getMessage());
+            assertFalse(sleep.waitFor(200, TimeUnit.MILLISECONDS), "still running");
+        }
+        finally
+        {
+            Files.deleteIfExists(socket);
             sleep.destroyForcibly().waitFor();
         }
     }

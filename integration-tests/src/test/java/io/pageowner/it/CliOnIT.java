@@ -5,6 +5,9 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -84,6 +87,74 @@ class CliOnIT
         assertFalse(end.stdout().contains("Full thread dump"), end.stdout());
     }
 
+    @Test
+    void shouldAttachWhereAnEarlierProcessWithThePidLeftItsSocket() throws Exception
+    {
+        // NOTE: a JVM killed before it could remove /tmp/.java_pid<pid> (by the OOM killer, say) leaves it for the
+        // next process given that pid, as a container's JVM is at every restart: no listener answers on it.
+        final Path dir = ForkedJvm.workDir().resolve("cli-on").resolve("stale-socket");
+        try (ForkedJvm.Background probe = ForkedJvm.main(CliProbe.class).directory(dir).start())
+        {
+            probe.awaitLine("READY");
+            final String pid = Long.toString(probe.pid());
+            final Path stale = staleSocket(probe.pid());
+            try
+            {
+                final ForkedJvm.Result on = CliIT.cliIn(dir, "on", pid).assertSuccess();
+                assertTrue(on.stdout().startsWith("page-owner loaded into " + pid), on.stdout());
+                assertTrue(Files.getLastModifiedTime(stale).toInstant().isAfter(Instant.now().minusSeconds(600)),
+                    "the earlier process's file replaced by this JVM's socket");
+                assertEquals(0, CliIT.cliIn(dir, "status", pid).exitCode());
+            }
+            finally
+            {
+                final ForkedJvm.Result end = probe.stop();
+                assertEquals(0, end.exitCode(), end.stdout() + end.stderr());
+                Files.deleteIfExists(stale);
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseAJvmWithoutAttachThoughAnEarlierProcessWithThePidLeftItsSocket() throws Exception
+    {
+        final Path dir = ForkedJvm.workDir().resolve("cli-on").resolve("no-attach-stale-socket");
+        final Path[] stale = new Path[1];
+        try
+        {
+            final ForkedJvm.Result end = refusedBy(dir, "-XX:+DisableAttachMechanism", (pid, stderr) ->
+            {
+                assertTrue(stderr.startsWith("page-owner: cannot attach to " + pid + ": "), stderr);
+                assertTrue(stderr.contains("(started with -XX:+DisableAttachMechanism?)"), stderr);
+                assertFalse(Files.exists(stale[0]), "the earlier process's socket removed");
+            }, (pid) -> stale[0] = staleSocket(pid));
+            assertFalse(end.stdout().contains("Full thread dump"), end.stdout());
+        }
+        finally
+        {
+            if (null != stale[0])
+            {
+                Files.deleteIfExists(stale[0]);
+            }
+        }
+    }
+
+    /**
+     * Leaves the file an earlier process with a pid would have left: {@code /tmp/.java_pid<pid>}, an hour old.
+     *
+     * @return the file.
+     */
+    private static Path staleSocket(final long pid) throws Exception
+    {
+        final Path stale = Path.of("/tmp", ".java_pid" + pid);
+        if (!Files.exists(stale))
+        {
+            Files.createFile(stale);
+        }
+        Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+        return stale;
+    }
+
     /** What a test checks of a refused {@code on}, while the probe still runs. */
     private interface Refusal
     {
@@ -98,9 +169,24 @@ class CliOnIT
     private static ForkedJvm.Result refusedBy(final Path dir, final String option, final Refusal refusal)
         throws Exception
     {
+        return refusedBy(dir, option, refusal, (pid) ->
+        {
+        });
+    }
+
+    /** What a test sets up before a refused {@code on}. */
+    private interface Setup
+    {
+        void before(long pid) throws Exception;
+    }
+
+    private static ForkedJvm.Result refusedBy(
+        final Path dir, final String option, final Refusal refusal, final Setup setup) throws Exception
+    {
         try (ForkedJvm.Background probe = ForkedJvm.main(CliProbe.class).jvmArgs(option).directory(dir).start())
         {
             probe.awaitLine("READY");
+            setup.before(probe.pid());
             final String pid = Long.toString(probe.pid());
             final ForkedJvm.Result on = CliIT.cliIn(dir, "on", pid);
             assertEquals(2, on.exitCode(), on.stdout() + on.stderr());

@@ -29,8 +29,9 @@ import java.util.concurrent.TimeUnit;
  * the signal (the JDK's own, or a {@code kill} command on the path). If anything is not so, or the socket does
  * not appear within a second, nothing is lost: the JDK's attach does its own handshake as before (and refuses a
  * JVM without attach, with its own message). The trigger file is always removed. A socket file older than the
- * target is an earlier process's with the same pid ({@link TargetProcess#predates(Path, long)}) and is removed
- * first.
+ * target is an earlier process's with the same pid ({@link TargetProcess#predates(Path, long)}): where the rest
+ * holds, it is removed first; else the JDK's attach, whose check of the performance data comes before the socket,
+ * decides.
  */
 final class AttachHandshake
 {
@@ -53,15 +54,24 @@ final class AttachHandshake
     {
         final Path proc = Path.of("/proc", Long.toString(pid));
         final Path socket = proc.resolve("root/tmp/.java_pid" + pid);
-        if (Files.exists(socket))
+        final boolean found = Files.exists(socket);
+        if (found && !TargetProcess.predates(socket, pid))
         {
-            if (!TargetProcess.predates(socket, pid))
-            {
-                return true;
-            }
-            // NOTE: an earlier process's with this pid, on which no listener answers: neither this command nor the
-            // JDK's client would ever signal the target while it lies there, and connecting to it is refused. It
-            // is removed, as HotSpot removes it too when its listener starts; then the checks below decide.
+            return true;
+        }
+        final String status = TargetProcess.read(proc.resolve("status"));
+        final String self = TargetProcess.read(Path.of("/proc/self/status"));
+        if (null == status || null == self || !samePidNamespace(status) || !sameUser(status, self) ||
+            PerfDataCapabilities.Attach.SUPPORTED != PerfDataCapabilities.of(pid))
+        {
+            return false;
+        }
+        if (found)
+        {
+            // NOTE: an earlier process's with this pid (same namespace, so the name is the target's), on which no
+            // listener answers: neither this command nor the JDK's client would ever signal the target while it
+            // lies there, and connecting to it is refused. It is removed, as HotSpot removes it too when its
+            // listener starts.
             try
             {
                 Files.deleteIfExists(socket);
@@ -70,13 +80,6 @@ final class AttachHandshake
             {
                 return false;
             }
-        }
-        final String status = TargetProcess.read(proc.resolve("status"));
-        final String self = TargetProcess.read(Path.of("/proc/self/status"));
-        if (null == status || null == self || !samePidNamespace(status) || !sameUser(status, self) ||
-            PerfDataCapabilities.Attach.SUPPORTED != PerfDataCapabilities.of(pid))
-        {
-            return false;
         }
         final Path trigger = proc.resolve("cwd/.attach_pid" + pid);
         try

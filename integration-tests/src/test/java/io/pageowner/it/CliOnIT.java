@@ -126,7 +126,6 @@ class CliOnIT
             {
                 assertTrue(stderr.startsWith("page-owner: cannot attach to " + pid + ": "), stderr);
                 assertTrue(stderr.contains("(started with -XX:+DisableAttachMechanism?)"), stderr);
-                assertFalse(Files.exists(stale[0]), "the earlier process's socket removed");
             }, (pid) -> stale[0] = staleSocket(pid));
             assertFalse(end.stdout().contains("Full thread dump"), end.stdout());
         }

@@ -132,13 +132,13 @@ final class CacheFrame
      */
     static WovenCache.Woven classTail(final byte[] all, final int at, final int end)
     {
-        int next = at;
-        final int flags = all[next++];
+        final int flags = all[at];
+        int next = at + 1;
         byte[] woven = null;
         if (0 != (flags & CHANGED))
         {
-            final int length = next + 4 > end ? -1 : int32(all, next);
-            if (length < 0 || next + 4 + length > end)
+            final int length = blockLength(all, next, end);
+            if (length < 0)
             {
                 return null;
             }
@@ -148,8 +148,8 @@ final class CacheFrame
         String note = null;
         if (0 != (flags & NOTED))
         {
-            final int length = next + 4 > end ? -1 : int32(all, next);
-            if (length < 0 || next + 4 + length > end)
+            final int length = blockLength(all, next, end);
+            if (length < 0)
             {
                 return null;
             }
@@ -157,5 +157,20 @@ final class CacheFrame
             next += 4 + length;
         }
         return next == end ? new WovenCache.Woven(woven, note) : null;
+    }
+
+    /**
+     * The length of a block (a length, then that many bytes) that starts at an offset, if it fits before the end.
+     *
+     * @param all  the entry's file.
+     * @param next where the block's length is.
+     * @param end  where the content ends.
+     * @return the block's length, or -1 if the length or the bytes do not fit.
+     */
+    private static int blockLength(final byte[] all, final int next, final int end)
+    {
+        // NOTE: compared as what is left, so that a garbled length near 2^31 cannot overflow past the check.
+        final int length = end - next < 4 ? -1 : int32(all, next);
+        return length < 0 || length > end - next - 4 ? -1 : length;
     }
 }

@@ -84,6 +84,23 @@ class WovenCacheTest
     }
 
     @Test
+    void shouldRefuseAClassEntryWhoseLengthsDoNotFitWithoutThrowing()
+    {
+        // NOTE: flags (woven bytes, then a note), a length near 2^31 that would overflow an end computed by adding.
+        final byte[] huge = { CacheFrame.CHANGED, 0x7f, (byte)0xff, (byte)0xff, (byte)0xfe, 1, 2, 3 };
+        assertNull(CacheFrame.classTail(huge, 0, huge.length));
+        final byte[] negative = { CacheFrame.NOTED, (byte)0x80, 0, 0, 1, 1, 2, 3 };
+        assertNull(CacheFrame.classTail(negative, 0, negative.length));
+        final byte[] cut = { CacheFrame.CHANGED | CacheFrame.NOTED, 0, 0, 0, 1, 9, 0, 0 };
+        assertNull(CacheFrame.classTail(cut, 0, cut.length));
+        final byte[] both = { CacheFrame.CHANGED | CacheFrame.NOTED, 0, 0, 0, 1, 9, 0, 0, 0, 1, 'x' };
+        final WovenCache.Woven entry = CacheFrame.classTail(both, 0, both.length);
+        assertNotNull(entry);
+        assertArrayEquals(new byte[]{ 9 }, entry.bytes());
+        assertEquals("x", entry.note());
+    }
+
+    @Test
     void shouldWriteOwnerOnlyFiles() throws IOException
     {
         final WovenCache cache = WovenCache.open(root.resolve("new"), "build");
